@@ -1,0 +1,126 @@
+package io.varve.config;
+
+import static io.varve.config.ConfigDef.Type.INT;
+import static io.varve.config.ConfigDef.Type.LONG;
+
+import java.util.Map;
+
+/**
+ * How one partition log behaves: segment size and age, index density, retention, flushing and the
+ * largest batch it accepts. Property names are Kafka's broker-level names. Immutable and validated
+ * at construction; thread-safe.
+ */
+public final class LogConfig {
+
+    public static final String SEGMENT_BYTES = "log.segment.bytes";
+    public static final String SEGMENT_MS = "log.roll.ms";
+    public static final String INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String RETENTION_MS = "log.retention.ms";
+    public static final String RETENTION_BYTES = "log.retention.bytes";
+    public static final String FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+
+    /** The smallest segment we accept: a few batch headers. Tests use small segments to force rolls. */
+    public static final int MIN_SEGMENT_BYTES = 512;
+
+    public static final ConfigDef DEF = new ConfigDef("Partition log")
+        .define(SEGMENT_BYTES, INT, 1 << 30, "bytes", (long) MIN_SEGMENT_BYTES, (long) Integer.MAX_VALUE,
+            "Size at which the active segment is closed and a new one rolled. Segment files are preallocated"
+                + " (sparse) to this size while active and trimmed when closed.")
+        .define(SEGMENT_MS, LONG, 7 * 24 * 3600 * 1000L, "ms", 1L, null,
+            "Age of the active segment's first batch after which the next append rolls a new segment.")
+        .define(INDEX_INTERVAL_BYTES, INT, 4096, "bytes", 0L, (long) Integer.MAX_VALUE,
+            "Bytes appended between two entries of the sparse offset and time indexes.")
+        .define(INDEX_SIZE_MAX_BYTES, INT, 10 * 1024 * 1024, "bytes", 12L * 2, (long) Integer.MAX_VALUE,
+            "Preallocated size of each segment's offset and time index; a full index rolls the segment.")
+        .define(RETENTION_MS, LONG, 7 * 24 * 3600 * 1000L, "ms", -1L, null,
+            "Age after which a closed segment is deleted, judged by its largest timestamp; -1 keeps forever.")
+        .define(RETENTION_BYTES, LONG, -1L, "bytes", -1L, null,
+            "Size above which the oldest closed segments are deleted; -1 means no size limit.")
+        .define(FLUSH_INTERVAL_MESSAGES, LONG, Long.MAX_VALUE, "records", 1L, null,
+            "Records appended after which the log is fsynced. The default never forces a flush:"
+                + " durability comes from replication, as in Kafka.")
+        .define(FLUSH_INTERVAL_MS, LONG, Long.MAX_VALUE, "ms", 0L, null,
+            "Time after the last flush at which the next append or flush check fsyncs the log.")
+        .define(MESSAGE_MAX_BYTES, INT, 1024 * 1024 + 12, "bytes", 0L, (long) Integer.MAX_VALUE,
+            "Largest record batch the log accepts, header included.");
+
+    private final int segmentBytes;
+    private final long segmentMs;
+    private final int indexIntervalBytes;
+    private final int maxIndexSizeBytes;
+    private final long retentionMs;
+    private final long retentionBytes;
+    private final long flushIntervalMessages;
+    private final long flushIntervalMs;
+    private final int maxMessageBytes;
+
+    private LogConfig(ConfigDef.Values v) {
+        this.segmentBytes = v.getInt(SEGMENT_BYTES);
+        this.segmentMs = v.getLong(SEGMENT_MS);
+        this.indexIntervalBytes = v.getInt(INDEX_INTERVAL_BYTES);
+        this.maxIndexSizeBytes = v.getInt(INDEX_SIZE_MAX_BYTES);
+        this.retentionMs = v.getLong(RETENTION_MS);
+        this.retentionBytes = v.getLong(RETENTION_BYTES);
+        this.flushIntervalMessages = v.getLong(FLUSH_INTERVAL_MESSAGES);
+        this.flushIntervalMs = v.getLong(FLUSH_INTERVAL_MS);
+        this.maxMessageBytes = v.getInt(MESSAGE_MAX_BYTES);
+    }
+
+    /** Builds a config from properties; unknown names are ignored, missing ones take their default. */
+    public static LogConfig from(Map<String, ?> props) {
+        return new LogConfig(DEF.parse(props));
+    }
+
+    /** Every property at its default. */
+    public static LogConfig defaults() {
+        return from(Map.of());
+    }
+
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
+    public long segmentMs() {
+        return segmentMs;
+    }
+
+    public int indexIntervalBytes() {
+        return indexIntervalBytes;
+    }
+
+    public int maxIndexSizeBytes() {
+        return maxIndexSizeBytes;
+    }
+
+    public long retentionMs() {
+        return retentionMs;
+    }
+
+    public long retentionBytes() {
+        return retentionBytes;
+    }
+
+    public long flushIntervalMessages() {
+        return flushIntervalMessages;
+    }
+
+    public long flushIntervalMs() {
+        return flushIntervalMs;
+    }
+
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "LogConfig{segmentBytes=" + segmentBytes + ", segmentMs=" + segmentMs
+            + ", indexIntervalBytes=" + indexIntervalBytes + ", maxIndexSizeBytes=" + maxIndexSizeBytes
+            + ", retentionMs=" + retentionMs + ", retentionBytes=" + retentionBytes
+            + ", flushIntervalMessages=" + flushIntervalMessages + ", flushIntervalMs=" + flushIntervalMs
+            + ", maxMessageBytes=" + maxMessageBytes + '}';
+    }
+}

@@ -1,0 +1,84 @@
+package io.varve.config;
+
+import static io.varve.config.ConfigDef.Type.INT;
+import static io.varve.config.ConfigDef.Type.LIST;
+import static io.varve.config.ConfigDef.Type.LONG;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where and how a broker keeps its partition logs: the log directories, recovery parallelism, the
+ * periodic retention, flush and checkpoint work, and the default {@link LogConfig} for every log.
+ * Immutable and validated at construction; thread-safe.
+ */
+public final class StorageConfig {
+
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
+    public static final String RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+
+    public static final ConfigDef DEF = new ConfigDef("Log directories")
+        .define(LOG_DIRS, LIST, List.of("varve-data"), "paths",
+            "Comma-separated directories that hold partition logs; partitions are spread over them.")
+        .define(RECOVERY_THREADS_PER_DATA_DIR, INT, 2, "threads", 1L, 64L,
+            "Threads per log directory that open and recover partitions at start and close them at shutdown.")
+        .define(RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, "ms", 1L, null,
+            "How often retention deletes segments past retention.ms or retention.bytes.")
+        .define(FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, "ms", 1L, null,
+            "How often logs are checked against log.flush.interval.ms.")
+        .define(FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, LONG, 60_000L, "ms", 1L, null,
+            "How often each log directory's recovery-point checkpoint is written.");
+
+    private final List<Path> logDirs;
+    private final int recoveryThreadsPerDataDir;
+    private final long retentionCheckIntervalMs;
+    private final long flushSchedulerIntervalMs;
+    private final long flushOffsetCheckpointIntervalMs;
+    private final LogConfig logConfig;
+
+    private StorageConfig(ConfigDef.Values v, LogConfig logConfig) {
+        this.logDirs = v.getList(LOG_DIRS).stream().map(Path::of).toList();
+        if (logDirs.isEmpty()) {
+            throw new ConfigException(LOG_DIRS, "", "at least one log directory is needed");
+        }
+        this.recoveryThreadsPerDataDir = v.getInt(RECOVERY_THREADS_PER_DATA_DIR);
+        this.retentionCheckIntervalMs = v.getLong(RETENTION_CHECK_INTERVAL_MS);
+        this.flushSchedulerIntervalMs = v.getLong(FLUSH_SCHEDULER_INTERVAL_MS);
+        this.flushOffsetCheckpointIntervalMs = v.getLong(FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
+        this.logConfig = logConfig;
+    }
+
+    /** Builds the storage config and the default log config from one set of properties. */
+    public static StorageConfig from(Map<String, ?> props) {
+        return new StorageConfig(DEF.parse(props), LogConfig.from(props));
+    }
+
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    public int recoveryThreadsPerDataDir() {
+        return recoveryThreadsPerDataDir;
+    }
+
+    public long retentionCheckIntervalMs() {
+        return retentionCheckIntervalMs;
+    }
+
+    public long flushSchedulerIntervalMs() {
+        return flushSchedulerIntervalMs;
+    }
+
+    public long flushOffsetCheckpointIntervalMs() {
+        return flushOffsetCheckpointIntervalMs;
+    }
+
+    /** The default configuration of every log in these directories. */
+    public LogConfig logConfig() {
+        return logConfig;
+    }
+}

@@ -1,0 +1,262 @@
+package io.varve.protocol.record;
+
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A flyweight over one Kafka RecordBatch v2 (magic 2) in a buffer: reads every header field in
+ * place, validates lengths and the CRC, and lets the broker stamp the two fields it owns. Wrap it
+ * again to move to another batch; never allocate one per batch.
+ *
+ * <p>Layout (big-endian, as on the wire and on disk; offsets in bytes from the batch start):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                      baseOffset (int64)                   @0  |
+ *  +---------------------------------------------------------------+
+ *  |                      batchLength (int32)                  @8  |  bytes after this field
+ *  +---------------------------------------------------------------+
+ *  |                  partitionLeaderEpoch (int32)             @12 |
+ *  +---------------+-----------------------------------------------+
+ *  | magic=2  @16  |              crc (uint32, CRC32C)       @17   |  covers @21 .. end
+ *  +---------------+---------------+-------------------------------+
+ *  |               | attributes (int16) @21        | lastOffsetDelta (int32) @23
+ *  +---------------------------------------------------------------+
+ *  |                     baseTimestamp (int64)                 @27 |
+ *  |                     maxTimestamp (int64)                  @35 |
+ *  |                     producerId (int64)                    @43 |
+ *  |   producerEpoch (int16) @51   |     baseSequence (int32) @53  |
+ *  |                     recordCount (int32)                   @57 |
+ *  +---------------------------------------------------------------+
+ *  |                     records ...                           @61 |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Attributes: bits 0-2 compression (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd), bit 3 timestamp type
+ * (1 = log append time), bit 4 transactional, bit 5 control batch, bit 6 delete horizon set.
+ * {@code baseOffset} and {@code partitionLeaderEpoch} lie outside the CRC, so the broker can stamp
+ * them without recomputing it.
+ *
+ * <p>Not thread-safe: one flyweight per thread. The bytes it wraps may be shared read-only.
+ */
+public final class RecordBatchFlyweight {
+
+    public static final int BASE_OFFSET_OFFSET = 0;
+    public static final int LENGTH_OFFSET = 8;
+    public static final int PARTITION_LEADER_EPOCH_OFFSET = 12;
+    public static final int MAGIC_OFFSET = 16;
+    public static final int CRC_OFFSET = 17;
+    public static final int ATTRIBUTES_OFFSET = 21;
+    public static final int LAST_OFFSET_DELTA_OFFSET = 23;
+    public static final int BASE_TIMESTAMP_OFFSET = 27;
+    public static final int MAX_TIMESTAMP_OFFSET = 35;
+    public static final int PRODUCER_ID_OFFSET = 43;
+    public static final int PRODUCER_EPOCH_OFFSET = 51;
+    public static final int BASE_SEQUENCE_OFFSET = 53;
+    public static final int RECORDS_COUNT_OFFSET = 57;
+    public static final int RECORDS_OFFSET = 61;
+
+    /** Bytes before {@code batchLength} counts: baseOffset and the length itself. */
+    public static final int LOG_OVERHEAD = 12;
+    /** Size of a batch with no records. */
+    public static final int HEADER_SIZE = RECORDS_OFFSET;
+    public static final byte MAGIC = 2;
+
+    public static final int COMPRESSION_MASK = 0x07;
+    public static final int TIMESTAMP_TYPE_MASK = 0x08;
+    public static final int TRANSACTIONAL_MASK = 0x10;
+    public static final int CONTROL_MASK = 0x20;
+    public static final int DELETE_HORIZON_MASK = 0x40;
+
+    /** {@code producerId}, {@code producerEpoch}, {@code baseSequence} of a non-idempotent batch. */
+    public static final long NO_PRODUCER_ID = -1L;
+    public static final short NO_PRODUCER_EPOCH = -1;
+    public static final int NO_SEQUENCE = -1;
+    /** {@code partitionLeaderEpoch} before the broker stamps it. */
+    public static final int NO_PARTITION_LEADER_EPOCH = -1;
+
+    private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
+
+    private DirectBuffer buffer;
+    private int offset;
+
+    /** Points this flyweight at the batch that starts at {@code offset}; reads nothing yet. */
+    public RecordBatchFlyweight wrap(DirectBuffer buffer, int offset) {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    public DirectBuffer buffer() {
+        return buffer;
+    }
+
+    /** Where the wrapped batch starts in {@link #buffer()}. */
+    public int offset() {
+        return offset;
+    }
+
+    public long baseOffset() {
+        return buffer.getLong(offset + BASE_OFFSET_OFFSET, ORDER);
+    }
+
+    public int batchLength() {
+        return buffer.getInt(offset + LENGTH_OFFSET, ORDER);
+    }
+
+    /** Total bytes of the batch: {@link #LOG_OVERHEAD} + {@link #batchLength()}. Trust it after {@link #validate}. */
+    public int sizeInBytes() {
+        return LOG_OVERHEAD + batchLength();
+    }
+
+    public int partitionLeaderEpoch() {
+        return buffer.getInt(offset + PARTITION_LEADER_EPOCH_OFFSET, ORDER);
+    }
+
+    public byte magic() {
+        return buffer.getByte(offset + MAGIC_OFFSET);
+    }
+
+    /** The stored CRC as a Java int (the unsigned value's bit pattern). */
+    public int crc() {
+        return buffer.getInt(offset + CRC_OFFSET, ORDER);
+    }
+
+    public short attributes() {
+        return buffer.getShort(offset + ATTRIBUTES_OFFSET, ORDER);
+    }
+
+    /** Compression codec id: 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd. */
+    public int compression() {
+        return attributes() & COMPRESSION_MASK;
+    }
+
+    public boolean isLogAppendTime() {
+        return (attributes() & TIMESTAMP_TYPE_MASK) != 0;
+    }
+
+    public boolean isTransactional() {
+        return (attributes() & TRANSACTIONAL_MASK) != 0;
+    }
+
+    public boolean isControlBatch() {
+        return (attributes() & CONTROL_MASK) != 0;
+    }
+
+    public int lastOffsetDelta() {
+        return buffer.getInt(offset + LAST_OFFSET_DELTA_OFFSET, ORDER);
+    }
+
+    /** Offset of the last record: {@code baseOffset + lastOffsetDelta}. */
+    public long lastOffset() {
+        return baseOffset() + lastOffsetDelta();
+    }
+
+    /** The offset after this batch. */
+    public long nextOffset() {
+        return lastOffset() + 1;
+    }
+
+    public long baseTimestamp() {
+        return buffer.getLong(offset + BASE_TIMESTAMP_OFFSET, ORDER);
+    }
+
+    public long maxTimestamp() {
+        return buffer.getLong(offset + MAX_TIMESTAMP_OFFSET, ORDER);
+    }
+
+    public long producerId() {
+        return buffer.getLong(offset + PRODUCER_ID_OFFSET, ORDER);
+    }
+
+    public short producerEpoch() {
+        return buffer.getShort(offset + PRODUCER_EPOCH_OFFSET, ORDER);
+    }
+
+    public int baseSequence() {
+        return buffer.getInt(offset + BASE_SEQUENCE_OFFSET, ORDER);
+    }
+
+    public int recordCount() {
+        return buffer.getInt(offset + RECORDS_COUNT_OFFSET, ORDER);
+    }
+
+    /** Stamps the first offset; outside the CRC. The buffer must be mutable. */
+    public void baseOffset(long baseOffset) {
+        mutable().putLong(offset + BASE_OFFSET_OFFSET, baseOffset, ORDER);
+    }
+
+    /** Stamps the leader epoch; outside the CRC. The buffer must be mutable. */
+    public void partitionLeaderEpoch(int epoch) {
+        mutable().putInt(offset + PARTITION_LEADER_EPOCH_OFFSET, epoch, ORDER);
+    }
+
+    /** CRC32C of the bytes the CRC covers, from {@code attributes} to the end of the batch. */
+    public int computeCrc() {
+        return Crc32c.compute(buffer, offset + ATTRIBUTES_OFFSET, sizeInBytes() - ATTRIBUTES_OFFSET);
+    }
+
+    /**
+     * Checks the header of the batch at the wrapped offset against the {@code available} bytes from
+     * there and against {@code maxBatchBytes}, then its magic and CRC. Reads only the header fields it
+     * needs before trusting the length; allocates nothing.
+     */
+    public BatchStatus validateHeaderAndCrc(int available, int maxBatchBytes) {
+        if (available < HEADER_SIZE) {
+            return available > 0 && isZeroFilled(available) ? BatchStatus.ZERO_FILLED : BatchStatus.TRUNCATED_HEADER;
+        }
+        int length = batchLength();
+        if (length == 0 && baseOffset() == 0 && isZeroFilled(HEADER_SIZE)) {
+            return BatchStatus.ZERO_FILLED;
+        }
+        if (length < HEADER_SIZE - LOG_OVERHEAD) {
+            return BatchStatus.LENGTH_TOO_SMALL;
+        }
+        if (length > maxBatchBytes - LOG_OVERHEAD || length > Integer.MAX_VALUE - LOG_OVERHEAD) {
+            return BatchStatus.LENGTH_TOO_LARGE;
+        }
+        if (LOG_OVERHEAD + length > available) {
+            return BatchStatus.TRUNCATED_BATCH;
+        }
+        if (magic() != MAGIC) {
+            return BatchStatus.WRONG_MAGIC;
+        }
+        if (computeCrc() != crc()) {
+            return BatchStatus.CRC_MISMATCH;
+        }
+        if (recordCount() < 0) {
+            return BatchStatus.NEGATIVE_RECORD_COUNT;
+        }
+        return BatchStatus.OK;
+    }
+
+    private boolean isZeroFilled(int length) {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            if (buffer.getLong(offset + i) != 0) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (buffer.getByte(offset + i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private MutableDirectBuffer mutable() {
+        if (buffer instanceof MutableDirectBuffer m) {
+            return m;
+        }
+        throw new IllegalStateException("batch buffer is read-only: " + buffer.getClass().getName());
+    }
+
+    @Override
+    public String toString() {
+        return buffer == null ? "RecordBatch{unwrapped}"
+            : "RecordBatch{baseOffset=" + baseOffset() + ", length=" + batchLength() + ", epoch=" + partitionLeaderEpoch()
+                + ", lastOffsetDelta=" + lastOffsetDelta() + ", records=" + recordCount() + '}';
+    }
+}

@@ -1,0 +1,138 @@
+package io.varve.storage;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
+import net.openhft.chronicle.core.io.ReferenceOwner;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A file mapped into memory at a fixed capacity with Chronicle Bytes: the one class in Varve that
+ * talks to Chronicle. The file is grown (sparsely) to the capacity before it is mapped, and is only
+ * ever shrunk by {@link #closeAndTrim(long)}, after the mapping is gone: truncating a mapped file and
+ * then touching the lost pages is a SIGBUS that kills the JVM.
+ *
+ * <p>The mapping is exposed as an Agrona {@link UnsafeBuffer} so flyweights can read it in place.
+ * Callers coordinate their own reads and writes; this class is thread-safe only in that
+ * {@link #force(long)} may run concurrently with writes, and {@link #closeAndTrim(long)} must be
+ * called once, after every user of {@link #buffer()} is done (segments count their readers for that).
+ */
+public final class MappedFileRegion implements AutoCloseable {
+
+    private final Path path;
+    private final MappedFile mappedFile;
+    private final MappedBytesStore store;
+    private final ReferenceOwner owner;
+    private final UnsafeBuffer buffer;
+    private final boolean readOnly;
+    private boolean closed;
+
+    private MappedFileRegion(Path path, MappedFile mappedFile, MappedBytesStore store, ReferenceOwner owner,
+                             int capacity, boolean readOnly) {
+        this.path = path;
+        this.mappedFile = mappedFile;
+        this.store = store;
+        this.owner = owner;
+        this.readOnly = readOnly;
+        this.buffer = new UnsafeBuffer(store.addressForRead(0), capacity);
+    }
+
+    /**
+     * Maps {@code path} (created if absent) at {@code capacity} bytes. A read-write mapping grows a
+     * shorter file to the capacity first; a read-only mapping needs a file at least that long.
+     */
+    public static MappedFileRegion open(Path path, int capacity, boolean readOnly) throws IOException {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity + " for " + path);
+        }
+        if (readOnly && Files.size(path) < capacity) {
+            throw new IOException("cannot map " + capacity + " bytes of " + path + " read-only: it holds "
+                + Files.size(path));
+        }
+        MappedFile mappedFile = MappedFile.ofSingle(path.toFile(), capacity, readOnly);
+        ReferenceOwner owner = ReferenceOwner.temporary("region:" + path.getFileName());
+        try {
+            MappedBytesStore store = mappedFile.acquireByteStore(owner, 0);
+            return new MappedFileRegion(path, mappedFile, store, owner, capacity, readOnly);
+        } catch (IOException | RuntimeException e) {
+            mappedFile.releaseLast();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The mapped bytes, {@code [0, capacity)}. Valid until {@link #close()}. */
+    public UnsafeBuffer buffer() {
+        return buffer;
+    }
+
+    public int capacity() {
+        return buffer.capacity();
+    }
+
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /**
+     * Forces every byte written so far to the storage device (fsync of the file, which on Linux
+     * also writes back pages dirtied through the mapping). {@code upTo} bounds the bytes the caller
+     * cares about; the whole file is synced.
+     *
+     * @throws IOException when the device reports a failure: the caller must treat the data as lost
+     */
+    public void force(long upTo) throws IOException {
+        if (readOnly || upTo <= 0) {
+            return;
+        }
+        mappedFile.raf().getChannel().force(false);
+    }
+
+    /** Unmaps the file and leaves its length as it is. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        store.release(owner);
+        mappedFile.releaseLast();
+        // Chronicle may unmap on a background thread; make sure the mapping is gone before we return,
+        // so that a following truncate or delete can never race with it.
+        BackgroundResourceReleaser.releasePendingResources();
+    }
+
+    /** Unmaps the file, then cuts it to {@code size} bytes: the trim of a preallocated file. */
+    public void closeAndTrim(long size) throws IOException {
+        close();
+        if (!readOnly) {
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+                if (file.length() > size) {
+                    file.setLength(size);
+                }
+            }
+        }
+    }
+
+    /** {@link #closeAndTrim(long)} for callers that cannot throw: failures surface unchecked. */
+    public void closeAndTrimUnchecked(long size) {
+        try {
+            closeAndTrim(size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not trim " + path + " to " + size + " bytes", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MappedFileRegion{" + path + ", capacity=" + capacity() + (readOnly ? ", read-only" : "") + '}';
+    }
+}
