@@ -16,7 +16,8 @@ public enum BatchStatus {
     RECORD_COUNT_MISMATCH("record count disagrees with the records present"),
     OFFSET_DELTA_MISMATCH("last offset delta disagrees with the record count"),
     MALFORMED_RECORD("a record's varint or length field is malformed or runs past the batch"),
-    ZERO_FILLED("zero bytes where a batch header should be: end of written data");
+    ZERO_FILLED("zero bytes where a batch header should be: end of written data"),
+    UNKNOWN_COMPRESSION("compression codec id is not one of 0 (none) to 4 (zstd)");
 
     private final String reason;
 

@@ -38,6 +38,10 @@ import org.agrona.MutableDirectBuffer;
  * {@code baseOffset} and {@code partitionLeaderEpoch} lie outside the CRC, so the broker can stamp
  * them without recomputing it.
  *
+ * <p>The records that follow the header are laid out as {@link RecordCursor} describes; walk them with
+ * a {@link RecordCursor} and check them with {@link #validateRecords()}. {@link RecordBatchBuilder}
+ * writes batches.
+ *
  * <p>Not thread-safe: one flyweight per thread. The bytes it wraps may be shared read-only.
  */
 public final class RecordBatchFlyweight {
@@ -78,8 +82,13 @@ public final class RecordBatchFlyweight {
 
     private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
 
+    /** Highest compression codec id Kafka defines (zstd). */
+    public static final int MAX_COMPRESSION_CODEC = 4;
+
     private DirectBuffer buffer;
     private int offset;
+    /** Made on first {@link #validateRecords()}, then reused: one per flyweight, never per batch. */
+    private RecordCursor recordCursor;
 
     /** Points this flyweight at the batch that starts at {@code offset}; reads nothing yet. */
     public RecordBatchFlyweight wrap(DirectBuffer buffer, int offset) {
@@ -227,6 +236,71 @@ public final class RecordBatchFlyweight {
         }
         if (recordCount() < 0) {
             return BatchStatus.NEGATIVE_RECORD_COUNT;
+        }
+        return BatchStatus.OK;
+    }
+
+    /**
+     * Validates the batch completely: {@link #validateHeaderAndCrc} and then, if that passes,
+     * {@link #validateRecords()}. For a compressed batch only the header and CRC can be checked here.
+     */
+    public BatchStatus validate(int available, int maxBatchBytes) {
+        BatchStatus status = validateHeaderAndCrc(available, maxBatchBytes);
+        return status.isOk() ? validateRecords() : status;
+    }
+
+    /**
+     * Walks the records of a batch whose header and CRC are already valid (call
+     * {@link #validateHeaderAndCrc} first: this trusts {@code batchLength}) and checks them against the
+     * header, with the rules Kafka applies to a producer's batch:
+     * <ul>
+     *   <li>each record is well formed and lies inside the batch ({@link RecordCursor}), else
+     *       {@link BatchStatus#MALFORMED_RECORD};</li>
+     *   <li>the records present are exactly {@code recordCount}, else
+     *       {@link BatchStatus#RECORD_COUNT_MISMATCH} ({@link BatchStatus#NEGATIVE_RECORD_COUNT} if it
+     *       is negative);</li>
+     *   <li>offset deltas run 0, 1, ..., n-1 and {@code lastOffsetDelta} is n-1, else
+     *       {@link BatchStatus#OFFSET_DELTA_MISMATCH}.</li>
+     * </ul>
+     * A batch with no records and a zero count passes (compaction keeps such batches).
+     * Compressed batches: the records cannot be read before decompression, which a later change adds;
+     * until then a known codec (1-4) returns {@link BatchStatus#OK} having checked nothing more, and an
+     * unknown one {@link BatchStatus#UNKNOWN_COMPRESSION}. Allocates nothing after the first call.
+     */
+    public BatchStatus validateRecords() {
+        int count = recordCount();
+        if (count < 0) {
+            return BatchStatus.NEGATIVE_RECORD_COUNT;
+        }
+        int codec = compression();
+        if (codec > MAX_COMPRESSION_CODEC) {
+            return BatchStatus.UNKNOWN_COMPRESSION;
+        }
+        if (codec != 0) {
+            return BatchStatus.OK;
+        }
+        if (recordCursor == null) {
+            recordCursor = new RecordCursor();
+        }
+        RecordCursor cursor = recordCursor.wrap(this);
+        int read = 0;
+        while (cursor.next()) {
+            if (read == count) {
+                return BatchStatus.RECORD_COUNT_MISMATCH;
+            }
+            if (cursor.offsetDelta() != read) {
+                return BatchStatus.OFFSET_DELTA_MISMATCH;
+            }
+            read++;
+        }
+        if (!cursor.status().isOk()) {
+            return cursor.status();
+        }
+        if (read != count) {
+            return BatchStatus.RECORD_COUNT_MISMATCH;
+        }
+        if (count > 0 && lastOffsetDelta() != count - 1) {
+            return BatchStatus.OFFSET_DELTA_MISMATCH;
         }
         return BatchStatus.OK;
     }
