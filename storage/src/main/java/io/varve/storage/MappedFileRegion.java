@@ -113,7 +113,7 @@ public final class MappedFileRegion implements AutoCloseable {
     /** Unmaps the file, then cuts it to {@code size} bytes: the trim of a preallocated file. */
     public void closeAndTrim(long size) throws IOException {
         close();
-        if (!readOnly) {
+        if (!readOnly && Files.exists(path)) {
             try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
                 if (file.length() > size) {
                     file.setLength(size);

@@ -72,4 +72,22 @@ public final class LogFileNames {
     public static long parseBaseOffset(Path file) {
         return parseBaseOffset(file.getFileName().toString());
     }
+
+    /** Suffix of a segment file whose deletion has begun: removed at the next open if still there. */
+    public static final String DELETED_SUFFIX = ".deleted";
+
+    /** The name a file takes while it waits for its last reader before deletion. */
+    public static Path deletedFile(Path file) {
+        return file.resolveSibling(file.getFileName() + DELETED_SUFFIX);
+    }
+
+    public static boolean isDeletedFile(Path file) {
+        return file.getFileName().toString().endsWith(DELETED_SUFFIX);
+    }
+
+    /** Whether {@code file} is a segment's {@code .log} file. */
+    public static boolean isLogFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(LOG_SUFFIX) && name.length() == OFFSET_DIGITS + LOG_SUFFIX.length();
+    }
 }

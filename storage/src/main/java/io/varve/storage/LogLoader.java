@@ -1,0 +1,198 @@
+package io.varve.storage;
+
+import io.varve.common.Clock;
+import io.varve.config.LogConfig;
+import io.varve.storage.checkpoint.LeaderEpochCache;
+import io.varve.storage.index.LogFileNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Opens the segments of one partition directory and, after an unclean shutdown, recovers them
+ * (STYLE 6: the segment knows its own recovery; this class decides which segments need it).
+ *
+ * <ul>
+ *   <li>Leftovers of an interrupted deletion ({@code *.deleted}) are removed; segments wholly below
+ *       the log start offset are deleted.</li>
+ *   <li>After a clean shutdown every segment is trusted: its size is its (trimmed) file length,
+ *       checked by a walk of batch headers. A segment that fails that check is recovered.</li>
+ *   <li>After an unclean shutdown, every segment from the one holding the recovery point on is
+ *       recovered: every batch validated (header, CRC, records, increasing offsets), both indexes
+ *       rebuilt, the tail after the last valid batch zeroed. Older segments are sized by a header
+ *       walk and recovered only if it finds garbage.</li>
+ *   <li>A recovery that stops on a corrupt batch, or leaves a gap before the next segment, ends the
+ *       log there: every later segment is deleted, so nothing after a corruption is ever served.</li>
+ *   <li>The leader-epoch cache is cut back to what the recovered log holds and rebuilt from the
+ *       recovered batches.</li>
+ * </ul>
+ *
+ * Used once per log at open, on the opening thread. Not thread-safe.
+ */
+final class LogLoader {
+
+    /** The loaded log: segments in offset order, the last one writable. */
+    record Loaded(List<LogSegment> segments, long logStartOffset, long recoveryPoint, RecoveryReport report) {
+    }
+
+    private final Path dir;
+    private final LogConfig config;
+    private final Clock clock;
+    private final LeaderEpochCache epochs;
+
+    private int recovered;
+    private long truncatedBytes;
+    private int corruptBatches;
+    private int deleted;
+    private String firstProblem = "";
+
+    LogLoader(Path dir, LogConfig config, Clock clock, LeaderEpochCache epochs) {
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.epochs = epochs;
+    }
+
+    Loaded load(long recoveryPoint, long logStartOffset, boolean hadCleanShutdown) throws IOException {
+        removeLeftovers();
+        List<Long> baseOffsets = dropSegmentsBelow(segmentBaseOffsets(), logStartOffset);
+        List<LogSegment> segments = new ArrayList<>();
+        try {
+            long recoverFrom = hadCleanShutdown ? Long.MAX_VALUE : floor(baseOffsets, recoveryPoint);
+            if (recoverFrom != Long.MAX_VALUE) {
+                epochs.truncateFromEnd(recoverFrom);
+            }
+            for (int i = 0; i < baseOffsets.size(); i++) {
+                long base = baseOffsets.get(i);
+                boolean last = i == baseOffsets.size() - 1;
+                LogSegment segment = LogSegment.open(dir, base, config, last || base >= recoverFrom);
+                segments.add(segment);
+                if (base < recoverFrom && segment.loadByHeaderWalk() != LogSegment.WalkEnd.GARBAGE) {
+                    continue;
+                }
+                if (!segment.isWritable()) {
+                    segment.closeForReplacement();
+                    segment = LogSegment.open(dir, base, config, true);
+                    segments.set(segments.size() - 1, segment);
+                }
+                LogSegment.RecoveryResult result = recover(segment);
+                boolean torn = result.foundCorruption() || result.truncatedBytes() > 0
+                    || !last && segment.nextOffset() != baseOffsets.get(i + 1);
+                if (!last && torn) {
+                    deleteSegments(baseOffsets.subList(i + 1, baseOffsets.size()));
+                    break;
+                }
+            }
+            if (segments.isEmpty()) {
+                segments.add(LogSegment.create(dir, Math.max(0, logStartOffset), config, clock.wallClockMs()));
+            }
+            LogSegment active = ensureWritable(segments);
+            long logEnd = active.nextOffset();
+            epochs.truncateFromEnd(logEnd);
+            long start = Math.max(logStartOffset, segments.get(0).baseOffset());
+            epochs.truncateFromStart(start);
+            long newRecoveryPoint = hadCleanShutdown ? logEnd : recoveryPoint;
+            if (recovered > 0) {
+                for (LogSegment segment : segments) {
+                    segment.flush();
+                }
+                newRecoveryPoint = logEnd;
+            }
+            RecoveryReport report = new RecoveryReport(segments.size(), recovered, truncatedBytes, corruptBatches,
+                deleted, firstProblem);
+            return new Loaded(segments, start, Math.min(newRecoveryPoint, logEnd), report);
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment segment : segments) {
+                segment.closeForReplacement();
+            }
+            throw e;
+        }
+    }
+
+    private LogSegment.RecoveryResult recover(LogSegment segment) {
+        LogSegment.RecoveryResult result = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()),
+            (epoch, offset) -> {
+                if (epoch >= 0) {
+                    epochs.assign(epoch, offset);
+                }
+            });
+        recovered++;
+        truncatedBytes += result.truncatedBytes();
+        if (result.foundCorruption()) {
+            corruptBatches++;
+            if (firstProblem.isEmpty()) {
+                firstProblem = "segment " + segment.baseOffset() + " at byte " + result.validBytes() + ": "
+                    + result.stoppedAt().reason();
+            }
+        }
+        return result;
+    }
+
+    private LogSegment ensureWritable(List<LogSegment> segments) throws IOException {
+        int lastIndex = segments.size() - 1;
+        LogSegment last = segments.get(lastIndex);
+        if (last.isWritable()) {
+            return last;
+        }
+        LogSegment writable = LogSegment.open(dir, last.baseOffset(), config, true);
+        writable.loadByHeaderWalk();
+        last.closeForReplacement();
+        segments.set(lastIndex, writable);
+        return writable;
+    }
+
+    private void removeLeftovers() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (LogFileNames.isDeletedFile(file)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private TreeSet<Long> segmentBaseOffsets() throws IOException {
+        TreeSet<Long> bases = new TreeSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (LogFileNames.isLogFile(file)) {
+                    bases.add(LogFileNames.parseBaseOffset(file.getFileName().toString()));
+                }
+            }
+        }
+        return bases;
+    }
+
+    /** Deletes segments whose successor starts at or below the log start: they hold nothing kept. */
+    private List<Long> dropSegmentsBelow(TreeSet<Long> bases, long logStartOffset) throws IOException {
+        List<Long> kept = new ArrayList<>(bases);
+        while (kept.size() > 1 && kept.get(1) <= logStartOffset) {
+            deleteSegments(kept.subList(0, 1));
+            kept.remove(0);
+        }
+        return kept;
+    }
+
+    private void deleteSegments(List<Long> bases) throws IOException {
+        for (long base : bases) {
+            Files.deleteIfExists(LogFileNames.logFile(dir, base));
+            Files.deleteIfExists(LogFileNames.offsetIndexFile(dir, base));
+            Files.deleteIfExists(LogFileNames.timeIndexFile(dir, base));
+            deleted++;
+        }
+    }
+
+    private static long floor(List<Long> bases, long offset) {
+        long floor = bases.isEmpty() ? 0 : bases.get(0);
+        for (long base : bases) {
+            if (base <= offset) {
+                floor = base;
+            }
+        }
+        return floor;
+    }
+}

@@ -1,0 +1,638 @@
+package io.varve.storage;
+
+import io.varve.common.Clock;
+import io.varve.common.TopicPartition;
+import io.varve.config.LogConfig;
+import io.varve.protocol.record.BatchStatus;
+import io.varve.protocol.record.RecordBatchFlyweight;
+import io.varve.storage.AppendResult.AppendError;
+import io.varve.storage.checkpoint.LeaderEpochCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition (Segmented Log, Write-Ahead Log, Low-Water Mark): an ordered run of
+ * {@link LogSegment}s in {@code <log.dir>/<topic>-<partition>/}, the leader-epoch cache beside them,
+ * and the offsets that bound it — {@link #logStartOffset()}, {@link #logEndOffset()} and the
+ * {@link #recoveryPoint()} below which everything is on the device.
+ *
+ * <p>Thread-safety: one appender at a time — appends, truncation, rolls, retention and flushes take
+ * the log's lock. Reads take no lock: they find the segment in a concurrent map, pin it with a
+ * reference, and see only whole batches (see {@link LogSegment}). A reader may race a truncation
+ * and see bytes that are being removed, as in Kafka; it never sees a half-written batch, and a
+ * segment is never unmapped under it.
+ *
+ * <p>Failures: an I/O error while writing or flushing puts the log in the failed state; every later
+ * append answers {@link AppendError#STORAGE_FAILED}. Nothing retries an fsync that failed.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final LogConfig config;
+    private final Clock clock;
+    private final LeaderEpochCache epochs;
+    private final ConcurrentNavigableMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
+    private final RecoveryReport recoveryReport;
+
+    private volatile LogSegment active;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long recoveryPoint;
+    private volatile boolean failed;
+    private volatile boolean closed;
+    private long unflushedRecords;
+    private long lastFlushMs;
+
+    private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Clock clock, LeaderEpochCache epochs,
+                         LogLoader.Loaded loaded) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.epochs = epochs;
+        for (LogSegment segment : loaded.segments()) {
+            segments.put(segment.baseOffset(), segment);
+        }
+        this.active = segments.lastEntry().getValue();
+        this.logEndOffset = active.nextOffset();
+        this.logStartOffset = Math.max(loaded.logStartOffset(), segments.firstKey());
+        this.recoveryPoint = Math.min(loaded.recoveryPoint(), logEndOffset);
+        this.recoveryReport = loaded.report();
+        this.lastFlushMs = clock.monotonicMs();
+    }
+
+    /**
+     * Opens (creating if needed) the log of {@code topicPartition} in {@code dir}. After an unclean
+     * shutdown, every batch from the segment holding {@code recoveryPoint} on is validated and the
+     * torn or corrupt tail cut away; indexes that are missing or corrupt are rebuilt.
+     *
+     * @param recoveryPoint     the offset below which the log was known flushed (0 if unknown)
+     * @param logStartOffset    the checkpointed log start offset (0 if unknown)
+     * @param hadCleanShutdown  whether the directory's clean-shutdown marker was present
+     */
+    public static PartitionLog open(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock,
+                                    long recoveryPoint, long logStartOffset, boolean hadCleanShutdown) throws IOException {
+        Files.createDirectories(dir);
+        LeaderEpochCache epochs = LeaderEpochCache.load(dir);
+        LogLoader.Loaded loaded = new LogLoader(dir, config, clock, epochs)
+            .load(recoveryPoint, logStartOffset, hadCleanShutdown);
+        PartitionLog log = new PartitionLog(topicPartition, dir, config, clock, epochs, loaded);
+        if (loaded.report().truncatedBytes() > 0 || loaded.report().corruptBatches() > 0) {
+            LOG.warn("{}: recovery {}", topicPartition, loaded.report());
+        }
+        return log;
+    }
+
+    /** Opens a brand-new or cleanly closed log. */
+    public static PartitionLog open(Path dir, TopicPartition topicPartition, LogConfig config, Clock clock) throws IOException {
+        return open(dir, topicPartition, config, clock, 0, 0, true);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Appends
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Appends the record batches in {@code records[offset, offset+length)} as the leader: each batch
+     * gets the next offsets ({@code baseOffset} stamped in the stored copy) and {@code leaderEpoch}
+     * as its partition leader epoch; the bytes are otherwise stored as given. Every batch is
+     * validated first (header, CRC, records) and the append is all or nothing.
+     */
+    public AppendResult append(DirectBuffer records, int offset, int length, int leaderEpoch) {
+        return doAppend(records, offset, length, leaderEpoch, true);
+    }
+
+    /**
+     * Appends batches that already carry their offsets and epochs, as a follower copying its leader:
+     * the first batch must start at or after the log end offset.
+     */
+    public AppendResult appendAsFollower(DirectBuffer records, int offset, int length) {
+        return doAppend(records, offset, length, -1, false);
+    }
+
+    private AppendResult doAppend(DirectBuffer records, int offset, int length, int leaderEpoch, boolean assignOffsets) {
+        lock.lock();
+        try {
+            if (failed || closed) {
+                return AppendResult.failure(AppendError.STORAGE_FAILED, BatchStatus.OK);
+            }
+            AppendResult invalid = validate(records, offset, length, assignOffsets);
+            if (invalid != null) {
+                return invalid;
+            }
+            return writeBatches(records, offset, length, leaderEpoch, assignOffsets);
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("append", e);
+            return AppendResult.failure(AppendError.STORAGE_FAILED, BatchStatus.OK);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Null when every batch is valid, else the failure to return. Allocates nothing when valid. */
+    private AppendResult validate(DirectBuffer records, int offset, int length, boolean leader) {
+        if (length <= 0) {
+            return AppendResult.failure(AppendError.CORRUPT_RECORD, BatchStatus.TRUNCATED_HEADER);
+        }
+        long expectedNext = logEndOffset;
+        int position = offset;
+        int end = offset + length;
+        while (position < end) {
+            batch.wrap(records, position);
+            BatchStatus status = batch.validateHeaderAndCrc(end - position, Integer.MAX_VALUE);
+            if (status.isOk() && batch.sizeInBytes() > config.maxMessageBytes()) {
+                return AppendResult.failure(AppendError.RECORD_TOO_LARGE, BatchStatus.LENGTH_TOO_LARGE);
+            }
+            if (status.isOk()) {
+                status = batch.validateRecords();
+            }
+            if (!status.isOk()) {
+                return AppendResult.failure(AppendError.CORRUPT_RECORD, status);
+            }
+            if (!leader) {
+                if (batch.baseOffset() < expectedNext) {
+                    return AppendResult.failure(AppendError.OFFSET_OUT_OF_ORDER, BatchStatus.OK);
+                }
+                expectedNext = batch.nextOffset();
+            }
+            position += batch.sizeInBytes();
+        }
+        return null;
+    }
+
+    private AppendResult writeBatches(DirectBuffer records, int offset, int length, int leaderEpoch, boolean assign)
+        throws IOException {
+        long firstOffset = -1;
+        long maxTimestamp = -1;
+        long offsetOfMaxTimestamp = -1;
+        int batches = 0;
+        int recordCount = 0;
+        int position = offset;
+        int end = offset + length;
+        while (position < end) {
+            batch.wrap(records, position);
+            int size = batch.sizeInBytes();
+            long base = assign ? logEndOffset : batch.baseOffset();
+            long last = base + batch.lastOffsetDelta();
+            int epoch = assign ? leaderEpoch : batch.partitionLeaderEpoch();
+            long batchMaxTimestamp = batch.maxTimestamp();
+            int batchRecords = batch.recordCount();
+            LogSegment segment = maybeRoll(size, base, last);
+            segment.append(records, position, size, assign ? base : -1, leaderEpoch);
+            if (epoch >= 0) {
+                epochs.assign(epoch, base);
+            }
+            if (firstOffset < 0) {
+                firstOffset = base;
+            }
+            if (batchMaxTimestamp > maxTimestamp) {
+                maxTimestamp = batchMaxTimestamp;
+                offsetOfMaxTimestamp = last;
+            }
+            logEndOffset = last + 1;
+            batches++;
+            recordCount += batchRecords;
+            position += size;
+        }
+        unflushedRecords += recordCount;
+        maybeFlushLocked();
+        return new AppendResult(AppendError.NONE, BatchStatus.OK, firstOffset, logEndOffset - 1, maxTimestamp,
+            offsetOfMaxTimestamp, batches, recordCount, length);
+    }
+
+    /** The segment to append a batch to, rolling a new one when size, index room or age say so. */
+    private LogSegment maybeRoll(int batchBytes, long baseOffset, long lastOffset) throws IOException {
+        LogSegment segment = active;
+        long nowMs = clock.wallClockMs();
+        boolean tooOld = !segment.isEmpty() && nowMs - segment.createdMs() >= config.segmentMs();
+        if (segment.isFull(config.segmentBytes(), batchBytes) || tooOld || !segment.canHold(batchBytes, lastOffset)) {
+            segment = rollAt(baseOffset);
+        }
+        return segment;
+    }
+
+    /** Rolls a new active segment now, if the active one holds anything. */
+    public void roll() {
+        lock.lock();
+        try {
+            if (!active.isEmpty()) {
+                rollAt(logEndOffset);
+            }
+        } catch (IOException e) {
+            markFailed("roll", e);
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private LogSegment rollAt(long baseOffset) throws IOException {
+        LogSegment segment = LogSegment.create(dir, baseOffset, config, clock.wallClockMs());
+        segments.put(baseOffset, segment);
+        active = segment;
+        return segment;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reads
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Whole batches starting with the one that contains {@code offset}, at most {@code maxBytes}
+     * unless the first batch alone is larger (it is returned whole so a reader always progresses).
+     * Reads within one segment. {@code offset == logEndOffset} gives an empty slice; outside
+     * {@code [logStartOffset, logEndOffset]} gives {@link LogSlice.Status#OFFSET_OUT_OF_RANGE}.
+     * The caller must close the slice.
+     */
+    public LogSlice read(long offset, int maxBytes) {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            long start = logStartOffset;
+            long end = logEndOffset;
+            if (offset < start || offset > end) {
+                return LogSlice.outOfRange(offset, start, end);
+            }
+            if (offset == end) {
+                return LogSlice.empty(offset, start, end);
+            }
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+            while (entry != null) {
+                LogSegment segment = entry.getValue();
+                if (!segment.tryRetain()) {
+                    break; // deleted or replaced under us: look again
+                }
+                UnsafeBuffer bytes = segment.read(offset, maxBytes);
+                if (bytes != null) {
+                    return LogSlice.of(segment, bytes, offset, start, end);
+                }
+                segment.release();
+                entry = segments.higherEntry(entry.getKey());
+            }
+            if (entry == null) {
+                return LogSlice.empty(offset, start, end);
+            }
+        }
+        throw new IllegalStateException(topicPartition + ": segments kept changing under a read of " + offset);
+    }
+
+    /**
+     * The earliest batch whose max timestamp is at or after {@code timestamp}: its base offset and
+     * max timestamp (ListOffsets by timestamp). Exact to the batch; the broker narrows it to the
+     * record when it decodes the batch. Empty when every record is older.
+     */
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        for (LogSegment segment : segments.values()) {
+            if (!segment.tryRetain()) {
+                continue;
+            }
+            try {
+                if (segment.largestTimestamp() < timestamp) {
+                    continue;
+                }
+                int position = segment.findPositionByTimestamp(timestamp);
+                if (position >= 0) {
+                    RecordBatchFlyweight found = new RecordBatchFlyweight().wrap(segment.buffer(), position);
+                    long offset = Math.max(found.baseOffset(), logStartOffset);
+                    return Optional.of(new TimestampAndOffset(found.maxTimestamp(), offset, found.partitionLeaderEpoch()));
+                }
+            } finally {
+                segment.release();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A timestamp, the offset it was found at, and the leader epoch of that batch. */
+    public record TimestampAndOffset(long timestamp, long offset, int leaderEpoch) {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Truncation
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Removes every batch at or after {@code offset} (the batch containing it too), as a follower
+     * that diverged from its leader does. A no-op at or past the log end; below the log start it
+     * empties the log and starts it at {@code offset}.
+     */
+    public void truncateTo(long offset) {
+        lock.lock();
+        try {
+            if (offset >= logEndOffset) {
+                return;
+            }
+            if (offset < logStartOffset) {
+                truncateFullyAndStartAt(offset);
+                return;
+            }
+            for (LogSegment segment : new ArrayList<>(segments.tailMap(offset, false).values())) {
+                segments.remove(segment.baseOffset());
+                segment.delete();
+            }
+            LogSegment last = segments.lastEntry().getValue();
+            if (!last.isWritable()) {
+                LogSegment writable = LogSegment.open(dir, last.baseOffset(), config, true);
+                writable.loadByHeaderWalk();
+                segments.put(last.baseOffset(), writable);
+                last.closeForReplacement();
+                last = writable;
+            }
+            last.truncateTo(offset);
+            active = last;
+            logEndOffset = last.nextOffset();
+            recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+            epochs.truncateFromEnd(logEndOffset);
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("truncate", e);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (UncheckedIOException) e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes every segment and restarts the log, empty, at {@code offset}. */
+    public void truncateFullyAndStartAt(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative: " + offset);
+        }
+        lock.lock();
+        try {
+            // Delete first: the fresh segment may reuse a base offset, and so the file names, of an old one.
+            for (LogSegment segment : new ArrayList<>(segments.values())) {
+                segments.remove(segment.baseOffset());
+                segment.delete();
+            }
+            LogSegment fresh = LogSegment.create(dir, offset, config, clock.wallClockMs());
+            segments.put(offset, fresh);
+            active = fresh;
+            logStartOffset = offset;
+            logEndOffset = offset;
+            recoveryPoint = offset;
+            epochs.clear();
+        } catch (IOException e) {
+            markFailed("truncate fully", e);
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Retention and flush
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Deletes the oldest closed segments that are past {@code retention.ms} (by their largest
+     * timestamp) or that bring the log over {@code retention.bytes}, and moves the log start offset
+     * to the first segment left. The active segment is never deleted.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteRetainedSegments() {
+        lock.lock();
+        try {
+            long nowMs = clock.wallClockMs();
+            long excessBytes = config.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - config.retentionBytes();
+            int deleted = 0;
+            for (LogSegment segment : new ArrayList<>(segments.values())) {
+                if (segment == active) {
+                    break;
+                }
+                boolean expired = config.retentionMs() >= 0 && nowMs - segment.largestTimestamp() > config.retentionMs();
+                boolean oversize = excessBytes >= segment.size();
+                if (!expired && !oversize) {
+                    break;
+                }
+                excessBytes -= segment.size();
+                segments.remove(segment.baseOffset());
+                logStartOffset = Math.max(logStartOffset, segments.firstKey());
+                segment.delete();
+                deleted++;
+            }
+            if (deleted > 0) {
+                epochs.truncateFromStart(logStartOffset);
+            }
+            return deleted;
+        } catch (IOException | UncheckedIOException e) {
+            markFailed("retention", e);
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the log start offset forward to {@code newStart} (DeleteRecords), deleting segments wholly
+     * below it. Never moves it back or past the log end.
+     */
+    public void advanceLogStartOffset(long newStart) {
+        lock.lock();
+        try {
+            if (newStart <= logStartOffset) {
+                return;
+            }
+            if (newStart > logEndOffset) {
+                throw new IllegalArgumentException(topicPartition + ": log start " + newStart + " past log end " + logEndOffset);
+            }
+            logStartOffset = newStart;
+            for (LogSegment segment : new ArrayList<>(segments.headMap(newStart, true).values())) {
+                Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
+                if (segment != active && next != null && next.getKey() <= newStart) {
+                    segments.remove(segment.baseOffset());
+                    segment.delete();
+                }
+            }
+            epochs.truncateFromStart(newStart);
+        } catch (IOException e) {
+            markFailed("advance log start", e);
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes if {@code log.flush.interval.messages} or {@code log.flush.interval.ms} say so. */
+    public void maybeFlush() {
+        lock.lock();
+        try {
+            maybeFlushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void maybeFlushLocked() {
+        boolean byCount = unflushedRecords >= config.flushIntervalMessages();
+        boolean byTime = unflushedRecords > 0 && clock.monotonicMs() - lastFlushMs >= config.flushIntervalMs();
+        if (byCount || byTime) {
+            flushLocked();
+        }
+    }
+
+    /**
+     * Forces every segment that holds unflushed data to the device and moves the recovery point to
+     * the log end. A failure puts the log in the failed state: the data is not known durable, and
+     * nothing pretends it is.
+     *
+     * @throws UncheckedIOException when the device reports a failure
+     */
+    public void flush() {
+        lock.lock();
+        try {
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void flushLocked() {
+        if (failed) {
+            throw new UncheckedIOException(new IOException(topicPartition + " is in the failed state"));
+        }
+        long flushTo = logEndOffset;
+        Map.Entry<Long, LogSegment> first = segments.floorEntry(recoveryPoint);
+        long from = first == null ? segments.firstKey() : first.getKey();
+        try {
+            for (LogSegment segment : segments.tailMap(from, true).values()) {
+                segment.flush();
+            }
+        } catch (IOException e) {
+            markFailed("flush", e);
+            throw new UncheckedIOException(e);
+        }
+        recoveryPoint = flushTo;
+        unflushedRecords = 0;
+        lastFlushMs = clock.monotonicMs();
+    }
+
+    private void markFailed(String operation, Exception e) {
+        failed = true;
+        LOG.error("{}: {} failed; the log accepts no more writes until the broker restarts", topicPartition, operation, e);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // State
+    // ---------------------------------------------------------------------------------------------
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    /** Everything below this offset has been flushed to the device. */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    public boolean isFailed() {
+        return failed;
+    }
+
+    public LeaderEpochCache leaderEpochCache() {
+        return epochs;
+    }
+
+    /** What opening the log found and repaired. */
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    /** Valid bytes in all segments. */
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Base offsets of the segments, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return List.copyOf(segments.keySet());
+    }
+
+    /**
+     * Closes the log: unmaps every segment (once readers are done) and trims the preallocated files,
+     * so that the next open finds them exactly the size of their data. Does not flush: the caller
+     * decides durability ({@link #flush()} first for a clean shutdown).
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the log and deletes its directory. */
+    public void delete() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : new ArrayList<>(segments.values())) {
+                segment.delete();
+            }
+            segments.clear();
+            epochs.clear();
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    if (!file.getFileName().toString().endsWith(".deleted")) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog{" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
+            + ", segments=" + segments.size() + (failed ? ", FAILED" : "") + '}';
+    }
+}
