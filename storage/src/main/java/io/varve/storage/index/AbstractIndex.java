@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -57,6 +61,8 @@ abstract class AbstractIndex implements AutoCloseable {
     private final int entrySize;
     private final boolean writable;
     private final long fileLengthAtOpen;
+    /** The file ended in part of an entry that preallocation does not explain. */
+    private final boolean partialEntryCorrupt;
     /** Null for a read-only file too short to hold one entry: nothing is mapped. */
     private final MappedFileRegion region;
     private final UnsafeBuffer buffer;
@@ -77,6 +83,7 @@ abstract class AbstractIndex implements AutoCloseable {
         this.entrySize = entrySize;
         this.writable = writable;
         this.fileLengthAtOpen = Files.exists(file) ? Files.size(file) : 0;
+        this.partialEntryCorrupt = isPartialEntryCorrupt(file);
         int capacity = capacity(file, maxIndexSizeBytes);
         this.region = capacity == 0 ? null : MappedFileRegion.open(file, capacity, !writable);
         this.buffer = region == null ? null : region.buffer();
@@ -101,6 +108,33 @@ abstract class AbstractIndex implements AutoCloseable {
                 + " cannot hold one entry of " + entrySize + " bytes for " + path);
         }
         return Math.max(preallocated, existing);
+    }
+
+    /**
+     * A length that is not whole entries is corrupt, but for the slack of a preallocated file that a
+     * crash left untrimmed: the mapping grows a file to whole pages, so such a file is whole pages
+     * and its partial entry is zeros.
+     */
+    private boolean isPartialEntryCorrupt(Path path) throws IOException {
+        int partial = (int) (fileLengthAtOpen % entrySize);
+        if (partial == 0) {
+            return false;
+        }
+        if (fileLengthAtOpen % UnsafeApi.pageSize() != 0) {
+            return true;
+        }
+        ByteBuffer slack = ByteBuffer.allocate(partial);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            while (slack.hasRemaining() && channel.read(slack, fileLengthAtOpen - slack.remaining()) >= 0) {
+                // read until the partial entry is in
+            }
+        }
+        for (int i = 0; i < partial; i++) {
+            if (slack.get(i) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int roundDown(long bytes) {
@@ -166,14 +200,15 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /**
-     * Why the file cannot be trusted, if it cannot: a length that is not a whole number of entries,
-     * or non-zero bytes after the last entry (an entry out of order, a negative field, garbage or a
-     * torn write). The owning log deletes and rebuilds a corrupt index. Reads the whole mapping:
-     * meant for load time.
+     * Why the file cannot be trusted, if it cannot: a length that is not a whole number of entries
+     * (but for the zero slack that the mapping's page rounding leaves in an untrimmed preallocated
+     * file), or non-zero bytes after the last entry (an entry out of order, a negative field,
+     * garbage or a torn write). The owning log deletes and rebuilds a corrupt index. Reads the
+     * whole mapping: meant for load time.
      */
     public final Optional<String> corruption() {
         ensureOpen();
-        if (fileLengthAtOpen % entrySize != 0) {
+        if (partialEntryCorrupt) {
             return Optional.of(file + ": length " + fileLengthAtOpen + " is not a multiple of the entry size "
                 + entrySize);
         }
