@@ -4,16 +4,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A clock that moves only when told to: for unit tests and deterministic simulation. Wall-clock and
- * monotonic time advance together. Thread-safe (reads and advances are atomic per field).
+ * monotonic time advance together, to the nanosecond: wall-clock time is the start plus the
+ * monotonic time elapsed. Thread-safe (reads and advances are atomic per field).
  */
 public final class ManualClock implements Clock {
 
-    private volatile long wallClockMs;
+    private final long startWallClockMs;
     private volatile long nanoTime;
 
     /** Starts at the given wall-clock time, with monotonic time at zero. */
     public ManualClock(long wallClockMs) {
-        this.wallClockMs = wallClockMs;
+        this.startWallClockMs = wallClockMs;
     }
 
     /** Starts at 2026-01-01T00:00:00Z: a fixed, realistic epoch so timestamps look like real ones. */
@@ -23,7 +24,7 @@ public final class ManualClock implements Clock {
 
     @Override
     public long wallClockMs() {
-        return wallClockMs;
+        return startWallClockMs + nanoTime / 1_000_000L;
     }
 
     @Override
@@ -36,8 +37,7 @@ public final class ManualClock implements Clock {
         if (amount < 0) {
             throw new IllegalArgumentException("time never goes back: " + amount + " " + unit);
         }
-        nanoTime += unit.toNanos(amount);
-        wallClockMs += unit.toMillis(amount);
+        nanoTime = Math.addExact(nanoTime, unit.toNanos(amount));
         return this;
     }
 

@@ -12,8 +12,15 @@ public record TopicPartition(String topic, int partition) implements Comparable<
     /** Kafka's limit on topic name length. */
     public static final int MAX_TOPIC_LENGTH = 249;
 
+    /**
+     * @throws IllegalArgumentException for a topic name Kafka would refuse (it names a directory, so
+     *                                  "../x" must never get this far) or a negative partition
+     */
     public TopicPartition {
         Objects.requireNonNull(topic, "topic");
+        if (!isValidTopicName(topic)) {
+            throw new IllegalArgumentException("invalid topic name: '" + topic + "'");
+        }
         if (partition < 0) {
             throw new IllegalArgumentException("partition must not be negative: " + partition);
         }
@@ -34,8 +41,13 @@ public record TopicPartition(String topic, int partition) implements Comparable<
         if (dash <= 0 || dash == name.length() - 1) {
             throw new IllegalArgumentException("not a partition directory name: " + name);
         }
+        String digits = name.substring(dash + 1);
+        boolean canonical = digits.chars().allMatch(c -> c >= '0' && c <= '9') && (digits.length() == 1 || digits.charAt(0) != '0');
+        if (!canonical) {
+            throw new IllegalArgumentException("not a partition directory name: " + name);
+        }
         try {
-            return new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
+            return new TopicPartition(name.substring(0, dash), Integer.parseInt(digits));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a partition directory name: " + name, e);
         }

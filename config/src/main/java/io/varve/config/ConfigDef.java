@@ -43,6 +43,16 @@ public final class ConfigDef {
             throw new IllegalStateException("property defined twice: " + name);
         }
         if (defaultValue != null) {
+            boolean typed = switch (type) {
+                case INT -> defaultValue instanceof Integer;
+                case LONG -> defaultValue instanceof Long;
+                case BOOLEAN -> defaultValue instanceof Boolean;
+                case STRING -> defaultValue instanceof String;
+                case LIST -> defaultValue instanceof List<?>;
+            };
+            if (!typed) {
+                throw new IllegalStateException("default of " + name + " is not a " + type + ": " + defaultValue);
+            }
             check(key, defaultValue);
         }
         return this;
@@ -90,7 +100,8 @@ public final class ConfigDef {
                 case LONG -> raw instanceof Long || raw instanceof Integer ? ((Number) raw).longValue() : fail(key, raw, "expected a long");
                 case BOOLEAN -> raw instanceof Boolean ? raw : fail(key, raw, "expected true or false");
                 case STRING -> fail(key, raw, "expected a string");
-                case LIST -> raw instanceof List<?> ? List.copyOf((List<?>) raw) : fail(key, raw, "expected a list");
+                case LIST -> raw instanceof List<?> list && list.stream().noneMatch(Objects::isNull) ? List.copyOf(list)
+                    : fail(key, raw, "expected a list without nulls");
             };
         }
         String trimmed = s.trim();
@@ -144,7 +155,7 @@ public final class ConfigDef {
                 .append(key.defaultValue() == null ? "(required)" : "`" + render(key.defaultValue()) + "`").append(" | ")
                 .append(key.unit() == null ? "" : key.unit()).append(" | ")
                 .append(range(key)).append(" | ")
-                .append(key.doc()).append(" |\n");
+                .append(key.doc().replace("|", "\\|")).append(" |\n");
         }
         return out.toString();
     }

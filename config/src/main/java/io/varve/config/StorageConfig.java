@@ -27,7 +27,7 @@ public final class StorageConfig {
         .define(RECOVERY_THREADS_PER_DATA_DIR, INT, 2, "threads", 1L, 64L,
             "Threads per log directory that open and recover partitions at start and close them at shutdown.")
         .define(RETENTION_CHECK_INTERVAL_MS, LONG, 300_000L, "ms", 1L, null,
-            "How often retention deletes segments past retention.ms or retention.bytes.")
+            "How often retention deletes segments past log.retention.ms or log.retention.bytes.")
         .define(FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.MAX_VALUE, "ms", 1L, null,
             "How often logs are checked against log.flush.interval.ms.")
         .define(FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, LONG, 60_000L, "ms", 1L, null,
@@ -41,9 +41,13 @@ public final class StorageConfig {
     private final LogConfig logConfig;
 
     private StorageConfig(ConfigDef.Values v, LogConfig logConfig) {
-        this.logDirs = v.getList(LOG_DIRS).stream().map(Path::of).toList();
-        if (logDirs.isEmpty()) {
-            throw new ConfigException(LOG_DIRS, "", "at least one log directory is needed");
+        List<String> dirs = v.getList(LOG_DIRS);
+        if (dirs.isEmpty() || dirs.stream().anyMatch(String::isBlank)) {
+            throw new ConfigException(LOG_DIRS, dirs, "needs one or more non-empty directory paths");
+        }
+        this.logDirs = dirs.stream().map(Path::of).toList();
+        if (logDirs.stream().map(p -> p.toAbsolutePath().normalize()).distinct().count() != logDirs.size()) {
+            throw new ConfigException(LOG_DIRS, dirs, "names the same directory twice");
         }
         this.recoveryThreadsPerDataDir = v.getInt(RECOVERY_THREADS_PER_DATA_DIR);
         this.retentionCheckIntervalMs = v.getLong(RETENTION_CHECK_INTERVAL_MS);

@@ -58,4 +58,14 @@ class ManualClockTest {
         assertTrue(clock.wallClockMs() > 1_700_000_000_000L);
         assertSame(clock, Clock.system());
     }
+
+    @Test
+    void subMillisecondStepsAddUpOnTheWallClockToo() {
+        ManualClock clock = new ManualClock(1_000);
+        for (int i = 0; i < 4; i++) {
+            clock.advance(250, java.util.concurrent.TimeUnit.MICROSECONDS);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(1_001, clock.wallClockMs());
+        org.junit.jupiter.api.Assertions.assertEquals(1_000_000, clock.nanoTime());
+    }
 }

@@ -72,4 +72,21 @@ class TopicPartitionTest {
     void toStringIsTheDirectoryName() {
         assertEquals("orders-eu-3", new TopicPartition("orders-eu", 3).toString());
     }
+
+    @Test
+    void aTopicThatCouldEscapeTheLogDirectoryIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TopicPartition("../../etc", 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TopicPartition("", 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TopicPartition.parseDirectoryName("a b-0"));
+    }
+
+    @Test
+    void onlyCanonicalPartitionNumbersParse() {
+        for (String name : new String[] {"t-+1", "t-01", "t- 1", "t-1x"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TopicPartition.parseDirectoryName(name), name);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(new TopicPartition("t", 10), TopicPartition.parseDirectoryName("t-10"));
+        org.junit.jupiter.api.Assertions.assertEquals(new TopicPartition("t", 0), TopicPartition.parseDirectoryName("t-0"));
+    }
 }

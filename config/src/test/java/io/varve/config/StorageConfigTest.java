@@ -63,4 +63,12 @@ class StorageConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> StorageConfig.from(Map.of(name, value)));
         assertTrue(e.getMessage().contains(name), e.getMessage());
     }
+
+    @Test
+    void emptyOrRepeatedLogDirsAreRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+            () -> StorageConfig.from(java.util.Map.of(StorageConfig.LOG_DIRS, "a,,b")));
+        org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+            () -> StorageConfig.from(java.util.Map.of(StorageConfig.LOG_DIRS, "a,./a")));
+    }
 }

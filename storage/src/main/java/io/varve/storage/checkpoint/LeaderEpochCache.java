@@ -134,20 +134,32 @@ public final class LeaderEpochCache {
     }
 
     /**
-     * OffsetForLeaderEpoch: the largest epoch at or below {@code requestedEpoch}, and the offset its
-     * range ends at, which is the start offset of the next epoch, or {@code logEndOffset} when it is
-     * the latest epoch (also when {@code requestedEpoch} is above the latest). {@link
-     * EpochEndOffset#UNDEFINED} when {@code requestedEpoch} is below the first epoch or the cache is
-     * empty.
+     * OffsetForLeaderEpoch, with Kafka's answers, so that a diverged follower truncates where Kafka's
+     * would:
+     * <ul>
+     *   <li>the latest epoch: that epoch and {@code logEndOffset};</li>
+     *   <li>an older epoch: the largest known epoch at or below it, and the start offset of the first
+     *       epoch above it (where the follower's log must end);</li>
+     *   <li>an epoch below the first known one: the requested epoch itself and the first entry's start;</li>
+     *   <li>an epoch above the latest, {@code -1}, or an empty cache: {@link EpochEndOffset#UNDEFINED}.</li>
+     * </ul>
      */
     public EpochEndOffset endOffsetFor(int requestedEpoch, long logEndOffset) {
         List<EpochEntry> current = entries;
-        int i = floorIndexByEpoch(current, requestedEpoch);
-        if (i < 0) {
+        if (requestedEpoch < 0 || current.isEmpty()) {
             return EpochEndOffset.UNDEFINED;
         }
-        long end = i == current.size() - 1 ? logEndOffset : current.get(i + 1).startOffset();
-        return new EpochEndOffset(current.get(i).epoch(), end);
+        EpochEntry latest = current.get(current.size() - 1);
+        if (requestedEpoch == latest.epoch()) {
+            return new EpochEndOffset(requestedEpoch, logEndOffset);
+        }
+        if (requestedEpoch > latest.epoch()) {
+            return EpochEndOffset.UNDEFINED;
+        }
+        int floor = floorIndexByEpoch(current, requestedEpoch);
+        long higherStart = current.get(floor + 1).startOffset();
+        int epoch = floor < 0 ? requestedEpoch : current.get(floor).epoch();
+        return new EpochEndOffset(epoch, higherStart);
     }
 
     /**

@@ -115,23 +115,28 @@ class LeaderEpochCachePropertyTest {
         }
     }
 
-    /** The largest epoch of a record at or below the request, and the first offset of a later epoch. */
+    /** Kafka's OffsetForLeaderEpoch answer, computed from the records themselves. */
     private static EpochEndOffset expectedEndOffset(Log log, int requested) {
+        int latest = -1;
         int best = -1;
         for (int epoch : log.epochs) {
+            latest = Math.max(latest, epoch);
             if (epoch <= requested) {
                 best = Math.max(best, epoch);
             }
         }
-        if (best < 0) {
+        if (requested < 0 || latest < 0 || requested > latest) {
             return EpochEndOffset.UNDEFINED;
+        }
+        if (requested == latest) {
+            return new EpochEndOffset(latest, log.logEnd());
         }
         for (long offset = log.logStart; offset < log.logEnd(); offset++) {
             if (log.epochAt(offset) > requested) {
-                return new EpochEndOffset(best, offset);
+                return new EpochEndOffset(best < 0 ? requested : best, offset);
             }
         }
-        return new EpochEndOffset(best, log.logEnd());
+        throw new AssertionError("an epoch above " + requested + " must exist below the log end");
     }
 
     @Provide

@@ -110,13 +110,14 @@ class LeaderEpochCacheTest {
     }
 
     @Test
-    void endOffsetForAnEpochBelowTheFirstIsUndefined() throws IOException {
+    void endOffsetForAnEpochBelowTheFirstIsTheFirstStartAsInKafka() throws IOException {
         LeaderEpochCache cache = load();
         cache.assign(3, 10);
+        cache.assign(4, 30);
 
-        assertEquals(EpochEndOffset.UNDEFINED, cache.endOffsetFor(2, 50));
+        assertEquals(new EpochEndOffset(2, 10), cache.endOffsetFor(2, 50));
+        assertEquals(new EpochEndOffset(0, 10), cache.endOffsetFor(0, 50));
         assertEquals(EpochEndOffset.UNDEFINED, cache.endOffsetFor(-1, 50));
-        assertTrue(cache.endOffsetFor(0, 50).isUndefined());
     }
 
     @Test
@@ -137,11 +138,11 @@ class LeaderEpochCacheTest {
     }
 
     @Test
-    void endOffsetForTheLatestEpochOrAboveIsTheLogEnd() throws IOException {
+    void endOffsetForTheLatestEpochIsTheLogEndAndAboveItUndefined() throws IOException {
         LeaderEpochCache cache = threeEpochs();
 
         assertEquals(new EpochEndOffset(5, 50), cache.endOffsetFor(5, 50));
-        assertEquals(new EpochEndOffset(5, 50), cache.endOffsetFor(9, 50));
+        assertTrue(cache.endOffsetFor(9, 50).isUndefined());
     }
 
     @Test
