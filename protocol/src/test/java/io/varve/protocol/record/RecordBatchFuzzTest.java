@@ -9,7 +9,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Fuzzes the decoders with Jazzer. Under a plain {@code mvn verify} (no {@code JAZZER_FUZZ}) each
  * method runs once per seed in {@code RecordBatchFuzzTestInputs/<method>/} and on an empty input:
- * regression mode. {@code JAZZER_FUZZ=1 mvn -pl protocol test -Dtest=RecordBatchFuzzTest} fuzzes.
+ * regression mode, with Jazzer's hooks off ({@code junit-platform.properties}) so it costs under a
+ * second. To fuzz one method for its {@code maxDuration}, turn the hooks back on, or Jazzer gets no
+ * coverage feedback:
+ * {@code JAZZER_FUZZ=1 mvn -pl protocol -am test -Djazzer.hooks=true
+ * -Dtest='RecordBatchFuzzTest#arbitraryBytesAsABatch' -Dsurefire.failIfNoSpecifiedTests=false}.
  *
  * <p>The contract under test: any bytes give a verdict, never an exception, and a batch that passes
  * validation can be walked completely.
