@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread-safety</b>: safe for concurrent use. Logs live in a concurrent map, so
  * {@link #getLog}, {@link #allLogs} and the fast path of {@link #getOrCreateLog} take no lock.
  * Creation, deletion, checkpoint writes and close are serialized by one lock, so that a checkpoint
- * never names a partition that was just deleted. A caller that still holds a deleted or closed
+ * never names a partition that was just deleted. The periodic methods may run concurrently with each
+ * other and with creation and deletion; {@link #close()} waits for those in progress, and once
+ * closed they do nothing. A caller that still holds a deleted or closed
  * {@link PartitionLog} gets {@link AppendResult.AppendError#STORAGE_FAILED} from its appends.
  */
 public final class LogManager implements AutoCloseable {

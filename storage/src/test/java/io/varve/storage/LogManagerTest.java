@@ -39,9 +39,10 @@ class LogManagerTest {
 
     /**
      * Small segments and indexes, so that logs roll often and copies are cheap. The index size is a
-     * multiple of both entry sizes (8 and 12): an untrimmed index of another length reads as corrupt.
+     * multiple of the page (the mapping rounds files up to it) and of both entry sizes (8 and 12):
+     * an untrimmed index of another length reads as corrupt, and its segment is recovered.
      */
-    private static final int INDEX_BYTES = 4080;
+    private static final int INDEX_BYTES = 12_288;
     private static final Map<String, Object> SMALL = Map.of(
         LogConfig.SEGMENT_BYTES, 1024,
         LogConfig.INDEX_SIZE_MAX_BYTES, INDEX_BYTES,
