@@ -1,5 +1,6 @@
 package io.varve.storage;
 
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -49,11 +50,12 @@ final class BoundedWorkers {
      * @param stopOnFailure whether the first failure stops the workers from taking more items
      *                      (items in flight still finish)
      * @return the failures, in the order they happened; empty when every action succeeded
-     * @throws InterruptedException when the calling thread was interrupted while waiting; the
-     *                              workers take no more items, and those in flight have finished
+     * @throws InterruptedIOException when the calling thread was interrupted while waiting (its
+     *                                interrupt flag is set again); the workers take no more items,
+     *                                and those in flight have finished
      */
     static <T> List<Failure<T>> run(Executor executor, Collection<? extends Collection<T>> groups, int perGroupLimit,
-                                    boolean stopOnFailure, Action<T> action) throws InterruptedException {
+                                    boolean stopOnFailure, Action<T> action) throws InterruptedIOException {
         if (perGroupLimit < 1) {
             throw new IllegalArgumentException("perGroupLimit must be at least 1: " + perGroupLimit);
         }
@@ -105,7 +107,7 @@ final class BoundedWorkers {
     }
 
     /** Waits for every worker; an interrupt stops them taking items, and still waits for those in flight. */
-    private static void awaitAll(CountDownLatch done, AtomicBoolean stop) throws InterruptedException {
+    private static void awaitAll(CountDownLatch done, AtomicBoolean stop) throws InterruptedIOException {
         boolean interrupted = false;
         while (true) {
             try {
@@ -117,7 +119,8 @@ final class BoundedWorkers {
             }
         }
         if (interrupted) {
-            throw new InterruptedException("interrupted while waiting for partition work; in-flight items finished");
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for partition work; in-flight items finished");
         }
     }
 }

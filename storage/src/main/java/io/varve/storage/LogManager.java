@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -30,11 +29,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,10 +71,6 @@ public final class LogManager implements AutoCloseable {
 
     /** Written into a partition directory before its deletion starts; startup finishes the job. */
     static final String DELETING_MARKER = ".varve-deleting";
-    /** Most partitions named one by one in the startup summary of unclean recoveries. */
-    private static final int MAX_REPORTED_PARTITIONS = 10;
-    /** Progress lines per directory at startup (one per tenth, and the last). */
-    private static final int PROGRESS_STEPS = 10;
 
     private final StorageConfig config;
     private final Clock clock;
@@ -130,7 +123,14 @@ public final class LogManager implements AutoCloseable {
             }
             checkDistinctDirectoryIds(dirs);
             LogManager manager = new LogManager(config, clock, executor, topicConfigs, dirs);
-            manager.loadLogs();
+            try {
+                new StartupLoader(dirs, clock, topicConfigs, manager.logs).load(executor, config.recoveryThreadsPerDataDir());
+            } catch (IOException | RuntimeException e) {
+                manager.logs.values().forEach(PartitionLog::close);
+                manager.logs.clear();
+                manager.closed = true;
+                throw e;
+            }
             return manager;
         } catch (IOException | RuntimeException e) {
             dirs.forEach(LogDir::unlock);
@@ -157,121 +157,6 @@ public final class LogManager implements AutoCloseable {
                 throw new IOException("log directories " + other + " and " + dir.path() + " have the same "
                     + "directory id " + dir.metadata().directoryId() + " in " + LogDirMetadata.FILE_NAME);
             }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Startup
-    // ---------------------------------------------------------------------------------------------
-
-    private void loadLogs() throws IOException {
-        long startMs = clock.monotonicMs();
-        List<List<LogDir.PartitionDir>> groups = new ArrayList<>();
-        Map<TopicPartition, Path> seen = new HashMap<>();
-        for (LogDir dir : dirs) {
-            List<LogDir.PartitionDir> found = dir.partitionDirs();
-            for (LogDir.PartitionDir partition : found) {
-                Path other = seen.putIfAbsent(partition.topicPartition(), partition.path());
-                if (other != null) {
-                    throw new IOException("partition " + partition.topicPartition() + " is in two log directories: "
-                        + other + " and " + partition.path());
-                }
-            }
-            LOG.info("loading {} partitions in {} ({} shutdown)", found.size(), dir.path(),
-                dir.hadCleanShutdown() ? "after a clean" : "recovering from an unclean");
-            groups.add(found);
-        }
-        Map<LogDir, Progress> progress = new HashMap<>();
-        for (int i = 0; i < dirs.size(); i++) {
-            progress.put(dirs.get(i), new Progress(groups.get(i).size()));
-        }
-        List<BoundedWorkers.Failure<LogDir.PartitionDir>> failures = runAll(groups, true,
-            partition -> loadLog(partition, progress.get(partition.logDir())));
-        if (!failures.isEmpty()) {
-            closeLogsAfterFailedStart();
-            throw loadFailure(failures);
-        }
-        logRecoverySummary(clock.monotonicMs() - startMs);
-    }
-
-    private void loadLog(LogDir.PartitionDir partition, Progress progress) throws IOException {
-        Path path = partition.path();
-        if (Files.exists(path.resolve(DELETING_MARKER)) || !holdsSegments(path)) {
-            LOG.info("{}: removing {}, a partition directory {}", partition.logDir(), path.getFileName(),
-                Files.exists(path.resolve(DELETING_MARKER)) ? "whose deletion was interrupted" : "without segments");
-            deleteRecursively(path);
-        } else {
-            LogDir dir = partition.logDir();
-            TopicPartition tp = partition.topicPartition();
-            PartitionLog log = PartitionLog.open(path, tp, topicConfigs.apply(tp.topic()), clock,
-                dir.recoveryPoint(tp), dir.logStartOffset(tp), dir.hadCleanShutdown());
-            logs.put(tp, log);
-        }
-        int done = progress.loaded.incrementAndGet();
-        if (done == progress.total || done % progress.step == 0) {
-            LOG.info("loaded {}/{} partitions in {}", done, progress.total, partition.logDir());
-        }
-    }
-
-    private static boolean holdsSegments(Path partitionDir) throws IOException {
-        try (Stream<Path> files = Files.list(partitionDir)) {
-            return files.anyMatch(file -> file.getFileName().toString().endsWith(".log"));
-        }
-    }
-
-    private LogLoadException loadFailure(List<BoundedWorkers.Failure<LogDir.PartitionDir>> failures) {
-        LogLoadException first = null;
-        for (BoundedWorkers.Failure<LogDir.PartitionDir> failure : failures) {
-            LogDir.PartitionDir partition = failure.item();
-            LogLoadException e = new LogLoadException(partition.topicPartition(), partition.path(), failure.cause());
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
-        }
-        return first;
-    }
-
-    private void closeLogsAfterFailedStart() {
-        logs.values().forEach(PartitionLog::close);
-        logs.clear();
-        closed = true;
-    }
-
-    private void logRecoverySummary(long elapsedMs) {
-        int recoveredSegments = 0;
-        int recoveredLogs = 0;
-        List<String> damaged = new ArrayList<>();
-        int damagedCount = 0;
-        for (PartitionLog log : logs.values()) {
-            RecoveryReport report = log.recoveryReport();
-            recoveredSegments += report.recoveredSegments();
-            recoveredLogs += report.recoveredSegments() > 0 ? 1 : 0;
-            if (!report.isClean()) {
-                damagedCount++;
-                if (damaged.size() < MAX_REPORTED_PARTITIONS) {
-                    damaged.add(log.topicPartition() + " " + report);
-                }
-            }
-        }
-        LOG.info("loaded {} partitions from {} log directories in {} ms; recovered {} segments in {} partitions",
-            logs.size(), dirs.size(), elapsedMs, recoveredSegments, recoveredLogs);
-        if (damagedCount > 0) {
-            LOG.warn("{} partitions were repaired at startup (torn or corrupt data removed){}: {}", damagedCount,
-                damagedCount > damaged.size() ? ", the first " + damaged.size() : "", damaged);
-        }
-    }
-
-    /** Startup counters of one log directory. */
-    private static final class Progress {
-        final int total;
-        final int step;
-        final AtomicInteger loaded = new AtomicInteger();
-
-        Progress(int total) {
-            this.total = total;
-            this.step = Math.max(1, total / PROGRESS_STEPS);
         }
     }
 
@@ -551,14 +436,7 @@ public final class LogManager implements AutoCloseable {
 
     private <T> List<BoundedWorkers.Failure<T>> runAll(List<? extends Collection<T>> groups, boolean stopOnFailure,
                                                        BoundedWorkers.Action<T> action) throws InterruptedIOException {
-        try {
-            return BoundedWorkers.run(executor, groups, config.recoveryThreadsPerDataDir(), stopOnFailure, action);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("interrupted while working on partition logs");
-            interrupted.initCause(e);
-            throw interrupted;
-        }
+        return BoundedWorkers.run(executor, groups, config.recoveryThreadsPerDataDir(), stopOnFailure, action);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -587,16 +465,6 @@ public final class LogManager implements AutoCloseable {
         }
         first.addSuppressed(next);
         return first;
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (NoSuchFileException e) {
-            // already gone
-        }
     }
 
     @Override
