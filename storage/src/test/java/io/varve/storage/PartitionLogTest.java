@@ -344,4 +344,30 @@ class PartitionLogTest {
             throw new AssertionError(failure.get());
         }
     }
+
+    @Test
+    void uncleanOpenRecoversOnlyFromTheRecoveryPointWithDefaultIndexSizes() throws IOException {
+        PartitionLog log = open(Map.of(LogConfig.SEGMENT_BYTES, 1024));
+        for (int i = 0; i < 30; i++) {
+            append(log, batch(i, 50, "v" + i), 0);
+        }
+        log.flush();
+        long recoveryPoint = log.recoveryPoint();
+        int segments = log.numberOfSegments();
+        Path crashed = dir.resolve("crashed");
+        java.nio.file.Files.createDirectories(crashed);
+        try (var files = java.nio.file.Files.list(log.dir())) {
+            for (Path file : files.toList()) { // untrimmed, preallocated: as a crash leaves them
+                java.nio.file.Files.copy(file, crashed.resolve(file.getFileName()));
+            }
+        }
+
+        PartitionLog recovered = PartitionLog.open(crashed, TP, LogConfig.from(Map.of(LogConfig.SEGMENT_BYTES, 1024)),
+            clock, recoveryPoint, 0, false);
+        opened.add(recovered);
+
+        assertEquals(1, recovered.recoveryReport().recoveredSegments(), "segments: " + segments);
+        assertEquals(30, recovered.logEndOffset());
+        assertEquals(readAll(log, 0), readAll(recovered, 0));
+    }
 }
