@@ -6,6 +6,7 @@ import io.varve.config.LogConfig;
 import io.varve.storage.AppendResult;
 import io.varve.storage.MappedFileRegion;
 import io.varve.storage.PartitionLog;
+import io.varve.storage.index.LogFileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,14 @@ public class AppendBenchmark extends BenchmarkDefaults {
         bytesSinceRetention = 0;
         region = MappedFileRegion.open(dir.resolve("baseline-" + regionFiles++ + ".bin"), SEGMENT_BYTES, false);
         regionPosition = 0;
+        prepareFiles(LogFileNames.logFile(log.dir(), 0), region);
+    }
+
+    /**
+     * Called once both targets are open, before the iteration: a hook for a variant that wants the
+     * target files in a different state. Here: nothing, the files are fresh and sparse.
+     */
+    void prepareFiles(Path firstSegment, MappedFileRegion baseline) throws IOException {
     }
 
     @TearDown(Level.Iteration)
