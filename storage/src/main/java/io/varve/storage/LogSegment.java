@@ -317,7 +317,7 @@ final class LogSegment {
         return end - from;
     }
 
-    /** The end of the last non-zero 8-byte word in {@code [from, limit)}, or {@code from}. */
+    /** The end of the last non-zero byte in {@code [from, limit)}, or {@code from}. */
     private static int lastNonZero(UnsafeBuffer buffer, int from, int limit) {
         int last = from;
         int position = from;
@@ -331,6 +331,11 @@ final class LogSegment {
             if (buffer.getByte(position) != 0) {
                 last = position + 1;
             }
+        }
+        // Scanned by words: narrow the last non-zero word to its last non-zero byte, so that the
+        // bytes reported truncated are exactly the non-zero ones.
+        while (last > from && buffer.getByte(last - 1) == 0) {
+            last--;
         }
         return last;
     }

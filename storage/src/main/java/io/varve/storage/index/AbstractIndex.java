@@ -57,6 +57,8 @@ abstract class AbstractIndex implements AutoCloseable {
     private final int entrySize;
     private final boolean writable;
     private final long fileLengthAtOpen;
+    /** Whether the bytes after the last whole entry's worth of the file (not mapped) hold anything. */
+    private final boolean partialEntryNonZero;
     /** Null for a read-only file too short to hold one entry: nothing is mapped. */
     private final MappedFileRegion region;
     private final UnsafeBuffer buffer;
@@ -77,6 +79,7 @@ abstract class AbstractIndex implements AutoCloseable {
         this.entrySize = entrySize;
         this.writable = writable;
         this.fileLengthAtOpen = Files.exists(file) ? Files.size(file) : 0;
+        this.partialEntryNonZero = partialEntryNonZero(file, fileLengthAtOpen, entrySize);
         int capacity = capacity(file, maxIndexSizeBytes);
         this.region = capacity == 0 ? null : MappedFileRegion.open(file, capacity, !writable);
         this.buffer = region == null ? null : region.buffer();
@@ -101,6 +104,29 @@ abstract class AbstractIndex implements AutoCloseable {
                 + " cannot hold one entry of " + entrySize + " bytes for " + path);
         }
         return Math.max(preallocated, existing);
+    }
+
+    /**
+     * Reads the bytes of a trailing partial entry, which are never mapped. A preallocated file left
+     * untrimmed by a crash is as long as the mapper made it (a whole number of pages, not of
+     * entries) and ends in zeros there; anything else in those bytes is damage.
+     */
+    private static boolean partialEntryNonZero(Path file, long length, int entrySize) throws IOException {
+        int partial = (int) (length % entrySize);
+        if (partial == 0) {
+            return false;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] bytes = new byte[partial];
+            raf.seek(length - partial);
+            raf.readFully(bytes);
+            for (byte b : bytes) {
+                if (b != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private int roundDown(long bytes) {
@@ -166,16 +192,17 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     /**
-     * Why the file cannot be trusted, if it cannot: a length that is not a whole number of entries,
-     * or non-zero bytes after the last entry (an entry out of order, a negative field, garbage or a
-     * torn write). The owning log deletes and rebuilds a corrupt index. Reads the whole mapping:
+     * Why the file cannot be trusted, if it cannot: non-zero bytes after the last entry (an entry
+     * out of order, a negative field, garbage or a torn write), including a trailing partial entry.
+     * A length that is not a whole number of entries but ends in zeros is an untrimmed preallocated
+     * file (the mapper rounds files to pages), not damage. The owning log deletes and rebuilds a corrupt index. Reads the whole mapping:
      * meant for load time.
      */
     public final Optional<String> corruption() {
         ensureOpen();
-        if (fileLengthAtOpen % entrySize != 0) {
+        if (partialEntryNonZero) {
             return Optional.of(file + ": length " + fileLengthAtOpen + " is not a multiple of the entry size "
-                + entrySize);
+                + entrySize + " and the partial entry at the end is not zero");
         }
         int used = entries * entrySize;
         int nonZero = firstNonZeroByte(used, maxEntries * entrySize);
