@@ -183,7 +183,9 @@ final class LogSegment {
             offsetOfMaxTimestamp = batch.lastOffset();
         }
         if (bytesSinceLastIndexEntry >= indexIntervalBytes && position > 0 || indexIntervalBytes == 0) {
-            if (!offsetIndex.isFull()) {
+            // Never (baseOffset, 0): it is what a lookup answers anyway, and an all-zero first entry
+            // reads as empty space on open, which made every later entry look like garbage.
+            if (position > 0 && !offsetIndex.isFull()) {
                 offsetIndex.append(batch.baseOffset(), position);
             }
             if (!timeIndex.isFull()) {

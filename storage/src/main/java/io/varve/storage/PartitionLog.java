@@ -357,6 +357,8 @@ public final class PartitionLog implements AutoCloseable {
             last.truncateTo(offset);
             active = last;
             logEndOffset = last.nextOffset();
+            // The batch holding the log start may be gone (the start was inside it): never start after the end.
+            logStartOffset = Math.min(logStartOffset, logEndOffset);
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
         } catch (IOException | UncheckedIOException e) {

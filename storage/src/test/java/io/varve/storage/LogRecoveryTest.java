@@ -70,7 +70,12 @@ class LogRecoveryTest {
     }
 
     private PartitionLog open(Path dir, long recoveryPoint, long logStart, boolean clean) throws IOException {
-        PartitionLog log = PartitionLog.open(dir, TP, CONFIG, clock, recoveryPoint, logStart, clean);
+        return open(dir, CONFIG, recoveryPoint, logStart, clean);
+    }
+
+    private PartitionLog open(Path dir, LogConfig config, long recoveryPoint, long logStart, boolean clean)
+        throws IOException {
+        PartitionLog log = PartitionLog.open(dir, TP, config, clock, recoveryPoint, logStart, clean);
         opened.add(log);
         return log;
     }
@@ -391,6 +396,21 @@ class LogRecoveryTest {
         assertEquals(0, log.recoveryReport().recoveredSegments());
         assertTrue(log.recoveryReport().isClean());
         assertRecoveredTo(log, written.size());
+    }
+
+    @Test
+    void indexEntryForEveryBatchSurvivesACleanReopen() throws IOException {
+        LogConfig everyBatch = LogConfig.from(Map.of(LogConfig.SEGMENT_BYTES, 1024, LogConfig.MESSAGE_MAX_BYTES, 1024,
+            LogConfig.INDEX_INTERVAL_BYTES, 0));
+        live = open(root.resolve("every-batch"), everyBatch, 0, 0, true);
+        write(3, 1);
+        live.flush();
+        live.close();
+
+        PartitionLog log = open(live.dir(), everyBatch, live.recoveryPoint(), 0, true);
+
+        assertEquals(0, log.recoveryReport().recoveredSegments(), "the index must not read as corrupt");
+        assertRecoveredTo(log, 3);
     }
 
     @Test

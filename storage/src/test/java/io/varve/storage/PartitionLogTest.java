@@ -181,6 +181,19 @@ class PartitionLogTest {
     }
 
     @Test
+    void truncateIntoTheBatchHoldingTheLogStartNeverLeavesTheStartPastTheEnd() throws IOException {
+        PartitionLog log = open();
+        append(log, batch(1, "a", "b", "c"), 0);
+        log.advanceLogStartOffset(2);
+        log.truncateTo(2); // removes the batch 0..2, which holds the log start
+
+        assertEquals(0, log.logEndOffset());
+        assertEquals(0, log.logStartOffset());
+        assertEquals(0, append(log, batch(1, "x"), 1).firstOffset());
+        assertEquals(List.of("x"), readAll(log, 0));
+    }
+
+    @Test
     void truncateFullyStartsAnEmptyLogAtTheOffset() throws IOException {
         PartitionLog log = open();
         append(log, batch(1, "a", "b"), 0);
