@@ -437,16 +437,17 @@ final class LogSegment {
     }
 
     /**
-     * The position of the first batch whose max timestamp is at least {@code timestamp}, or -1.
-     * Uses the time index to skip ahead, then walks batch headers.
+     * The position of the first batch that ends at or after {@code startingOffset} and whose max
+     * timestamp is at least {@code timestamp}, or -1. Uses the time index to skip ahead, then walks
+     * batch headers.
      */
-    int findPositionByTimestamp(long timestamp) {
+    int findPositionByTimestamp(long timestamp, long startingOffset) {
         int limit = size;
         if (limit == 0) {
             return -1;
         }
         TimestampOffset hint = timeIndex.lookup(timestamp - 1);
-        int position = translateOffset(hint.offset());
+        int position = translateOffset(Math.max(hint.offset(), startingOffset));
         if (position < 0) {
             return -1;
         }

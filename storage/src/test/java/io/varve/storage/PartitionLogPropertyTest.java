@@ -61,6 +61,9 @@ class PartitionLogPropertyTest {
     record Roll() implements Op {
     }
 
+    record OffsetForTimestamp(long timestamp) implements Op {
+    }
+
     record TruncateTo(int percent) implements Op {
     }
 
@@ -156,6 +159,8 @@ class PartitionLogPropertyTest {
             checkRead(r, log, model);
         } else if (op instanceof Roll) {
             log.roll();
+        } else if (op instanceof OffsetForTimestamp o) {
+            checkOffsetForTimestamp(o.timestamp(), log, model);
         } else if (op instanceof TruncateTo t) {
             truncateTo(pick(t.percent(), 0, model.logEnd + 2), log, model);
         } else if (op instanceof TruncateFully t) {
@@ -270,6 +275,18 @@ class PartitionLogPropertyTest {
         assertTrue(report.isClean(), "the page cache held every write, so nothing is torn: " + report);
     }
 
+    /**
+     * ListOffsets by time: the first batch that can still be read whose max timestamp is at or after
+     * the target, at its base offset (or the log start, when that is inside it).
+     */
+    private static void checkOffsetForTimestamp(long timestamp, PartitionLog log, Model model) {
+        var expected = model.batches.stream().map(ModelBatch::stored).filter(b -> b.maxTimestamp() >= timestamp)
+            .findFirst()
+            .map(b -> List.of(b.maxTimestamp(), Math.max(b.baseOffset(), model.logStart), (long) b.epoch()));
+        var actual = log.offsetForTimestamp(timestamp).map(t -> List.of(t.timestamp(), t.offset(), (long) t.leaderEpoch()));
+        assertEquals(expected, actual, "offset for timestamp " + timestamp);
+    }
+
     /** One read, against the batches the model says it must return. */
     private static void checkRead(Read r, PartitionLog log, Model model) {
         long offset = pick(r.offsetPercent(), model.logStart - 2, model.logEnd + 2);
@@ -342,6 +359,7 @@ class PartitionLogPropertyTest {
         return Arbitraries.frequencyOf(
             Tuple.of(12, append),
             Tuple.of(5, read),
+            Tuple.of(2, Arbitraries.longs().between(0, 100_001).map(OffsetForTimestamp::new)),
             Tuple.of(2, Arbitraries.just(new Roll())),
             Tuple.of(2, percent.map(TruncateTo::new)),
             Tuple.of(1, percent.map(TruncateFully::new)),

@@ -304,6 +304,20 @@ class PartitionLogTest {
     }
 
     @Test
+    void offsetForTimestampIgnoresBatchesBelowTheLogStart() throws IOException {
+        PartitionLog log = open();
+        append(log, batch(5_000, "old"), 0);
+        append(log, batch(1_000, "a", "b"), 0);
+        append(log, batch(6_000, "c"), 0);
+        log.advanceLogStartOffset(2); // inside the batch 1..2; the batch at 0 is still on disk
+
+        PartitionLog.TimestampAndOffset found = log.offsetForTimestamp(4_000).orElseThrow();
+        assertEquals(6_000, found.timestamp());
+        assertEquals(3, found.offset());
+        assertEquals(2, log.offsetForTimestamp(500).orElseThrow().offset(), "the log start, inside the batch");
+    }
+
+    @Test
     void followerAppendKeepsTheLeadersOffsetsAndRefusesToGoBack() throws IOException {
         PartitionLog leader = open();
         append(leader, batch(1, "a", "b"), 3);
