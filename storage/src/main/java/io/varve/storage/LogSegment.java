@@ -178,7 +178,9 @@ final class LogSegment {
 
     private void onBatchAppended(RecordBatchFlyweight batch, int position) {
         long batchMaxTimestamp = batch.maxTimestamp();
-        if (batchMaxTimestamp > maxTimestamp) {
+        // largestTimestamp(), not the field: a segment sized by a header walk has not computed it yet,
+        // and a time index entry from a stale running max would go back in offset.
+        if (batchMaxTimestamp > largestTimestamp()) {
             maxTimestamp = batchMaxTimestamp;
             offsetOfMaxTimestamp = batch.lastOffset();
         }
@@ -257,6 +259,7 @@ final class LogSegment {
         timeIndex.reset();
         maxTimestamp = -1;
         offsetOfMaxTimestamp = baseOffset;
+        largestTimestampKnown = true; // rebuilt batch by batch below, never from bytes not yet validated
         bytesSinceLastIndexEntry = 0;
         nextOffset = baseOffset;
         int limit = log == null ? 0 : log.capacity();

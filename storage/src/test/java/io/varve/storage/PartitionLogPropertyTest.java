@@ -11,6 +11,7 @@ import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
 import io.varve.config.LogConfig;
 import io.varve.storage.TestBatches.Stored;
+import io.varve.storage.checkpoint.LeaderEpochCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -337,6 +339,23 @@ class PartitionLogPropertyTest {
             assertTrue(boundary, "segment " + base + " starts inside a batch " + context);
         }
         assertEquals(model.stored(), readBatches(log, model.logStart), "the whole log " + context);
+        assertEpochsAgree(log, model, context);
+    }
+
+    /** The leader-epoch cache maps every readable offset to the epoch stamped on its batch. */
+    private static void assertEpochsAgree(PartitionLog log, Model model, String context) {
+        LeaderEpochCache epochs = log.leaderEpochCache();
+        for (ModelBatch batch : model.batches) {
+            Stored stored = batch.stored();
+            long first = Math.max(stored.baseOffset(), model.logStart);
+            for (long offset = first; offset < stored.nextOffset(); offset++) {
+                assertEquals(OptionalInt.of(stored.epoch()), epochs.epochForOffset(offset), "epoch of " + offset + " " + context);
+            }
+        }
+        if (!model.batches.isEmpty()) {
+            int last = model.batches.get(model.batches.size() - 1).stored().epoch();
+            assertEquals(OptionalInt.of(last), epochs.latestEpoch(), "latest epoch " + context);
+        }
     }
 
     @Provide

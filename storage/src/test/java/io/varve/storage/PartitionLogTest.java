@@ -318,6 +318,26 @@ class PartitionLogTest {
     }
 
     @Test
+    void appendsAfterAReopenIndexTimeFromTheSegmentsTrueLargestTimestamp() throws IOException {
+        Map<String, Object> props = Map.of(LogConfig.INDEX_INTERVAL_BYTES, 1);
+        PartitionLog first = open(props);
+        append(first, batch(99_999, "newest-first"), 0);
+        first.flush();
+        first.close();
+
+        PartitionLog log = open(props);
+        append(log, batch(200, "a"), 0);
+        append(log, batch(300, "b"), 0);
+        // Indexed from a running max of -1, the entries (200, 1), (300, 2) made this lookup skip batch 0,
+        assertEquals(0, log.offsetForTimestamp(50_000).orElseThrow().offset());
+        // and, once the real max was known, this append's entry (99999, 0) went back in offset and threw.
+        append(log, batch(400, "c"), 0);
+
+        assertEquals(0, log.offsetForTimestamp(50_000).orElseThrow().offset());
+        assertEquals(List.of("newest-first", "a", "b", "c"), readAll(log, 0));
+    }
+
+    @Test
     void followerAppendKeepsTheLeadersOffsetsAndRefusesToGoBack() throws IOException {
         PartitionLog leader = open();
         append(leader, batch(1, "a", "b"), 3);
