@@ -274,7 +274,9 @@ class PartitionLogPropertyTest {
         subject.log = PartitionLog.open(copy, TP, subject.config, subject.clock, log.recoveryPoint(),
             log.logStartOffset(), false);
         RecoveryReport report = subject.log.recoveryReport();
-        assertTrue(report.isClean(), "the page cache held every write, so nothing is torn: " + report);
+        // Segments wholly below the log start may be deleted at open; nothing may be torn or corrupt.
+        assertEquals(0, report.truncatedBytes(), "the page cache held every write: " + report);
+        assertEquals(0, report.corruptBatches(), "the page cache held every write: " + report);
     }
 
     /**
