@@ -69,10 +69,22 @@ final class LogLoader {
             for (int i = 0; i < baseOffsets.size(); i++) {
                 long base = baseOffsets.get(i);
                 boolean last = i == baseOffsets.size() - 1;
-                LogSegment segment = LogSegment.open(dir, base, config, last || base >= recoverFrom);
+                // A missing index cannot be opened read-only: open writable (creating it) and rebuild it.
+                boolean mustRecover = base >= recoverFrom || indexMissing(base);
+                LogSegment segment = LogSegment.open(dir, base, config, last || mustRecover);
                 segments.add(segment);
-                if (base < recoverFrom && segment.loadByHeaderWalk() != LogSegment.WalkEnd.GARBAGE) {
-                    continue;
+                if (!mustRecover) {
+                    LogSegment.WalkEnd end = segment.loadByHeaderWalk();
+                    if (end == LogSegment.WalkEnd.ZERO_TAIL && !segment.isWritable()) {
+                        // Untrimmed by a crash: keep it writable so that close trims it.
+                        segment.closeForReplacement();
+                        segment = LogSegment.open(dir, base, config, true);
+                        segment.loadByHeaderWalk();
+                        segments.set(segments.size() - 1, segment);
+                    }
+                    if (end != LogSegment.WalkEnd.GARBAGE) {
+                        continue;
+                    }
                 }
                 if (!segment.isWritable()) {
                     segment.closeForReplacement();
@@ -130,6 +142,10 @@ final class LogLoader {
             }
         }
         return result;
+    }
+
+    private boolean indexMissing(long base) {
+        return !Files.exists(LogFileNames.offsetIndexFile(dir, base)) || !Files.exists(LogFileNames.timeIndexFile(dir, base));
     }
 
     private LogSegment ensureWritable(List<LogSegment> segments) throws IOException {

@@ -178,12 +178,16 @@ final class LogSegment {
 
     private void onBatchAppended(RecordBatchFlyweight batch, int position) {
         long batchMaxTimestamp = batch.maxTimestamp();
-        if (batchMaxTimestamp > maxTimestamp) {
+        // largestTimestamp(), not the field: a segment sized by a header walk has not computed it yet,
+        // and a time index entry from a stale running max would go back in offset.
+        if (batchMaxTimestamp > largestTimestamp()) {
             maxTimestamp = batchMaxTimestamp;
             offsetOfMaxTimestamp = batch.lastOffset();
         }
         if (bytesSinceLastIndexEntry >= indexIntervalBytes && position > 0 || indexIntervalBytes == 0) {
-            if (!offsetIndex.isFull()) {
+            // Never (baseOffset, 0): it is what a lookup answers anyway, and an all-zero first entry
+            // reads as empty space on open, which made every later entry look like garbage.
+            if (position > 0 && !offsetIndex.isFull()) {
                 offsetIndex.append(batch.baseOffset(), position);
             }
             if (!timeIndex.isFull()) {
@@ -255,6 +259,7 @@ final class LogSegment {
         timeIndex.reset();
         maxTimestamp = -1;
         offsetOfMaxTimestamp = baseOffset;
+        largestTimestampKnown = true; // rebuilt batch by batch below, never from bytes not yet validated
         bytesSinceLastIndexEntry = 0;
         nextOffset = baseOffset;
         int limit = log == null ? 0 : log.capacity();
@@ -317,7 +322,7 @@ final class LogSegment {
         return end - from;
     }
 
-    /** The end of the last non-zero 8-byte word in {@code [from, limit)}, or {@code from}. */
+    /** The end of the last non-zero byte in {@code [from, limit)}, or {@code from}. */
     private static int lastNonZero(UnsafeBuffer buffer, int from, int limit) {
         int last = from;
         int position = from;
@@ -331,6 +336,11 @@ final class LogSegment {
             if (buffer.getByte(position) != 0) {
                 last = position + 1;
             }
+        }
+        // Scanned by words: narrow the last non-zero word to its last non-zero byte, so that the
+        // bytes reported truncated are exactly the non-zero ones.
+        while (last > from && buffer.getByte(last - 1) == 0) {
+            last--;
         }
         return last;
     }
@@ -430,16 +440,17 @@ final class LogSegment {
     }
 
     /**
-     * The position of the first batch whose max timestamp is at least {@code timestamp}, or -1.
-     * Uses the time index to skip ahead, then walks batch headers.
+     * The position of the first batch that ends at or after {@code startingOffset} and whose max
+     * timestamp is at least {@code timestamp}, or -1. Uses the time index to skip ahead, then walks
+     * batch headers.
      */
-    int findPositionByTimestamp(long timestamp) {
+    int findPositionByTimestamp(long timestamp, long startingOffset) {
         int limit = size;
         if (limit == 0) {
             return -1;
         }
         TimestampOffset hint = timeIndex.lookup(timestamp - 1);
-        int position = translateOffset(hint.offset());
+        int position = translateOffset(Math.max(hint.offset(), startingOffset));
         if (position < 0) {
             return -1;
         }

@@ -298,6 +298,7 @@ public final class PartitionLog implements AutoCloseable {
      * record when it decodes the batch. Empty when every record is older.
      */
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        long start = logStartOffset;
         for (LogSegment segment : segments.values()) {
             if (!segment.tryRetain()) {
                 continue;
@@ -306,10 +307,11 @@ public final class PartitionLog implements AutoCloseable {
                 if (segment.largestTimestamp() < timestamp) {
                     continue;
                 }
-                int position = segment.findPositionByTimestamp(timestamp);
+                // Batches wholly below the log start are still on disk but gone: their timestamps must not answer.
+                int position = segment.findPositionByTimestamp(timestamp, start);
                 if (position >= 0) {
                     RecordBatchFlyweight found = new RecordBatchFlyweight().wrap(segment.buffer(), position);
-                    long offset = Math.max(found.baseOffset(), logStartOffset);
+                    long offset = Math.max(found.baseOffset(), start);
                     return Optional.of(new TimestampAndOffset(found.maxTimestamp(), offset, found.partitionLeaderEpoch()));
                 }
             } finally {
@@ -357,6 +359,8 @@ public final class PartitionLog implements AutoCloseable {
             last.truncateTo(offset);
             active = last;
             logEndOffset = last.nextOffset();
+            // The batch holding the log start may be gone (the start was inside it): never start after the end.
+            logStartOffset = Math.min(logStartOffset, logEndOffset);
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
         } catch (IOException | UncheckedIOException e) {

@@ -181,6 +181,19 @@ class PartitionLogTest {
     }
 
     @Test
+    void truncateIntoTheBatchHoldingTheLogStartNeverLeavesTheStartPastTheEnd() throws IOException {
+        PartitionLog log = open();
+        append(log, batch(1, "a", "b", "c"), 0);
+        log.advanceLogStartOffset(2);
+        log.truncateTo(2); // removes the batch 0..2, which holds the log start
+
+        assertEquals(0, log.logEndOffset());
+        assertEquals(0, log.logStartOffset());
+        assertEquals(0, append(log, batch(1, "x"), 1).firstOffset());
+        assertEquals(List.of("x"), readAll(log, 0));
+    }
+
+    @Test
     void truncateFullyStartsAnEmptyLogAtTheOffset() throws IOException {
         PartitionLog log = open();
         append(log, batch(1, "a", "b"), 0);
@@ -288,6 +301,40 @@ class PartitionLogTest {
         assertEquals(15, log.offsetForTimestamp(10_150).orElseThrow().offset());
         assertEquals(16, log.offsetForTimestamp(10_151).orElseThrow().offset());
         assertFalse(log.offsetForTimestamp(20_000).isPresent());
+    }
+
+    @Test
+    void offsetForTimestampIgnoresBatchesBelowTheLogStart() throws IOException {
+        PartitionLog log = open();
+        append(log, batch(5_000, "old"), 0);
+        append(log, batch(1_000, "a", "b"), 0);
+        append(log, batch(6_000, "c"), 0);
+        log.advanceLogStartOffset(2); // inside the batch 1..2; the batch at 0 is still on disk
+
+        PartitionLog.TimestampAndOffset found = log.offsetForTimestamp(4_000).orElseThrow();
+        assertEquals(6_000, found.timestamp());
+        assertEquals(3, found.offset());
+        assertEquals(2, log.offsetForTimestamp(500).orElseThrow().offset(), "the log start, inside the batch");
+    }
+
+    @Test
+    void appendsAfterAReopenIndexTimeFromTheSegmentsTrueLargestTimestamp() throws IOException {
+        Map<String, Object> props = Map.of(LogConfig.INDEX_INTERVAL_BYTES, 1);
+        PartitionLog first = open(props);
+        append(first, batch(99_999, "newest-first"), 0);
+        first.flush();
+        first.close();
+
+        PartitionLog log = open(props);
+        append(log, batch(200, "a"), 0);
+        append(log, batch(300, "b"), 0);
+        // Indexed from a running max of -1, the entries (200, 1), (300, 2) made this lookup skip batch 0,
+        assertEquals(0, log.offsetForTimestamp(50_000).orElseThrow().offset());
+        // and, once the real max was known, this append's entry (99999, 0) went back in offset and threw.
+        append(log, batch(400, "c"), 0);
+
+        assertEquals(0, log.offsetForTimestamp(50_000).orElseThrow().offset());
+        assertEquals(List.of("newest-first", "a", "b", "c"), readAll(log, 0));
     }
 
     @Test

@@ -87,6 +87,51 @@ final class TestBatches {
         return offsets;
     }
 
+    /**
+     * A batch as kafka-clients reads it back: what a recovery test compares with what it wrote.
+     *
+     * @param baseOffset   the batch's first offset
+     * @param maxTimestamp the largest record timestamp
+     * @param epoch        the partition leader epoch stamped on it
+     * @param values       the record values, padding stripped
+     */
+    record Stored(long baseOffset, long maxTimestamp, int epoch, List<String> values) {
+
+        long nextOffset() {
+            return baseOffset + values.size();
+        }
+    }
+
+    /** {@link Stored} form of one parsed batch. */
+    static Stored stored(RecordBatch batch) {
+        List<String> values = new ArrayList<>();
+        for (Record record : batch) {
+            values.add(StandardCharsets.UTF_8.decode(record.value()).toString().replaceAll("#+$", ""));
+        }
+        return new Stored(batch.baseOffset(), batch.maxTimestamp(), batch.partitionLeaderEpoch(), values);
+    }
+
+    /**
+     * Every whole batch from the one containing {@code from} to the log end, read one segment at a
+     * time and parsed (CRC checked) by kafka-clients.
+     */
+    static List<Stored> readBatches(PartitionLog log, long from) {
+        List<Stored> batches = new ArrayList<>();
+        long offset = from;
+        for (int guard = 0; guard < 100_000 && offset < log.logEndOffset(); guard++) {
+            try (LogSlice slice = log.read(offset, Integer.MAX_VALUE)) {
+                if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
+                    throw new AssertionError("read at " + offset + " gave " + slice);
+                }
+                for (RecordBatch batch : parse(slice)) {
+                    batches.add(stored(batch));
+                    offset = batch.nextOffset();
+                }
+            }
+        }
+        return batches;
+    }
+
     /** Reads the whole log from {@code from}, one segment read at a time, and returns all values. */
     static List<String> readAll(PartitionLog log, long from) {
         List<String> values = new ArrayList<>();
