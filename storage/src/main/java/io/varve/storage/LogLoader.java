@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  *       walk and recovered only if it finds garbage.</li>
  *   <li>A recovery that stops on a corrupt batch, or leaves a gap before the next segment, ends the
  *       log there: every later segment is deleted, so nothing after a corruption is ever served.</li>
+ *   <li>A recovery that cuts the log below its checkpointed start leaves it empty at that start:
+ *       records below it were deleted and never come back.</li>
  *   <li>The leader-epoch cache is cut back to what the recovered log holds and rebuilt from the
  *       recovered batches.</li>
  * </ul>
@@ -103,6 +105,9 @@ final class LogLoader {
                 segments.add(LogSegment.create(dir, Math.max(0, logStartOffset), config, clock.wallClockMs()));
             }
             LogSegment active = ensureWritable(segments);
+            if (logStartOffset > active.nextOffset()) {
+                active = restartEmptyAt(segments, logStartOffset);
+            }
             long logEnd = active.nextOffset();
             epochs.truncateFromEnd(logEnd);
             long start = Math.max(logStartOffset, segments.get(0).baseOffset());
@@ -142,6 +147,25 @@ final class LogLoader {
             }
         }
         return result;
+    }
+
+    /**
+     * Recovery cut the log below its checkpointed start: the records below it were deleted and must
+     * not come back, and a log cannot start after its end. Deletes every segment and starts the log
+     * over, empty, at the log start, as a full truncation does.
+     */
+    private LogSegment restartEmptyAt(List<LogSegment> segments, long logStartOffset) throws IOException {
+        List<Long> bases = new ArrayList<>();
+        for (LogSegment segment : segments) {
+            bases.add(segment.baseOffset());
+            segment.closeForReplacement();
+        }
+        segments.clear();
+        deleteSegments(bases);
+        epochs.clear();
+        LogSegment fresh = LogSegment.create(dir, logStartOffset, config, clock.wallClockMs());
+        segments.add(fresh);
+        return fresh;
     }
 
     private boolean indexMissing(long base) {
