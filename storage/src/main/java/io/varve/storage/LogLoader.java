@@ -76,15 +76,9 @@ final class LogLoader {
                 LogSegment segment = LogSegment.open(dir, base, config, last || mustRecover);
                 segments.add(segment);
                 if (!mustRecover) {
-                    LogSegment.WalkEnd end = segment.loadByHeaderWalk();
-                    if (end == LogSegment.WalkEnd.ZERO_TAIL && !segment.isWritable()) {
-                        // Untrimmed by a crash: keep it writable so that close trims it.
-                        segment.closeForReplacement();
-                        segment = LogSegment.open(dir, base, config, true);
-                        segment.loadByHeaderWalk();
-                        segments.set(segments.size() - 1, segment);
-                    }
-                    if (end != LogSegment.WalkEnd.GARBAGE) {
+                    LogSegment trusted = loadTrusted(segment);
+                    if (trusted != null) {
+                        segments.set(segments.size() - 1, trusted);
                         continue;
                     }
                 }
@@ -114,9 +108,7 @@ final class LogLoader {
             epochs.truncateFromStart(start);
             long newRecoveryPoint = hadCleanShutdown ? logEnd : recoveryPoint;
             if (recovered > 0) {
-                for (LogSegment segment : segments) {
-                    segment.flush();
-                }
+                flushAll(segments);
                 newRecoveryPoint = logEnd;
             }
             RecoveryReport report = new RecoveryReport(segments.size(), recovered, truncatedBytes, corruptBatches,
@@ -127,6 +119,31 @@ final class LogLoader {
                 segment.closeForReplacement();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Sizes a segment the recovery point vouches for by a header walk; null if the walk finds
+     * garbage and the segment must be recovered. A segment a crash left untrimmed comes back
+     * writable (the same mapping size), so that close trims it.
+     */
+    private LogSegment loadTrusted(LogSegment segment) throws IOException {
+        LogSegment.WalkEnd end = segment.loadByHeaderWalk();
+        if (end == LogSegment.WalkEnd.GARBAGE) {
+            return null;
+        }
+        if (end == LogSegment.WalkEnd.ZERO_TAIL && !segment.isWritable()) {
+            segment.closeForReplacement();
+            LogSegment writable = LogSegment.open(dir, segment.baseOffset(), config, true);
+            writable.loadByHeaderWalk();
+            return writable;
+        }
+        return segment;
+    }
+
+    private static void flushAll(List<LogSegment> segments) throws IOException {
+        for (LogSegment segment : segments) {
+            segment.flush();
         }
     }
 
