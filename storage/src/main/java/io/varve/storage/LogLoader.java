@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  *       walk and recovered only if it finds garbage.</li>
  *   <li>A recovery that stops on a corrupt batch, or leaves a gap before the next segment, ends the
  *       log there: every later segment is deleted, so nothing after a corruption is ever served.</li>
+ *   <li>A recovery that cuts the log below its checkpointed start leaves it empty at that start:
+ *       records below it were deleted and never come back.</li>
  *   <li>The leader-epoch cache is cut back to what the recovered log holds and rebuilt from the
  *       recovered batches.</li>
  * </ul>
@@ -74,15 +76,9 @@ final class LogLoader {
                 LogSegment segment = LogSegment.open(dir, base, config, last || mustRecover);
                 segments.add(segment);
                 if (!mustRecover) {
-                    LogSegment.WalkEnd end = segment.loadByHeaderWalk();
-                    if (end == LogSegment.WalkEnd.ZERO_TAIL && !segment.isWritable()) {
-                        // Untrimmed by a crash: keep it writable so that close trims it.
-                        segment.closeForReplacement();
-                        segment = LogSegment.open(dir, base, config, true);
-                        segment.loadByHeaderWalk();
-                        segments.set(segments.size() - 1, segment);
-                    }
-                    if (end != LogSegment.WalkEnd.GARBAGE) {
+                    LogSegment trusted = loadTrusted(segment);
+                    if (trusted != null) {
+                        segments.set(segments.size() - 1, trusted);
                         continue;
                     }
                 }
@@ -103,15 +99,16 @@ final class LogLoader {
                 segments.add(LogSegment.create(dir, Math.max(0, logStartOffset), config, clock.wallClockMs()));
             }
             LogSegment active = ensureWritable(segments);
+            if (logStartOffset > active.nextOffset()) {
+                active = restartEmptyAt(segments, logStartOffset);
+            }
             long logEnd = active.nextOffset();
             epochs.truncateFromEnd(logEnd);
             long start = Math.max(logStartOffset, segments.get(0).baseOffset());
             epochs.truncateFromStart(start);
             long newRecoveryPoint = hadCleanShutdown ? logEnd : recoveryPoint;
             if (recovered > 0) {
-                for (LogSegment segment : segments) {
-                    segment.flush();
-                }
+                flushAll(segments);
                 newRecoveryPoint = logEnd;
             }
             RecoveryReport report = new RecoveryReport(segments.size(), recovered, truncatedBytes, corruptBatches,
@@ -122,6 +119,31 @@ final class LogLoader {
                 segment.closeForReplacement();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Sizes a segment the recovery point vouches for by a header walk; null if the walk finds
+     * garbage and the segment must be recovered. A segment a crash left untrimmed comes back
+     * writable (the same mapping size), so that close trims it.
+     */
+    private LogSegment loadTrusted(LogSegment segment) throws IOException {
+        LogSegment.WalkEnd end = segment.loadByHeaderWalk();
+        if (end == LogSegment.WalkEnd.GARBAGE) {
+            return null;
+        }
+        if (end == LogSegment.WalkEnd.ZERO_TAIL && !segment.isWritable()) {
+            segment.closeForReplacement();
+            LogSegment writable = LogSegment.open(dir, segment.baseOffset(), config, true);
+            writable.loadByHeaderWalk();
+            return writable;
+        }
+        return segment;
+    }
+
+    private static void flushAll(List<LogSegment> segments) throws IOException {
+        for (LogSegment segment : segments) {
+            segment.flush();
         }
     }
 
@@ -142,6 +164,25 @@ final class LogLoader {
             }
         }
         return result;
+    }
+
+    /**
+     * Recovery cut the log below its checkpointed start: the records below it were deleted and must
+     * not come back, and a log cannot start after its end. Deletes every segment and starts the log
+     * over, empty, at the log start, as a full truncation does.
+     */
+    private LogSegment restartEmptyAt(List<LogSegment> segments, long logStartOffset) throws IOException {
+        List<Long> bases = new ArrayList<>();
+        for (LogSegment segment : segments) {
+            bases.add(segment.baseOffset());
+            segment.closeForReplacement();
+        }
+        segments.clear();
+        deleteSegments(bases);
+        epochs.clear();
+        LogSegment fresh = LogSegment.create(dir, logStartOffset, config, clock.wallClockMs());
+        segments.add(fresh);
+        return fresh;
     }
 
     private boolean indexMissing(long base) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**
@@ -51,7 +52,7 @@ final class CrashFiles {
     static void fill(Path file, long from, int length, byte value) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             byte[] bytes = new byte[length];
-            java.util.Arrays.fill(bytes, value);
+            Arrays.fill(bytes, value);
             raf.seek(from);
             raf.write(bytes);
         }

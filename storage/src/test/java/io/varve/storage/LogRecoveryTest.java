@@ -226,10 +226,10 @@ class LogRecoveryTest {
     void corruptBatchInAMiddleSegmentEndsTheLogThereAndDeletesLaterSegments() throws IOException {
         openLive();
         for (int segment = 0; segment < 4; segment++) {
-            write(3, 1);
+            write(3, segment < 3 ? 1 : 2); // a new leader wrote the fourth segment on
             live.roll();
         }
-        write(1, 1);
+        write(1, 2);
         Placed corrupt = written.get(7); // the second batch of the third segment
         assertEquals(12, written.get(6).segmentBase(), "batches 6..8 make up the third segment");
         Path dir = copy("corrupt-middle");
@@ -238,6 +238,7 @@ class LogRecoveryTest {
 
         PartitionLog log = open(dir, recoveryPoint, 0, false);
 
+        assertEquals(List.of(new EpochEntry(1, 0)), log.leaderEpochCache().entries(), "epoch 2 began after the damage");
         assertRecoveredTo(log, 7);
         RecoveryReport report = log.recoveryReport();
         assertEquals(1, report.corruptBatches());
@@ -341,6 +342,27 @@ class LogRecoveryTest {
         PartitionLog log = open(dir, 1_000_000, 0, false);
         assertRecoveredTo(log, written.size() - 1);
         assertEquals(1, log.recoveryReport().recoveredSegments(), "the last segment is always recovered");
+    }
+
+    @Test
+    void logStartBeyondTheRecoveredEndRestartsTheLogEmptyAtTheLogStart() throws IOException {
+        openLive();
+        write(2, 1);
+        live.roll();
+        write(2, 1);
+        live.advanceLogStartOffset(7); // inside the last batch, 6..7
+        Path dir = copy("start-past-end");
+        CrashFiles.cut(last().logFile(dir), last().position() + last().size() / 2);
+
+        PartitionLog log = open(dir, 0, 7, false);
+
+        assertEquals(7, log.logStartOffset());
+        assertEquals(7, log.logEndOffset(), "nothing below the checkpointed log start may come back");
+        try (LogSlice slice = log.read(6, 100)) {
+            assertEquals(LogSlice.Status.OFFSET_OUT_OF_RANGE, slice.status());
+        }
+        assertEquals(7, TestBatches.append(log, batch(1, "next"), 2).firstOffset());
+        assertEquals(List.of(new Stored(7, 1, 2, List.of("next"))), readBatches(log, 7));
     }
 
     @Test

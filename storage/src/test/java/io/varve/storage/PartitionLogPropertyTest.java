@@ -12,8 +12,10 @@ import io.varve.common.TopicPartition;
 import io.varve.config.LogConfig;
 import io.varve.storage.TestBatches.Stored;
 import io.varve.storage.checkpoint.LeaderEpochCache;
+import io.varve.storage.index.LogFileNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,14 +39,16 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * The partition log checked against the simplest model of it: a list of batches with their offsets,
  * a log start and a log end. Random commands — append, read, roll, truncate, truncate fully,
  * retention by size, advancing the log start, flush, and reopening after a clean close or after a
- * crash (a copy of the files taken while the log is open, opened unclean) — run on both, with small
+ * crash (a copy of the files taken while the log is open, opened unclean; whole, or with its last
+ * segment torn) — run on both, with small
  * segments and indexes so that rolls happen all the time.
  *
  * <p>Invariants, checked after every command: the log start and end are the model's; every
  * segment starts at a batch boundary; reading the whole log from its start gives exactly the
  * model's batches (parsed by kafka-clients). A read command checks one read: whole batches from the
  * one containing the offset, within {@code maxBytes} except for the first, within one segment.
- * A failing case prints its seed; jqwik replays it from its database on the next run.
+ * A failing case prints its seed and shrunk sample; jqwik tries the failing sample first on the next
+ * run (its database is under {@code target/}), and {@code @Property(seed = "...")} replays a seed.
  */
 class PartitionLogPropertyTest {
 
@@ -85,6 +89,10 @@ class PartitionLogPropertyTest {
     }
 
     record ReopenAfterCrash() implements Op {
+    }
+
+    /** A crash that tore the last segment: its file ends {@code percent} of the way into its data. */
+    record ReopenAfterTornCrash(int percent) implements Op {
     }
 
     /** The log's configuration for one try: small, so that every limit is reached. */
@@ -185,6 +193,8 @@ class PartitionLogPropertyTest {
             reopenClean(subject);
         } else if (op instanceof ReopenAfterCrash) {
             reopenAfterCrash(subject);
+        } else if (op instanceof ReopenAfterTornCrash t) {
+            reopenAfterTornCrash(t.percent(), subject, model);
         }
     }
 
@@ -277,6 +287,60 @@ class PartitionLogPropertyTest {
         // Segments wholly below the log start may be deleted at open; nothing may be torn or corrupt.
         assertEquals(0, report.truncatedBytes(), "the page cache held every write: " + report);
         assertEquals(0, report.corruptBatches(), "the page cache held every write: " + report);
+    }
+
+    /**
+     * Tears the last segment of a crash copy and opens it: the log keeps the batches that are still
+     * whole (a batch that lost only zero bytes is whole), and never starts again below its
+     * checkpointed start — recovery below it leaves the log empty there.
+     */
+    private static void reopenAfterTornCrash(int percent, Subject subject, Model model) throws IOException {
+        PartitionLog log = subject.log;
+        Path copy = CrashFiles.crashCopy(log.dir(), subject.root.resolve("gen-" + (++subject.generation)));
+        List<Long> bases = log.segmentBaseOffsets();
+        Path file = LogFileNames.logFile(copy, bases.get(bases.size() - 1));
+        log.close();
+        byte[] bytes = Files.readAllBytes(file);
+        List<int[]> extents = batchExtents(bytes);
+        int dataEnd = extents.isEmpty() ? 0 : extents.get(extents.size() - 1)[1];
+        int cut = (int) pick(percent, 0, dataEnd);
+        CrashFiles.cut(file, cut);
+        long end = model.logEnd;
+        for (int[] extent : extents) {
+            if (extent[1] > cut && !isZero(bytes, cut, extent[1])) {
+                end = ByteBuffer.wrap(bytes, extent[0], Long.BYTES).getLong();
+                break;
+            }
+        }
+        subject.log = PartitionLog.open(copy, TP, subject.config, subject.clock, log.recoveryPoint(),
+            log.logStartOffset(), false);
+        if (end < model.logEnd) {
+            long cutAt = end;
+            model.batches.removeIf(b -> b.stored().baseOffset() >= cutAt);
+            model.logEnd = Math.max(end, model.logStart);
+        }
+    }
+
+    /** {@code [start, end)} of each batch at the front of a segment file, up to its zero tail. */
+    private static List<int[]> batchExtents(byte[] bytes) {
+        List<int[]> extents = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        int position = 0;
+        while (position + 12 <= bytes.length && buffer.getInt(position + 8) > 0) {
+            int end = position + 12 + buffer.getInt(position + 8);
+            extents.add(new int[] {position, end});
+            position = end;
+        }
+        return extents;
+    }
+
+    private static boolean isZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -388,7 +452,8 @@ class PartitionLogPropertyTest {
             Tuple.of(2, percent.map(AdvanceStart::new)),
             Tuple.of(1, Arbitraries.just(new Flush())),
             Tuple.of(1, Arbitraries.just(new ReopenClean())),
-            Tuple.of(1, Arbitraries.just(new ReopenAfterCrash()))
+            Tuple.of(1, Arbitraries.just(new ReopenAfterCrash())),
+            Tuple.of(1, percent.map(ReopenAfterTornCrash::new))
         ).list();
     }
 
