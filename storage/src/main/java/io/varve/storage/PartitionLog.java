@@ -11,15 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +42,10 @@ public final class PartitionLog implements AutoCloseable {
     private final LogConfig config;
     private final Clock clock;
     private final LeaderEpochCache epochs;
-    private final ConcurrentNavigableMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final SegmentMap segments = new SegmentMap();
     private final ReentrantLock lock = new ReentrantLock();
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
+    private final AppendValidator validator;
     private final RecoveryReport recoveryReport;
 
     private volatile LogSegment active;
@@ -68,12 +64,13 @@ public final class PartitionLog implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.epochs = epochs;
+        this.validator = new AppendValidator(config.maxMessageBytes());
         for (LogSegment segment : loaded.segments()) {
-            segments.put(segment.baseOffset(), segment);
+            segments.put(segment);
         }
-        this.active = segments.lastEntry().getValue();
+        this.active = segments.last();
         this.logEndOffset = active.nextOffset();
-        this.logStartOffset = Math.max(loaded.logStartOffset(), segments.firstKey());
+        this.logStartOffset = Math.max(loaded.logStartOffset(), segments.first().baseOffset());
         this.recoveryPoint = Math.min(loaded.recoveryPoint(), logEndOffset);
         this.recoveryReport = loaded.report();
         this.lastFlushMs = clock.monotonicMs();
@@ -134,7 +131,7 @@ public final class PartitionLog implements AutoCloseable {
             if (failed || closed) {
                 return AppendResult.failure(AppendError.STORAGE_FAILED, BatchStatus.OK);
             }
-            AppendResult invalid = validate(records, offset, length, assignOffsets);
+            AppendResult invalid = validator.validate(records, offset, length, logEndOffset, assignOffsets);
             if (invalid != null) {
                 return invalid;
             }
@@ -145,37 +142,6 @@ public final class PartitionLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Null when every batch is valid, else the failure to return. Allocates nothing when valid. */
-    private AppendResult validate(DirectBuffer records, int offset, int length, boolean leader) {
-        if (length <= 0) {
-            return AppendResult.failure(AppendError.CORRUPT_RECORD, BatchStatus.TRUNCATED_HEADER);
-        }
-        long expectedNext = logEndOffset;
-        int position = offset;
-        int end = offset + length;
-        while (position < end) {
-            batch.wrap(records, position);
-            BatchStatus status = batch.validateHeaderAndCrc(end - position, Integer.MAX_VALUE);
-            if (status.isOk() && batch.sizeInBytes() > config.maxMessageBytes()) {
-                return AppendResult.failure(AppendError.RECORD_TOO_LARGE, BatchStatus.LENGTH_TOO_LARGE);
-            }
-            if (status.isOk()) {
-                status = batch.validateRecords();
-            }
-            if (!status.isOk()) {
-                return AppendResult.failure(AppendError.CORRUPT_RECORD, status);
-            }
-            if (!leader) {
-                if (batch.baseOffset() < expectedNext) {
-                    return AppendResult.failure(AppendError.OFFSET_OUT_OF_ORDER, BatchStatus.OK);
-                }
-                expectedNext = batch.nextOffset();
-            }
-            position += batch.sizeInBytes();
-        }
-        return null;
     }
 
     private AppendResult writeBatches(DirectBuffer records, int offset, int length, int leaderEpoch, boolean assign)
@@ -246,7 +212,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private LogSegment rollAt(long baseOffset) throws IOException {
         LogSegment segment = LogSegment.create(dir, baseOffset, config, clock.wallClockMs());
-        segments.put(baseOffset, segment);
+        segments.put(segment);
         active = segment;
         return segment;
     }
@@ -272,21 +238,9 @@ public final class PartitionLog implements AutoCloseable {
             if (offset == end) {
                 return LogSlice.empty(offset, start, end);
             }
-            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
-            while (entry != null) {
-                LogSegment segment = entry.getValue();
-                if (!segment.tryRetain()) {
-                    break; // deleted or replaced under us: look again
-                }
-                UnsafeBuffer bytes = segment.read(offset, maxBytes);
-                if (bytes != null) {
-                    return LogSlice.of(segment, bytes, offset, start, end);
-                }
-                segment.release();
-                entry = segments.higherEntry(entry.getKey());
-            }
-            if (entry == null) {
-                return LogSlice.empty(offset, start, end);
+            LogSlice slice = segments.read(offset, maxBytes, start, end);
+            if (slice != null) {
+                return slice;
             }
         }
         throw new IllegalStateException(topicPartition + ": segments kept changing under a read of " + offset);
@@ -298,31 +252,7 @@ public final class PartitionLog implements AutoCloseable {
      * record when it decodes the batch. Empty when every record is older.
      */
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        long start = logStartOffset;
-        for (LogSegment segment : segments.values()) {
-            if (!segment.tryRetain()) {
-                continue;
-            }
-            try {
-                if (segment.largestTimestamp() < timestamp) {
-                    continue;
-                }
-                // Batches wholly below the log start are still on disk but gone: their timestamps must not answer.
-                int position = segment.findPositionByTimestamp(timestamp, start);
-                if (position >= 0) {
-                    RecordBatchFlyweight found = new RecordBatchFlyweight().wrap(segment.buffer(), position);
-                    long offset = Math.max(found.baseOffset(), start);
-                    return Optional.of(new TimestampAndOffset(found.maxTimestamp(), offset, found.partitionLeaderEpoch()));
-                }
-            } finally {
-                segment.release();
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A timestamp, the offset it was found at, and the leader epoch of that batch. */
-    public record TimestampAndOffset(long timestamp, long offset, int leaderEpoch) {
+        return segments.findByTimestamp(timestamp, logStartOffset);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -344,15 +274,15 @@ public final class PartitionLog implements AutoCloseable {
                 truncateFullyAndStartAt(offset);
                 return;
             }
-            for (LogSegment segment : new ArrayList<>(segments.tailMap(offset, false).values())) {
-                segments.remove(segment.baseOffset());
+            for (LogSegment segment : segments.above(offset)) {
+                segments.remove(segment);
                 segment.delete();
             }
-            LogSegment last = segments.lastEntry().getValue();
+            LogSegment last = segments.last();
             if (!last.isWritable()) {
                 LogSegment writable = LogSegment.open(dir, last.baseOffset(), config, true);
                 writable.loadByHeaderWalk();
-                segments.put(last.baseOffset(), writable);
+                segments.put(writable);
                 last.closeForReplacement();
                 last = writable;
             }
@@ -379,12 +309,12 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             // Delete first: the fresh segment may reuse a base offset, and so the file names, of an old one.
-            for (LogSegment segment : new ArrayList<>(segments.values())) {
-                segments.remove(segment.baseOffset());
+            for (LogSegment segment : segments.all()) {
+                segments.remove(segment);
                 segment.delete();
             }
             LogSegment fresh = LogSegment.create(dir, offset, config, clock.wallClockMs());
-            segments.put(offset, fresh);
+            segments.put(fresh);
             active = fresh;
             logStartOffset = offset;
             logEndOffset = offset;
@@ -415,7 +345,7 @@ public final class PartitionLog implements AutoCloseable {
             long nowMs = clock.wallClockMs();
             long excessBytes = config.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - config.retentionBytes();
             int deleted = 0;
-            for (LogSegment segment : new ArrayList<>(segments.values())) {
+            for (LogSegment segment : segments.all()) {
                 if (segment == active) {
                     break;
                 }
@@ -425,8 +355,8 @@ public final class PartitionLog implements AutoCloseable {
                     break;
                 }
                 excessBytes -= segment.size();
-                segments.remove(segment.baseOffset());
-                logStartOffset = Math.max(logStartOffset, segments.firstKey());
+                segments.remove(segment);
+                logStartOffset = Math.max(logStartOffset, segments.first().baseOffset());
                 segment.delete();
                 deleted++;
             }
@@ -456,12 +386,13 @@ public final class PartitionLog implements AutoCloseable {
                 throw new IllegalArgumentException(topicPartition + ": log start " + newStart + " past log end " + logEndOffset);
             }
             logStartOffset = newStart;
-            for (LogSegment segment : new ArrayList<>(segments.headMap(newStart, true).values())) {
-                Map.Entry<Long, LogSegment> next = segments.higherEntry(segment.baseOffset());
-                if (segment != active && next != null && next.getKey() <= newStart) {
-                    segments.remove(segment.baseOffset());
-                    segment.delete();
+            for (LogSegment segment : segments.all()) {
+                LogSegment next = segments.next(segment);
+                if (segment == active || next == null || next.baseOffset() > newStart) {
+                    break;
                 }
+                segments.remove(segment);
+                segment.delete();
             }
             epochs.truncateFromStart(newStart);
         } catch (IOException e) {
@@ -511,10 +442,8 @@ public final class PartitionLog implements AutoCloseable {
             throw new UncheckedIOException(new IOException(topicPartition + " is in the failed state"));
         }
         long flushTo = logEndOffset;
-        Map.Entry<Long, LogSegment> first = segments.floorEntry(recoveryPoint);
-        long from = first == null ? segments.firstKey() : first.getKey();
         try {
-            for (LogSegment segment : segments.tailMap(from, true).values()) {
+            for (LogSegment segment : segments.from(recoveryPoint)) {
                 segment.flush();
             }
         } catch (IOException e) {
@@ -575,20 +504,16 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Valid bytes in all segments. */
     public long sizeInBytes() {
-        long total = 0;
-        for (LogSegment segment : segments.values()) {
-            total += segment.size();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     public int numberOfSegments() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
-        return List.copyOf(segments.keySet());
+        return segments.baseOffsets();
     }
 
     /**
@@ -604,7 +529,7 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (LogSegment segment : segments.values()) {
+            for (LogSegment segment : segments.all()) {
                 segment.close();
             }
         } finally {
@@ -612,15 +537,21 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Closes the log and deletes its directory. */
+    /**
+     * Deletes the log's files, open or already closed. Segments still pinned by readers go when
+     * their last reader lets go; the directory itself is the caller's to remove.
+     */
     public void delete() throws IOException {
         lock.lock();
         try {
+            boolean wasOpen = !closed;
             closed = true;
-            for (LogSegment segment : new ArrayList<>(segments.values())) {
-                segment.delete();
+            for (LogSegment segment : segments.all()) {
+                segments.remove(segment);
+                if (wasOpen) {
+                    segment.delete(); // a closed log's segments are already released: the loop below removes their files
+                }
             }
-            segments.clear();
             epochs.clear();
             try (var files = Files.list(dir)) {
                 for (Path file : files.toList()) {
@@ -637,6 +568,6 @@ public final class PartitionLog implements AutoCloseable {
     @Override
     public String toString() {
         return "PartitionLog{" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
-            + ", segments=" + segments.size() + (failed ? ", FAILED" : "") + '}';
+            + ", segments=" + segments.count() + (failed ? ", FAILED" : "") + '}';
     }
 }

@@ -311,7 +311,7 @@ class PartitionLogTest {
         append(log, batch(6_000, "c"), 0);
         log.advanceLogStartOffset(2); // inside the batch 1..2; the batch at 0 is still on disk
 
-        PartitionLog.TimestampAndOffset found = log.offsetForTimestamp(4_000).orElseThrow();
+        TimestampAndOffset found = log.offsetForTimestamp(4_000).orElseThrow();
         assertEquals(6_000, found.timestamp());
         assertEquals(3, found.offset());
         assertEquals(2, log.offsetForTimestamp(500).orElseThrow().offset(), "the log start, inside the batch");
