@@ -56,7 +56,7 @@ final class LogSegment {
     private long offsetOfMaxTimestamp;
     private int bytesSinceLastIndexEntry;
     private long createdMs;
-    private boolean largestTimestampKnown;
+    private volatile boolean largestTimestampKnown;
 
     private LogSegment(Path dir, long baseOffset, boolean writable, int indexIntervalBytes, MappedFileRegion log,
                        OffsetIndex offsetIndex, TimeIndex timeIndex, long createdMs) {

@@ -417,4 +417,25 @@ class PartitionLogTest {
         assertEquals(30, recovered.logEndOffset());
         assertEquals(readAll(log, 0), readAll(recovered, 0));
     }
+
+    @Test
+    void deleteRemovesEveryFileWhetherTheLogIsOpenOrAlreadyClosed() throws IOException {
+        PartitionLog open = open(Map.of(LogConfig.SEGMENT_BYTES, 1024));
+        for (int i = 0; i < 20; i++) {
+            append(open, batch(i, 50, "v" + i), 1);
+        }
+        PartitionLog closed = PartitionLog.open(dir.resolve("closed-0"), new TopicPartition("closed", 0),
+            LogConfig.from(Map.of(LogConfig.SEGMENT_BYTES, 1024)), clock);
+        append(closed, batch(1, "x"), 1);
+        closed.close();
+
+        open.delete();
+        closed.delete();
+
+        for (Path logDir : List.of(open.dir(), closed.dir())) {
+            try (var files = java.nio.file.Files.list(logDir)) {
+                assertEquals(List.of(), files.toList(), logDir + " still holds files");
+            }
+        }
+    }
 }
