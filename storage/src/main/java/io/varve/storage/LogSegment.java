@@ -310,16 +310,11 @@ final class LogSegment {
         if (log == null || !writable) {
             return Math.max(0, limit - from);
         }
-        int end = from;
-        // Only non-zero bytes need clearing; find the last non-zero page cheaply by walking batches'
-        // worth of bytes would be guesswork, so clear up to the old valid size or the whole capacity.
+        // Only the bytes up to the last non-zero one need clearing: the rest is preallocated zeros.
         UnsafeBuffer buffer = log.buffer();
         int dirtyEnd = lastNonZero(buffer, from, limit);
-        if (dirtyEnd > from) {
-            buffer.setMemory(from, dirtyEnd - from, (byte) 0);
-            end = dirtyEnd;
-        }
-        return end - from;
+        buffer.setMemory(from, dirtyEnd - from, (byte) 0);
+        return dirtyEnd - from;
     }
 
     /** The end of the last non-zero byte in {@code [from, limit)}, or {@code from}. */
@@ -396,21 +391,21 @@ final class LogSegment {
      * or -1 when every batch ends before it. Starts from the offset index and walks batch headers.
      */
     int translateOffset(long offset) {
-        int limit = size;
+        return translateOffset(offset, size, new RecordBatchFlyweight());
+    }
+
+    /** {@link #translateOffset(long)} below {@code limit}, walking with the caller's flyweight. */
+    private int translateOffset(long offset, int limit, RecordBatchFlyweight batch) {
         if (limit == 0) {
             return -1;
         }
-        OffsetPosition start = offsetIndex.lookup(offset);
-        int position = start.position();
-        UnsafeBuffer buffer = log.buffer();
+        int position = offsetIndex.lookup(offset).position();
         while (position + RecordBatchFlyweight.HEADER_SIZE <= limit) {
-            long lastOffset = buffer.getLong(position, java.nio.ByteOrder.BIG_ENDIAN)
-                + buffer.getInt(position + RecordBatchFlyweight.LAST_OFFSET_DELTA_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
-            if (lastOffset >= offset) {
+            batch.wrap(log.buffer(), position);
+            if (batch.lastOffset() >= offset) {
                 return position;
             }
-            position += RecordBatchFlyweight.LOG_OVERHEAD
-                + buffer.getInt(position + RecordBatchFlyweight.LENGTH_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
+            position += batch.sizeInBytes();
         }
         return -1;
     }
@@ -421,22 +416,21 @@ final class LogSegment {
      * this segment contains or follows {@code offset}. The caller holds a reference.
      */
     UnsafeBuffer read(long offset, int maxBytes) {
-        int limit = size;
-        int start = translateOffset(offset);
+        int limit = size; // one snapshot for the whole read: batches below it are whole
+        RecordBatchFlyweight batch = new RecordBatchFlyweight();
+        int start = translateOffset(offset, limit, batch);
         if (start < 0) {
             return null;
         }
-        UnsafeBuffer buffer = log.buffer();
         int end = start;
-        while (end + RecordBatchFlyweight.LOG_OVERHEAD <= limit) {
-            int batchSize = RecordBatchFlyweight.LOG_OVERHEAD
-                + buffer.getInt(end + RecordBatchFlyweight.LENGTH_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
+        while (end + RecordBatchFlyweight.HEADER_SIZE <= limit) {
+            int batchSize = batch.wrap(log.buffer(), end).sizeInBytes();
             if (end > start && end - start + (long) batchSize > maxBytes) {
                 break;
             }
             end += batchSize;
         }
-        return new UnsafeBuffer(buffer, start, end - start);
+        return new UnsafeBuffer(log.buffer(), start, end - start);
     }
 
     /**
