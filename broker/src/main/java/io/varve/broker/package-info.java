@@ -1,0 +1,2 @@
+/** Varve broker. */
+package io.varve.broker;

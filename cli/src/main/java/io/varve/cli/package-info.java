@@ -1,0 +1,2 @@
+/** Varve cli. */
+package io.varve.cli;

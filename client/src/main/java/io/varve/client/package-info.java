@@ -1,0 +1,2 @@
+/** Varve client. */
+package io.varve.client;

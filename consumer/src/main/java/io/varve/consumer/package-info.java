@@ -1,0 +1,2 @@
+/** Varve consumer. */
+package io.varve.consumer;

@@ -1,0 +1,2 @@
+/** Varve producer. */
+package io.varve.producer;

@@ -1,0 +1,31 @@
+package io.varve.protocol.message;
+
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.codec.ProtocolReader;
+
+/** Decodes request and response bodies by API key: the one place that maps a key to its codec. */
+public final class ApiMessages {
+
+    private ApiMessages() {
+    }
+
+    /** Reads a request body; the whole frame must be consumed. */
+    public static ApiRequest readRequest(ApiKey key, ProtocolReader r, short version) {
+        ApiRequest request = switch (key) {
+            case API_VERSIONS -> ApiVersionsRequest.read(r, version);
+            default -> throw new IllegalStateException("no codec yet for " + key);
+        };
+        r.expectEnd();
+        return request;
+    }
+
+    /** Reads a response body; the whole frame must be consumed. */
+    public static ApiResponse readResponse(ApiKey key, ProtocolReader r, short version) {
+        ApiResponse response = switch (key) {
+            case API_VERSIONS -> ApiVersionsResponse.read(r, version);
+            default -> throw new IllegalStateException("no codec yet for " + key);
+        };
+        r.expectEnd();
+        return response;
+    }
+}

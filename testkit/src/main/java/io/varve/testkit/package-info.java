@@ -1,0 +1,2 @@
+/** Varve testkit. */
+package io.varve.testkit;
