@@ -1,0 +1,102 @@
+package io.varve.testkit.faults;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Varve node in its own JVM ({@code io.varve.broker.VarveMain --config FILE}), so that a test can
+ * kill it with SIGKILL mid-write and start it again on the same data directory and port.
+ * Not thread-safe.
+ */
+final class VarveProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path workDir;
+    private final Path config;
+    private final int port;
+    private Process process;
+    private int starts;
+
+    VarveProcess(Path workDir) throws IOException {
+        this.workDir = workDir;
+        this.port = freePort();
+        this.config = workDir.resolve("varve.properties");
+        Properties p = new Properties();
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("log.dirs", workDir.resolve("data").toString());
+        try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(out, "Varve node for fault tests");
+        }
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Starts the node and waits until its client port accepts connections. */
+    void start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("@" + Path.of("..", ".mvn", "jvm.config").toAbsolutePath().normalize());
+        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"),
+            "io.varve.broker.VarveMain", "--config", config.toString()));
+        Path log = workDir.resolve("varve-" + (++starts) + ".log");
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("Varve exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                process.waitFor(50, TimeUnit.MILLISECONDS); // bounded wait for the JVM to come up
+            }
+        }
+        throw new IOException("Varve did not listen within " + START_TIMEOUT + ": " + Files.readString(log));
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the node shuts down cleanly; returns its exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}
