@@ -13,6 +13,12 @@ public final class ApiMessages {
     public static ApiRequest readRequest(ApiKey key, ProtocolReader r, short version) {
         ApiRequest request = switch (key) {
             case API_VERSIONS -> ApiVersionsRequest.read(r, version);
+            case CREATE_TOPICS -> CreateTopicsRequest.read(r, version);
+            case DELETE_TOPICS -> DeleteTopicsRequest.read(r, version);
+            case INIT_PRODUCER_ID -> InitProducerIdRequest.read(r, version);
+            case DESCRIBE_CONFIGS -> DescribeConfigsRequest.read(r, version);
+            case CREATE_PARTITIONS -> CreatePartitionsRequest.read(r, version);
+            case DESCRIBE_CLUSTER -> DescribeClusterRequest.read(r, version);
             default -> throw new IllegalStateException("no codec yet for " + key);
         };
         r.expectEnd();
@@ -23,6 +29,12 @@ public final class ApiMessages {
     public static ApiResponse readResponse(ApiKey key, ProtocolReader r, short version) {
         ApiResponse response = switch (key) {
             case API_VERSIONS -> ApiVersionsResponse.read(r, version);
+            case CREATE_TOPICS -> CreateTopicsResponse.read(r, version);
+            case DELETE_TOPICS -> DeleteTopicsResponse.read(r, version);
+            case INIT_PRODUCER_ID -> InitProducerIdResponse.read(r, version);
+            case DESCRIBE_CONFIGS -> DescribeConfigsResponse.read(r, version);
+            case CREATE_PARTITIONS -> CreatePartitionsResponse.read(r, version);
+            case DESCRIBE_CLUSTER -> DescribeClusterResponse.read(r, version);
             default -> throw new IllegalStateException("no codec yet for " + key);
         };
         r.expectEnd();
