@@ -144,7 +144,13 @@ final class LogDir {
         return logStartOffsets.getOrDefault(tp, 0L);
     }
 
-    /** Subdirectories whose names parse as {@code <topic>-<partition>} with a valid topic; others are skipped. */
+    /** The metadata log's directory name: it lives beside the partitions but is the controller's, not ours. */
+    static final String METADATA_TOPIC = "__cluster_metadata";
+
+    /**
+     * Subdirectories whose names parse as {@code <topic>-<partition>} with a valid topic; others, and
+     * the metadata log ({@value #METADATA_TOPIC}), are skipped.
+     */
     List<PartitionDir> partitionDirs() throws IOException {
         List<PartitionDir> found = new ArrayList<>();
         try (Stream<Path> children = Files.list(path)) {
@@ -155,7 +161,7 @@ final class LogDir {
                 String name = child.getFileName().toString();
                 try {
                     TopicPartition tp = TopicPartition.parseDirectoryName(name);
-                    if (TopicPartition.isValidTopicName(tp.topic())) {
+                    if (TopicPartition.isValidTopicName(tp.topic()) && !METADATA_TOPIC.equals(tp.topic())) {
                         found.add(new PartitionDir(this, tp, child));
                         continue;
                     }

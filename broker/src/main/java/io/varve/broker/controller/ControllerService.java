@@ -1,0 +1,109 @@
+package io.varve.broker.controller;
+
+import io.varve.raft.controller.Controller;
+import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.metadata.MetadataImage;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's Singular Update Queue: one thread owns the {@link Controller} and runs commands
+ * in arrival order from a bounded queue. After each command that changed the metadata, the new
+ * image is published (the broker opens or deletes logs to match) before the command's future
+ * completes, so a client that created a topic can produce to it at once.
+ *
+ * <p>Thread-safe: {@link #submit} may be called from any thread; a full queue fails the command
+ * with {@link ControllerBusyException} instead of blocking an event loop.
+ */
+public final class ControllerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
+
+    /** Commands waiting for the controller thread; beyond this, callers are told to retry. */
+    public static final int MAX_QUEUED_COMMANDS = 1024;
+
+    private final Controller controller;
+    private final Consumer<MetadataImage> publisher;
+    private final ThreadPoolExecutor loop;
+    private volatile MetadataImage published;
+
+    /**
+     * @param publisher called on the controller thread with each new image, in order
+     */
+    public ControllerService(Controller controller, Consumer<MetadataImage> publisher) {
+        this.controller = controller;
+        this.publisher = publisher;
+        this.published = controller.image();
+        this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_COMMANDS), r -> {
+                Thread t = new Thread(r, "varve-controller");
+                t.setDaemon(true);
+                return t;
+            });
+    }
+
+    /** The last image published. */
+    public MetadataImage image() {
+        return published;
+    }
+
+    /**
+     * Runs {@code command} on the controller thread; the future completes with its response after
+     * the resulting image has been published.
+     */
+    public <R> CompletableFuture<R> submit(Function<Controller, ControllerReply<R>> command) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    ControllerReply<R> reply = command.apply(controller);
+                    publish(reply.image());
+                    result.complete(reply.response());
+                } catch (RuntimeException | Error e) {
+                    LOG.error("Controller command failed", e);
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new ControllerBusyException(MAX_QUEUED_COMMANDS));
+        }
+        return result;
+    }
+
+    private void publish(MetadataImage image) {
+        if (image != published) {
+            publisher.accept(image);
+            published = image;
+        }
+    }
+
+    /** Stops taking commands and lets queued ones finish (bounded wait); the owner closes the controller. */
+    @Override
+    public void close() {
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            loop.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The controller's queue is full: the caller should answer with a retriable error. */
+    public static final class ControllerBusyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ControllerBusyException(int limit) {
+            super("the controller has " + limit + " commands queued", null, false, false);
+        }
+    }
+}

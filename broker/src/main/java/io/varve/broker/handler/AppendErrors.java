@@ -1,0 +1,31 @@
+package io.varve.broker.handler;
+
+import io.varve.protocol.Errors;
+import io.varve.protocol.record.BatchStatus;
+import io.varve.storage.AppendResult;
+
+/** What a refused append tells the producer: the Kafka error code and a short message. */
+final class AppendErrors {
+
+    private AppendErrors() {
+    }
+
+    static Errors toKafka(AppendResult result) {
+        return switch (result.error()) {
+            case NONE -> Errors.NONE;
+            case CORRUPT_RECORD -> result.batchStatus() == BatchStatus.CRC_MISMATCH ? Errors.CORRUPT_MESSAGE : Errors.INVALID_RECORD;
+            case RECORD_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
+            case OFFSET_OUT_OF_ORDER -> Errors.INVALID_RECORD;
+            case STORAGE_FAILED -> Errors.KAFKA_STORAGE_ERROR;
+        };
+    }
+
+    static String message(AppendResult result) {
+        return switch (result.error()) {
+            case CORRUPT_RECORD -> "record batch refused: " + result.batchStatus();
+            case RECORD_TOO_LARGE -> "record batch larger than max.message.bytes";
+            case STORAGE_FAILED -> "the partition's log failed an earlier write or fsync";
+            default -> null;
+        };
+    }
+}

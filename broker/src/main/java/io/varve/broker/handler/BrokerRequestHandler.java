@@ -1,0 +1,105 @@
+package io.varve.broker.handler;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.broker.network.RequestContext;
+import io.varve.broker.network.RequestHandler;
+import io.varve.broker.network.ResponseCallback;
+import io.varve.broker.purgatory.DelayedOperationPurgatory;
+import io.varve.broker.replica.ReplicaManager;
+import io.varve.common.TopicPartition;
+import io.varve.protocol.Errors;
+import io.varve.protocol.message.ApiRequest;
+import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.message.ApiVersionsResponse;
+import io.varve.protocol.message.CreatePartitionsRequest;
+import io.varve.protocol.message.CreateTopicsRequest;
+import io.varve.protocol.message.DeleteTopicsRequest;
+import io.varve.protocol.message.DescribeClusterRequest;
+import io.varve.protocol.message.DescribeClusterResponse;
+import io.varve.protocol.message.DescribeConfigsRequest;
+import io.varve.protocol.message.FetchRequest;
+import io.varve.protocol.message.InitProducerIdRequest;
+import io.varve.protocol.message.ListOffsetsRequest;
+import io.varve.protocol.message.MetadataRequest;
+import io.varve.protocol.message.ProduceRequest;
+import io.varve.raft.metadata.MetadataImage;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's thin dispatcher: one handler per API, each answering through the callback, at once
+ * or when its future completes. A handler failure becomes an error response for the whole request
+ * (retriable {@code REQUEST_TIMED_OUT} when the controller's queue is full), never a dropped one.
+ * Thread-safe.
+ */
+public final class BrokerRequestHandler implements RequestHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerRequestHandler.class);
+
+    private final int nodeId;
+    private final ControllerService controller;
+    private final ProduceHandler produce;
+    private final FetchHandler fetch;
+    private final ListOffsetsHandler listOffsets;
+    private final MetadataHandler metadata;
+    private final AdminHandler admin;
+    private final ProducerIdManager producerIds;
+
+    public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
+                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
+                                boolean autoCreateTopics, int fetchMaxBytes) {
+        this.nodeId = nodeId;
+        this.controller = controller;
+        this.produce = new ProduceHandler(replicas);
+        this.fetch = new FetchHandler(replicas, fetchPurgatory, fetchMaxBytes);
+        this.listOffsets = new ListOffsetsHandler(replicas);
+        this.metadata = new MetadataHandler(controller, nodeId, autoCreateTopics);
+        this.admin = new AdminHandler(controller, brokerProps, nodeId);
+        this.producerIds = new ProducerIdManager(controller, nodeId);
+    }
+
+    @Override
+    public void handle(RequestContext context, ApiRequest request, ResponseCallback done) {
+        switch (request.apiKey()) {
+            case PRODUCE -> produce.handle(context, (ProduceRequest) request, done);
+            case FETCH -> fetch.handle(context, (FetchRequest) request, done);
+            case LIST_OFFSETS -> done.respond(listOffsets.handle((ListOffsetsRequest) request));
+            case METADATA -> answer(request, metadata.handle((MetadataRequest) request), done);
+            case CREATE_TOPICS -> answer(request, admin.createTopics((CreateTopicsRequest) request), done);
+            case DELETE_TOPICS -> answer(request, admin.deleteTopics((DeleteTopicsRequest) request), done);
+            case CREATE_PARTITIONS -> answer(request, admin.createPartitions((CreatePartitionsRequest) request), done);
+            case DESCRIBE_CONFIGS -> done.respond(admin.describeConfigs((DescribeConfigsRequest) request));
+            case INIT_PRODUCER_ID -> answer(request, producerIds.handle((InitProducerIdRequest) request), done);
+            case DESCRIBE_CLUSTER -> done.respond(describeCluster((DescribeClusterRequest) request));
+            case API_VERSIONS -> done.respond(ApiVersionsResponse.of(Errors.NONE, List.of()));
+        }
+    }
+
+    private static void answer(ApiRequest request, CompletableFuture<? extends ApiResponse> response, ResponseCallback done) {
+        response.whenComplete((r, error) -> {
+            if (error == null) {
+                done.respond(r);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            boolean busy = cause instanceof ControllerService.ControllerBusyException;
+            if (!busy) {
+                LOG.error("Answering {} failed", request.apiKey(), cause);
+            }
+            done.respond(request.errorResponse(busy ? Errors.REQUEST_TIMED_OUT : Errors.UNKNOWN_SERVER_ERROR));
+        });
+    }
+
+    private DescribeClusterResponse describeCluster(DescribeClusterRequest request) {
+        MetadataImage image = controller.image();
+        List<DescribeClusterResponse.DescribeClusterBroker> brokers = image.brokers().values().stream()
+            .map(b -> new DescribeClusterResponse.DescribeClusterBroker(b.nodeId(), b.host(), b.port(), b.rack(), false))
+            .toList();
+        return new DescribeClusterResponse(0, Errors.NONE.code, null, request.endpointType(), image.clusterId(), nodeId,
+            brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
+    }
+}

@@ -1,0 +1,143 @@
+package io.varve.broker.handler;
+
+import io.varve.broker.handler.FetchHandler.FetchedPartition;
+import io.varve.broker.network.ResponseCallback;
+import io.varve.broker.purgatory.DelayedOperation;
+import io.varve.broker.replica.LogSliceRecords;
+import io.varve.broker.replica.Partition;
+import io.varve.broker.replica.ReplicaManager;
+import io.varve.protocol.Errors;
+import io.varve.protocol.codec.Records;
+import io.varve.protocol.message.FetchRequest;
+import io.varve.protocol.message.FetchResponse;
+import io.varve.protocol.message.FetchResponse.PartitionData;
+import io.varve.protocol.message.LeaderIdAndEpoch;
+import io.varve.storage.LogSlice;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fetch that may wait: complete when the partitions hold at least {@code min.bytes} past the
+ * fetch offsets, when any partition has an error to report, or at {@code max.wait.ms}. The response
+ * is read when the operation completes, so it carries everything appended until then, as zero-copy
+ * segment slices bounded by the partition and response maximums (the first batch always fits, so a
+ * consumer always progresses).
+ *
+ * <p>Thread-safe as {@link DelayedOperation} requires: {@link #tryComplete()} only reads.
+ */
+final class DelayedFetch extends DelayedOperation {
+
+    private static final Records NO_RECORDS = Records.of(ByteBuffer.allocate(0));
+
+    private final ReplicaManager replicas;
+    private final FetchRequest request;
+    private final List<FetchedPartition> partitions;
+    private final int maxResponseBytes;
+    private final ResponseCallback done;
+
+    DelayedFetch(ReplicaManager replicas, FetchRequest request, List<FetchedPartition> partitions,
+                 int maxResponseBytes, ResponseCallback done) {
+        super(Math.max(0, request.maxWaitMs()));
+        this.replicas = replicas;
+        this.request = request;
+        this.partitions = partitions;
+        this.maxResponseBytes = maxResponseBytes;
+        this.done = done;
+    }
+
+    @Override
+    public boolean tryComplete() {
+        long available = 0;
+        for (FetchedPartition p : partitions) {
+            Partition partition = p.topicPartition() == null ? null : replicas.partition(p.topicPartition());
+            if (p.resolveError() != Errors.NONE || partition == null || check(p, partition) != Errors.NONE) {
+                return forceComplete();
+            }
+            long offset = p.request().fetchOffset();
+            if (offset < partition.highWatermark()) {
+                try (LogSlice slice = partition.read(offset, Math.max(1, p.request().partitionMaxBytes()))) {
+                    available += slice.sizeInBytes();
+                }
+            }
+            if (available >= request.minBytes()) {
+                return forceComplete();
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected void onComplete() {
+        List<FetchResponse.FetchableTopicResponse> topics = new ArrayList<>();
+        int index = 0;
+        int responseBytes = 0;
+        for (FetchRequest.FetchTopic topic : request.topics()) {
+            List<PartitionData> out = new ArrayList<>(topic.partitions().size());
+            for (int i = 0; i < topic.partitions().size(); i++) {
+                FetchedPartition p = partitions.get(index++);
+                PartitionData data = read(p, responseBytes);
+                responseBytes += data.records() == null ? 0 : data.records().sizeInBytes();
+                out.add(data);
+            }
+            topics.add(new FetchResponse.FetchableTopicResponse(topic.topic(), topic.topicId(), out));
+        }
+        done.respond(new FetchResponse(0, Errors.NONE.code, 0, topics, List.of()));
+    }
+
+    @Override
+    protected void onExpiration() {
+        // The response already went out from onComplete with whatever had arrived.
+    }
+
+    private PartitionData read(FetchedPartition p, int responseBytes) {
+        int index = p.request().partition();
+        if (p.resolveError() != Errors.NONE) {
+            return error(index, p.resolveError());
+        }
+        Partition partition = replicas.partition(p.topicPartition());
+        if (partition == null) {
+            return error(index, replicas.errorFor(p.topicPartition()));
+        }
+        Errors error = check(p, partition);
+        if (error != Errors.NONE) {
+            return error(index, error);
+        }
+        long hwm = partition.highWatermark();
+        Records records = NO_RECORDS;
+        int room = maxResponseBytes - responseBytes;
+        long offset = p.request().fetchOffset();
+        if (offset < hwm && room > 0) {
+            LogSlice slice = partition.read(offset, Math.max(1, Math.min(p.request().partitionMaxBytes(), room)));
+            if (slice.isEmpty() || (responseBytes > 0 && slice.sizeInBytes() > room)) {
+                slice.close(); // the first batch is larger than the room left: the next fetch gets it
+            } else {
+                records = new LogSliceRecords(slice);
+            }
+        }
+        return new PartitionData(index, Errors.NONE.code, hwm, hwm, partition.logStartOffset(),
+            FetchResponse.EpochEndOffset.NONE, LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE,
+            null, -1, records);
+    }
+
+    /** Leader-epoch fencing and offset range, as Kafka reports them. */
+    private static Errors check(FetchedPartition p, Partition partition) {
+        int epoch = p.request().currentLeaderEpoch();
+        if (epoch >= 0 && epoch < partition.leaderEpoch()) {
+            return Errors.FENCED_LEADER_EPOCH;
+        }
+        if (epoch > partition.leaderEpoch()) {
+            return Errors.UNKNOWN_LEADER_EPOCH;
+        }
+        long offset = p.request().fetchOffset();
+        if (offset < partition.logStartOffset() || offset > partition.highWatermark()) {
+            return Errors.OFFSET_OUT_OF_RANGE;
+        }
+        return Errors.NONE;
+    }
+
+    private static PartitionData error(int index, Errors error) {
+        return new PartitionData(index, error.code, -1L, -1L, -1L, FetchResponse.EpochEndOffset.NONE,
+            LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE, null, -1, NO_RECORDS);
+    }
+}

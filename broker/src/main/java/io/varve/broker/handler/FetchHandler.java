@@ -1,0 +1,78 @@
+package io.varve.broker.handler;
+
+import io.varve.broker.network.RequestContext;
+import io.varve.broker.network.ResponseCallback;
+import io.varve.broker.purgatory.DelayedOperationPurgatory;
+import io.varve.broker.replica.ReplicaManager;
+import io.varve.common.TopicPartition;
+import io.varve.protocol.Errors;
+import io.varve.protocol.message.FetchRequest;
+import io.varve.raft.metadata.TopicImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Fetch: resolves the partitions (by name up to v12, by topic id from v13), then answers at once
+ * when {@code min.bytes} are available, an error needs reporting or the client asked not to wait;
+ * otherwise the request waits in the fetch purgatory until an append to one of its partitions
+ * brings enough bytes or {@code max.wait.ms} passes (Request Waiting List; no polling).
+ *
+ * <p>Fetch sessions are not kept: every response carries session id 0, which tells Kafka clients
+ * to keep sending full fetch requests. Follower fetches (replica id set) are answered like
+ * consumer fetches until replication lands.
+ */
+final class FetchHandler {
+
+    private final ReplicaManager replicas;
+    private final DelayedOperationPurgatory<TopicPartition> purgatory;
+    private final int maxResponseBytes;
+
+    FetchHandler(ReplicaManager replicas, DelayedOperationPurgatory<TopicPartition> purgatory, int maxResponseBytes) {
+        this.replicas = replicas;
+        this.purgatory = purgatory;
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    void handle(RequestContext context, FetchRequest request, ResponseCallback done) {
+        boolean byId = context.apiVersion() >= 13;
+        List<FetchedPartition> partitions = new ArrayList<>();
+        for (FetchRequest.FetchTopic topic : request.topics()) {
+            String name = topic.topic();
+            UUID topicId = topic.topicId();
+            Errors topicError = Errors.NONE;
+            if (byId) {
+                TopicImage image = replicas.image().topic(topicId);
+                name = image == null ? null : image.name();
+                topicError = image == null ? Errors.UNKNOWN_TOPIC_ID : Errors.NONE;
+            }
+            for (FetchRequest.FetchPartition p : topic.partitions()) {
+                TopicPartition tp = name == null ? null : TopicPartitions.parse(name, p.partition());
+                Errors error = topicError != Errors.NONE ? topicError : tp == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.NONE;
+                partitions.add(new FetchedPartition(topic.topic(), topicId, p, tp, error));
+            }
+        }
+        int maxBytes = Math.max(1, Math.min(request.maxBytes() <= 0 ? maxResponseBytes : request.maxBytes(), maxResponseBytes));
+        DelayedFetch fetch = new DelayedFetch(replicas, request, partitions, maxBytes, done);
+        if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || partitions.isEmpty()) {
+            fetch.forceComplete();
+            return;
+        }
+        Set<TopicPartition> keys = partitions.stream().map(FetchedPartition::topicPartition)
+            .filter(tp -> tp != null).collect(Collectors.toSet());
+        if (keys.isEmpty()) {
+            fetch.forceComplete();
+            return;
+        }
+        if (purgatory.tryCompleteElseWatch(fetch, keys) == DelayedOperationPurgatory.WatchResult.FULL) {
+            fetch.forceComplete(); // too many waiting fetches: answer now with what there is
+        }
+    }
+
+    /** One partition of a fetch request, resolved: {@code topicPartition} null when it cannot be named. */
+    record FetchedPartition(String topicName, UUID topicId, FetchRequest.FetchPartition request,
+                            TopicPartition topicPartition, Errors resolveError) {
+    }
+}

@@ -1,0 +1,96 @@
+package io.varve.broker.handler;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.common.TopicPartition;
+import io.varve.protocol.Errors;
+import io.varve.protocol.message.MetadataRequest;
+import io.varve.protocol.message.MetadataResponse;
+import io.varve.protocol.message.MetadataResponse.MetadataResponsePartition;
+import io.varve.protocol.message.MetadataResponse.MetadataResponseTopic;
+import io.varve.protocol.message.NodeEndpoint;
+import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.NewTopic;
+import io.varve.raft.metadata.MetadataImage;
+import io.varve.raft.metadata.PartitionImage;
+import io.varve.raft.metadata.TopicImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Metadata: brokers, cluster id, controller and the requested topics (all of them for a null
+ * list), by name or by topic id. Unknown topics named by a client that allows it are created with
+ * the defaults when {@code auto.create.topics.enable} is on; the answer then waits for the
+ * controller and describes the new topic. Thread-safe.
+ */
+final class MetadataHandler {
+
+    private final ControllerService controller;
+    private final int nodeId;
+    private final boolean autoCreateTopics;
+
+    MetadataHandler(ControllerService controller, int nodeId, boolean autoCreateTopics) {
+        this.controller = controller;
+        this.nodeId = nodeId;
+        this.autoCreateTopics = autoCreateTopics;
+    }
+
+    CompletableFuture<MetadataResponse> handle(MetadataRequest request) {
+        MetadataImage image = controller.image();
+        if (request.topics() != null && request.allowAutoTopicCreation() && autoCreateTopics) {
+            List<NewTopic> missing = new ArrayList<>();
+            for (MetadataRequest.MetadataRequestTopic t : request.topics()) {
+                if (t.name() != null && image.topic(t.name()) == null && TopicPartition.isValidTopicName(t.name())) {
+                    missing.add(NewTopic.withDefaults(t.name()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(missing, false))
+                    .handle((created, error) -> describe(request, controller.image()));
+            }
+        }
+        return CompletableFuture.completedFuture(describe(request, image));
+    }
+
+    private MetadataResponse describe(MetadataRequest request, MetadataImage image) {
+        List<MetadataResponseTopic> topics = new ArrayList<>();
+        if (request.topics() == null) {
+            image.topicsByName().values().forEach(t -> topics.add(describe(t)));
+        } else {
+            for (MetadataRequest.MetadataRequestTopic t : request.topics()) {
+                TopicImage topic = t.name() != null ? image.topic(t.name()) : image.topic(t.topicId());
+                if (topic != null) {
+                    topics.add(describe(topic));
+                } else {
+                    Errors error = t.name() == null ? Errors.UNKNOWN_TOPIC_ID
+                        : TopicPartition.isValidTopicName(t.name()) ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+                        : Errors.INVALID_TOPIC_EXCEPTION;
+                    UUID id = t.topicId() == null ? new UUID(0, 0) : t.topicId();
+                    topics.add(new MetadataResponseTopic(error.code, t.name(), id, false, List.of(),
+                        MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED));
+                }
+            }
+        }
+        List<NodeEndpoint> brokers = new ArrayList<>();
+        image.brokers().values().forEach(b -> brokers.add(new NodeEndpoint(b.nodeId(), b.host(), b.port(), b.rack())));
+        return new MetadataResponse(0, brokers, image.clusterId(), nodeId, topics,
+            MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED, Errors.NONE.code);
+    }
+
+    private static MetadataResponseTopic describe(TopicImage topic) {
+        List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
+        for (PartitionImage p : topic.partitions().values()) {
+            Errors error = p.leader() == PartitionImage.NO_LEADER ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
+            partitions.add(new MetadataResponsePartition(error.code, p.partitionIndex(), p.leader(), p.leaderEpoch(),
+                boxed(p.replicas()), boxed(p.isr()), List.of()));
+        }
+        return new MetadataResponseTopic(Errors.NONE.code, topic.name(), topic.topicId(), false, partitions,
+            MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);
+    }
+
+    private static List<Integer> boxed(int[] ids) {
+        return Arrays.stream(ids).boxed().toList();
+    }
+}

@@ -1,0 +1,72 @@
+package io.varve.broker.handler;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.protocol.Errors;
+import io.varve.protocol.message.InitProducerIdRequest;
+import io.varve.protocol.message.InitProducerIdResponse;
+import io.varve.raft.controller.ProducerIdBlock;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * InitProducerId for idempotent producers: hands out producer ids from a block the controller
+ * allocated (so ids stay unique across restarts and, later, across brokers), fetching the next
+ * block when one runs out. A producer that names its current id and epoch gets the epoch bumped
+ * (a fresh id when the epoch would overflow). Transactional ids are refused: no transaction
+ * coordinator yet. Thread-safe.
+ */
+final class ProducerIdManager {
+
+    private final ControllerService controller;
+    private final int nodeId;
+    private long next;
+    private long end;
+    private CompletableFuture<Void> refill;
+
+    ProducerIdManager(ControllerService controller, int nodeId) {
+        this.controller = controller;
+        this.nodeId = nodeId;
+    }
+
+    CompletableFuture<InitProducerIdResponse> handle(InitProducerIdRequest request) {
+        if (request.transactionalId() != null) {
+            return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        if (request.producerId() >= 0 && request.producerEpoch() >= 0 && request.producerEpoch() < Short.MAX_VALUE - 1) {
+            return CompletableFuture.completedFuture(
+                new InitProducerIdResponse(0, Errors.NONE.code, request.producerId(), (short) (request.producerEpoch() + 1)));
+        }
+        return nextId().thenApply(id -> id < 0 ? error(Errors.COORDINATOR_NOT_AVAILABLE)
+            : new InitProducerIdResponse(0, Errors.NONE.code, id, (short) 0));
+    }
+
+    /** The next id, or -1 when the controller could not allocate a block. */
+    private synchronized CompletableFuture<Long> nextId() {
+        if (next < end) {
+            return CompletableFuture.completedFuture(next++);
+        }
+        if (refill == null) {
+            refill = controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenAccept(this::onBlock)
+                .exceptionally(e -> {
+                    onBlock(null);
+                    return null;
+                });
+        }
+        return refill.thenCompose(ignored -> {
+            synchronized (this) {
+                return next < end ? CompletableFuture.completedFuture(next++) : CompletableFuture.completedFuture(-1L);
+            }
+        });
+    }
+
+    private synchronized void onBlock(ProducerIdBlock block) {
+        if (block != null && block.error() == Errors.NONE) {
+            next = block.firstProducerId();
+            end = block.firstProducerId() + block.size();
+        }
+        refill = null;
+    }
+
+    private static InitProducerIdResponse error(Errors error) {
+        return new InitProducerIdResponse(0, error.code, -1L, (short) -1);
+    }
+}
