@@ -169,6 +169,16 @@ public final class NetworkClient implements AutoCloseable {
         return c == null ? 0 : c.outstanding();
     }
 
+    /**
+     * Milliseconds until {@code node} may be sent to again: the rest of its reconnect backoff, 0 when
+     * it is not backing off. A caller that got {@link NetworkClientException.Reason#NOT_CONNECTED}
+     * waits this long, or picks another node.
+     */
+    public long connectionDelayMs(Node node) {
+        NodeConnection c = connections.get(node);
+        return c == null ? 0L : c.connectionDelayMs(clock.nanoTime());
+    }
+
     boolean isClosed() {
         return closed.get();
     }

@@ -118,6 +118,11 @@ final class NodeConnection {
         return outstanding.get();
     }
 
+    /** Any thread: milliseconds until a send may reconnect, 0 unless in backoff. */
+    long connectionDelayMs(long nowNs) {
+        return state == ConnectionState.BACKOFF ? Math.max(0L, (reconnectAtNs - nowNs) / 1_000_000L) : 0L;
+    }
+
     /**
      * Any thread. Fails fast, without touching the I/O thread, when the client is closed, the node is
      * in backoff, or the connection already holds its limit of requests; otherwise hands the request
