@@ -20,12 +20,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.varve.config.ClientConfig;
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.message.ApiMessages;
 import io.varve.protocol.message.ApiResponse;
 import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
 import io.varve.protocol.message.RequestHeader;
 import io.varve.protocol.message.ResponseHeader;
 import java.nio.ByteBuffer;
@@ -74,9 +72,7 @@ final class NodeConnection {
     private int failedAttempts;
     private long connectStartNs;
     private long lastActivityNs;
-    private short handshakeVersion;
-    private int handshakeCorrelationId;
-    private boolean handshakeFellBack;
+    private ApiVersionsHandshake handshake;
 
     NodeConnection(Node node, ClientContext ctx) {
         this.node = node;
@@ -180,7 +176,7 @@ final class NodeConnection {
     private void connect(long nowNs) {
         state = ConnectionState.CONNECTING;
         connectStartNs = nowNs;
-        handshakeFellBack = false;
+        handshake = new ApiVersionsHandshake();
         LOG.debug("connecting to {}", node);
         ChannelFuture connected = bootstrap.connect(node.host(), node.port());
         channel = connected.channel();
@@ -193,14 +189,15 @@ final class NodeConnection {
 
     void onConnected(Channel ch) {
         if (ch == channel && state == ConnectionState.CONNECTING) {
-            sendHandshake(ch, ApiKey.API_VERSIONS.maxVersion);
+            sendHandshake(ch);
         }
     }
 
-    private void sendHandshake(Channel ch, short version) {
-        handshakeVersion = version;
-        handshakeCorrelationId = nextCorrelationId();
-        RequestHeader header = new RequestHeader(ApiKey.API_VERSIONS, version, handshakeCorrelationId, config.clientId());
+    private void sendHandshake(Channel ch) {
+        short version = handshake.version();
+        int correlationId = nextCorrelationId();
+        handshake.sent(correlationId);
+        RequestHeader header = new RequestHeader(ApiKey.API_VERSIONS, version, correlationId, config.clientId());
         ByteBuf frame = RequestEncoder.encode(header, new ApiVersionsRequest(SOFTWARE_NAME, SOFTWARE_VERSION), version);
         ch.writeAndFlush(frame).addListener(this::onWritten);
     }
@@ -233,49 +230,19 @@ final class NodeConnection {
         }
     }
 
-    /**
-     * The ApiVersions answer. A broker that does not know our version answers UNSUPPORTED_VERSION
-     * with a v0 body listing its band; we retry once at the highest version both know.
-     */
     private void onHandshakeResponse(Channel ch, ByteBuffer frame) {
-        ProtocolReader reader = new ProtocolReader(frame);
-        int correlationId = ResponseHeader.read(reader, ApiKey.API_VERSIONS, handshakeVersion);
-        if (correlationId != handshakeCorrelationId) {
-            failConnection("ApiVersions answered with correlation id " + correlationId + ", expected "
-                + handshakeCorrelationId, null);
-            return;
+        ApiVersionsHandshake.Outcome outcome = handshake.onResponse(frame);
+        if (outcome instanceof ApiVersionsHandshake.Retry) {
+            sendHandshake(ch);
+        } else if (outcome instanceof ApiVersionsHandshake.Failed failed) {
+            failConnection(failed.why(), null);
+        } else if (outcome instanceof ApiVersionsHandshake.Ready ready) {
+            apiVersions = ready.versions();
+            failedAttempts = 0;
+            state = ConnectionState.READY;
+            LOG.debug("{} ready: {}", node, apiVersions);
+            drain(ctx.clock().nanoTime());
         }
-        ByteBuffer body = frame.slice(frame.position() + reader.position(), reader.remaining());
-        short errorCode = body.remaining() >= 2 ? body.getShort(0) : Errors.NONE.code;
-        if (errorCode == Errors.UNSUPPORTED_VERSION.code && !handshakeFellBack) {
-            ApiVersionsResponse v0 = (ApiVersionsResponse) ApiMessages.readResponse(ApiKey.API_VERSIONS,
-                new ProtocolReader(body), (short) 0);
-            short brokerMax = -1;
-            for (ApiVersionsResponse.ApiVersion v : v0.apiKeys()) {
-                if (v.apiKey() == ApiKey.API_VERSIONS.id) {
-                    brokerMax = v.maxVersion();
-                }
-            }
-            short retry = (short) Math.min(ApiKey.API_VERSIONS.maxVersion, brokerMax);
-            if (retry < ApiKey.API_VERSIONS.minVersion || retry >= handshakeVersion) {
-                failConnection("broker rejected ApiVersions v" + handshakeVersion + " and offers no lower version", null);
-                return;
-            }
-            handshakeFellBack = true;
-            sendHandshake(ch, retry);
-            return;
-        }
-        ApiVersionsResponse response = (ApiVersionsResponse) ApiMessages.readResponse(ApiKey.API_VERSIONS,
-            new ProtocolReader(body), handshakeVersion);
-        if (response.errorCode() != Errors.NONE.code) {
-            failConnection("ApiVersions v" + handshakeVersion + " failed with " + Errors.forCode(response.errorCode()), null);
-            return;
-        }
-        apiVersions = NodeApiVersions.negotiate(response.apiKeys());
-        failedAttempts = 0;
-        state = ConnectionState.READY;
-        LOG.debug("{} ready: {}", node, apiVersions);
-        drain(ctx.clock().nanoTime());
     }
 
     private void onResponse(ByteBuffer frame) {

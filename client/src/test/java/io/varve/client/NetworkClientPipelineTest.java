@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +79,37 @@ class NetworkClientPipelineTest {
         assertEquals(futures.stream().map(f -> echoed(f.join())).toList(), completed, "responses complete in send order");
         assertEquals(0, client.outstandingRequests(node));
         assertEquals(1, broker.accepted.get(), "one connection per node");
+    }
+
+    @Test
+    void sendsFromManyThreadsEachGetTheirOwnResponse() throws Exception {
+        client = new NetworkClient(config(broker), clock, new Random(1));
+        Node node = broker.node(1);
+        int threads = 4;
+        int perThread = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<CompletableFuture<ApiResponse>>>> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(pool.submit(() -> {
+                    List<CompletableFuture<ApiResponse>> sent = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        sent.add(client.send(node, echo(thread + "-" + i)));
+                    }
+                    return sent;
+                }));
+            }
+            for (int t = 0; t < threads; t++) {
+                List<CompletableFuture<ApiResponse>> sent = senders.get(t).get(ClientTestSupport.AWAIT_MS, TimeUnit.MILLISECONDS);
+                for (int i = 0; i < perThread; i++) {
+                    assertEquals(t + "-" + i, echoed(await(sent.get(i))));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, broker.accepted.get(), "one connection per node, whichever thread sends");
     }
 
     @Test
