@@ -1,0 +1,150 @@
+package io.varve.raft.controller;
+
+import io.varve.common.Clock;
+import io.varve.protocol.Errors;
+import io.varve.raft.log.AppendOutcome;
+import io.varve.raft.log.LocalQuorum;
+import io.varve.raft.log.MetadataQuorum;
+import io.varve.raft.metadata.MetadataDelta;
+import io.varve.raft.metadata.MetadataImage;
+import io.varve.raft.metadata.MetadataRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
+
+/**
+ * The controller the broker calls: each command is decided by the {@link ControllerStateMachine}
+ * against the current image, its records are appended to the {@link MetadataQuorum} and committed
+ * (fsynced, for the one-voter {@link LocalQuorum}), then applied to make the next
+ * {@link MetadataImage}, and only then answered. Commands with nothing to write (validateOnly, every
+ * entry refused, a registration that changes nothing) touch no disk.
+ *
+ * <p>When the quorum cannot commit, every entry that would have succeeded answers
+ * {@link Errors#NOT_CONTROLLER} (the quorum failed: this node can decide nothing more, and with Raft
+ * another node would take over) or {@link Errors#POLICY_VIOLATION} (the change is too large for one
+ * batch); the image does not change. After a failed fsync the records may still be on disk and
+ * reappear after a restart: a client told NOT_CONTROLLER must treat the outcome as unknown.
+ *
+ * <p>Not thread-safe: it must be driven by one thread, the controller's event loop (the broker wraps
+ * it in a Singular Update Queue). {@link #image()} may be read from that thread only; other threads
+ * read the image the broker publishes.
+ */
+public final class Controller implements AutoCloseable {
+
+    private final MetadataQuorum quorum;
+    private final ControllerStateMachine stateMachine;
+    private MetadataImage image;
+
+    /**
+     * Replays every committed record of {@code quorum} into the image of cluster {@code clusterId}.
+     *
+     * @throws io.varve.raft.metadata.CorruptMetadataException or {@link IllegalStateException} if the
+     *         log does not decode or does not apply: the node must not start
+     */
+    public Controller(MetadataQuorum quorum, String clusterId, ControllerConfig config, Random random) {
+        this.quorum = Objects.requireNonNull(quorum, "quorum");
+        this.stateMachine = new ControllerStateMachine(config, random);
+        this.image = replay(quorum, MetadataImage.empty(clusterId));
+    }
+
+    /**
+     * Opens the one-voter metadata log in {@code metadataDir} (its {@code __cluster_metadata-0}
+     * subdirectory), recovers it, and replays it.
+     *
+     * @param clusterId the {@code cluster.id} of the node's {@code meta.properties}
+     * @param random    the node's seeded random: topic ids
+     */
+    public static Controller open(Path metadataDir, String clusterId, ControllerConfig config, Clock clock,
+                                  Random random) throws IOException {
+        LocalQuorum quorum = LocalQuorum.open(metadataDir, config.metadataLogConfig(), clock);
+        try {
+            return new Controller(quorum, clusterId, config, random);
+        } catch (RuntimeException e) {
+            quorum.close();
+            throw e;
+        }
+    }
+
+    /** The image of everything committed, as a new broker (or a restart) would build it from the log. */
+    public static MetadataImage replay(MetadataQuorum quorum, MetadataImage base) {
+        MetadataDelta delta = new MetadataDelta(base);
+        quorum.read(base.lastAppliedOffset() + 1, delta::replay);
+        return delta.apply();
+    }
+
+    /** The image after every committed command. */
+    public MetadataImage image() {
+        return image;
+    }
+
+    /** See {@link ControllerStateMachine#createTopics}. */
+    public ControllerReply<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        ControllerResult<List<CreateTopicResult>> result = stateMachine.createTopics(image, topics, validateOnly);
+        return commit(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
+    }
+
+    /** See {@link ControllerStateMachine#createPartitions}. */
+    public ControllerReply<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
+        ControllerResult<List<CreatePartitionsResult>> result = stateMachine.createPartitions(image, topics, validateOnly);
+        return commit(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
+    }
+
+    /** See {@link ControllerStateMachine#deleteTopics}. */
+    public ControllerReply<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
+        ControllerResult<List<DeleteTopicResult>> result = stateMachine.deleteTopics(image, topics);
+        return commit(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
+    }
+
+    /** See {@link ControllerStateMachine#allocateProducerIds}. */
+    public ControllerReply<ProducerIdBlock> allocateProducerIds(int nodeId) {
+        ControllerResult<ProducerIdBlock> result = stateMachine.allocateProducerIds(image, nodeId);
+        return commit(result, (error, message) -> result.response().orFail(error));
+    }
+
+    /** See {@link ControllerStateMachine#registerBroker}. */
+    public ControllerReply<RegisterBrokerResult> registerBroker(int nodeId, String host, int port, String rack) {
+        ControllerResult<RegisterBrokerResult> result = stateMachine.registerBroker(image, nodeId, host, port, rack);
+        return commit(result, (error, message) -> result.response().orFail(error, message));
+    }
+
+    /** Whether the metadata log has failed: every command that writes now answers NOT_CONTROLLER. */
+    public boolean isFailed() {
+        return quorum.isFailed();
+    }
+
+    private <R> ControllerReply<R> commit(ControllerResult<R> result, BiFunction<Errors, String, R> failAll) {
+        List<MetadataRecord> records = result.records();
+        if (records.isEmpty()) {
+            return new ControllerReply<>(result.response(), image);
+        }
+        AppendOutcome outcome = quorum.append(records);
+        if (!outcome.isCommitted()) {
+            Errors error = outcome.status() == AppendOutcome.Status.TOO_LARGE ? Errors.POLICY_VIOLATION : Errors.NOT_CONTROLLER;
+            return new ControllerReply<>(failAll.apply(error, outcome.message()), image);
+        }
+        if (outcome.lastOffset() - outcome.baseOffset() + 1 != records.size()) {
+            throw new IllegalStateException("the quorum committed " + outcome + " for " + records.size() + " records");
+        }
+        MetadataDelta delta = new MetadataDelta(image);
+        long offset = outcome.baseOffset();
+        for (MetadataRecord record : records) {
+            delta.replay(record, offset++);
+        }
+        image = delta.apply();
+        return new ControllerReply<>(result.response(), image);
+    }
+
+    private static <T> List<T> mapAll(List<T> results, UnaryOperator<T> f) {
+        return results.stream().map(f).toList();
+    }
+
+    /** Closes the metadata log. */
+    @Override
+    public void close() {
+        quorum.close();
+    }
+}

@@ -1,0 +1,47 @@
+package io.varve.raft.log;
+
+import io.varve.raft.metadata.MetadataRecord;
+import java.util.List;
+
+/**
+ * The replicated metadata log as the controller sees it: append records and learn when they are
+ * committed, and read back what is committed. {@link LocalQuorum} is the quorum of one voter (the
+ * local node); the Raft issue adds a quorum of many behind this same interface.
+ *
+ * <p>Implementations state their own thread-safety; the controller calls them from its one thread.
+ */
+public interface MetadataQuorum extends AutoCloseable {
+
+    /**
+     * Appends {@code records}, in order, as one batch, and returns once they are committed or known
+     * not to be. Never throws for an I/O failure: that is {@link AppendOutcome.Status#FAILED}.
+     *
+     * @param records one or more records
+     */
+    AppendOutcome append(List<MetadataRecord> records);
+
+    /**
+     * Calls {@code visitor} with every committed record at or after {@code fromOffset}, in order.
+     *
+     * @return the offset after the last record visited (where the next read starts)
+     * @throws io.varve.raft.metadata.CorruptMetadataException if committed bytes do not decode: the
+     *         node must stop
+     */
+    long read(long fromOffset, RecordVisitor visitor);
+
+    /** The offset after the last committed record. */
+    long endOffset();
+
+    /** Whether the quorum has failed and accepts no more appends. */
+    boolean isFailed();
+
+    /** Releases the log; appends after close answer {@link AppendOutcome.Status#FAILED}. */
+    @Override
+    void close();
+
+    /** Receives committed records in log order. */
+    @FunctionalInterface
+    interface RecordVisitor {
+        void onRecord(MetadataRecord record, long offset);
+    }
+}

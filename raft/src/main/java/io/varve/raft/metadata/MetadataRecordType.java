@@ -1,0 +1,41 @@
+package io.varve.raft.metadata;
+
+/**
+ * The type codes of {@link MetadataRecord}s and the newest version of each that this code writes and
+ * reads. A code, once used, keeps its meaning forever; a new field means a new version.
+ */
+public enum MetadataRecordType {
+    REGISTER_BROKER((short) 1, (short) 0),
+    TOPIC((short) 2, (short) 0),
+    PARTITION((short) 3, (short) 0),
+    REMOVE_TOPIC((short) 4, (short) 0),
+    CONFIG((short) 5, (short) 0),
+    PRODUCER_IDS((short) 6, (short) 0);
+
+    private final short code;
+    private final short highestVersion;
+
+    MetadataRecordType(short code, short highestVersion) {
+        this.code = code;
+        this.highestVersion = highestVersion;
+    }
+
+    public short code() {
+        return code;
+    }
+
+    /** The newest version this code writes; older versions it still reads. */
+    public short highestVersion() {
+        return highestVersion;
+    }
+
+    /** The type with this code, or null for a code Varve does not know. */
+    public static MetadataRecordType forCode(short code) {
+        for (MetadataRecordType type : values()) {
+            if (type.code == code) {
+                return type;
+            }
+        }
+        return null;
+    }
+}

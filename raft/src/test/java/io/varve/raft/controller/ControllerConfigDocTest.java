@@ -1,0 +1,41 @@
+package io.varve.raft.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varve.config.ConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The controller's properties: validated, documented verbatim in docs/configuration.md, and feeding topic defaults. */
+class ControllerConfigDocTest {
+
+    private static final Path DOC = Path.of("..", "docs", "configuration.md");
+
+    @Test
+    void docCarriesTheControllerTableVerbatim() throws IOException {
+        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        assertTrue(doc.contains(ControllerConfig.DEF.markdownTable()),
+            () -> DOC + " is out of date; replace the Controller table with:\n" + ControllerConfig.DEF.markdownTable());
+    }
+
+    @Test
+    void outOfRangeValuesAreRefusedAtConstruction() {
+        assertThrows(ConfigException.class, () -> ControllerConfig.from(Map.of(ControllerConfig.NUM_PARTITIONS, 0)));
+        assertThrows(ConfigException.class, () -> ControllerConfig.from(Map.of("log.retention.ms", "soon")));
+    }
+
+    @Test
+    void topicConfigsDefaultToTheBrokersLogProperties() {
+        ControllerConfig config = ControllerConfig.from(Map.of("log.retention.ms", "123", ControllerConfig.NUM_PARTITIONS, "4"));
+        assertEquals(4, config.defaultNumPartitions());
+        assertEquals("123", config.topicConfigs().defaults().get("retention.ms"));
+        assertEquals("1048588", config.topicConfigs().defaults().get("max.message.bytes"));
+        assertEquals(config.metadataLogSegmentBytes(), config.metadataLogConfig().maxMessageBytes());
+    }
+}
