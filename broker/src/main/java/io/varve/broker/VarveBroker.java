@@ -14,7 +14,7 @@ import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
 import io.varve.config.Listener;
 import io.varve.config.StorageConfig;
-import io.varve.config.TopicConfig;
+import io.varve.raft.controller.TopicConfigs;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
 import io.varve.raft.controller.RegisterBrokerResult;
@@ -98,7 +98,7 @@ public final class VarveBroker implements AutoCloseable {
         });
         LogManager logs = LogManager.open(storage, clock, recovery, topic -> {
             TopicImage t = image.topic(topic);
-            return TopicConfig.logConfig(props, t == null ? Map.of() : t.configs());
+            return TopicConfigs.logConfig(props, t == null ? Map.of() : t.configs());
         }, new SecureRandom());
         closeables.push(logs);
 

@@ -1,7 +1,7 @@
 package io.varve.broker.handler;
 
 import io.varve.broker.controller.ControllerService;
-import io.varve.config.TopicConfig;
+import io.varve.raft.controller.TopicConfigs;
 import io.varve.protocol.Errors;
 import io.varve.protocol.message.CreatePartitionsRequest;
 import io.varve.protocol.message.CreatePartitionsResponse;
@@ -45,11 +45,13 @@ final class AdminHandler {
     private final ControllerService controller;
     private final Map<String, ?> brokerProps;
     private final int nodeId;
+    private final TopicConfigs topicDefaults;
 
     AdminHandler(ControllerService controller, Map<String, ?> brokerProps, int nodeId) {
         this.controller = controller;
         this.brokerProps = Map.copyOf(brokerProps);
         this.nodeId = nodeId;
+        this.topicDefaults = TopicConfigs.withBrokerDefaults(brokerProps);
     }
 
     CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
@@ -120,10 +122,10 @@ final class AdminHandler {
                 return new DescribeConfigsResult(Errors.UNKNOWN_TOPIC_OR_PARTITION.code, "unknown topic",
                     resource.resourceType(), resource.resourceName(), List.of());
             }
-            Map<String, String> effective = TopicConfig.describe(TopicConfig.logConfig(brokerProps, topic.configs()));
-            effective.forEach((name, value) -> {
+            topicDefaults.effective(topic.configs()).forEach((name, value) -> {
+                String logName = TopicConfigs.logConfigName(name);
                 byte source = topic.configs().containsKey(name) ? SOURCE_TOPIC
-                    : TopicConfig.brokerName(name).map(brokerProps::containsKey).orElse(false) ? SOURCE_STATIC_BROKER
+                    : logName != null && brokerProps.containsKey(logName) ? SOURCE_STATIC_BROKER
                     : SOURCE_DEFAULT;
                 entries.add(entry(name, value, source));
             });

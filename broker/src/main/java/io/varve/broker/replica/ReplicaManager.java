@@ -1,7 +1,7 @@
 package io.varve.broker.replica;
 
 import io.varve.common.TopicPartition;
-import io.varve.config.TopicConfig;
+import io.varve.raft.controller.TopicConfigs;
 import io.varve.protocol.Errors;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
@@ -99,7 +99,7 @@ public final class ReplicaManager {
                     existing = null;
                 }
                 if (existing == null) {
-                    PartitionLog log = logs.getOrCreateLog(tp, TopicConfig.logConfig(brokerProps, topic.configs()));
+                    PartitionLog log = logs.getOrCreateLog(tp, TopicConfigs.logConfig(brokerProps, topic.configs()));
                     partitions.put(tp, new Partition(tp, topic.topicId(), log, p.leaderEpoch()));
                 } else {
                     existing.leaderEpoch(p.leaderEpoch());

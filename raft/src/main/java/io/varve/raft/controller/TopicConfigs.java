@@ -46,7 +46,8 @@ public final class TopicConfigs {
         .define(MIN_INSYNC_REPLICAS, INT, 1, "replicas", 1L, (long) Short.MAX_VALUE,
             "In-sync replicas an acks=all produce needs.");
 
-    private static final Set<String> CLEANUP_POLICIES = Set.of("delete", "compact");
+    /** Compaction arrives with the consumer-groups issue; until then only deletion is served. */
+    private static final Set<String> CLEANUP_POLICIES = Set.of("delete");
 
     private final Map<String, String> defaults;
 
@@ -116,7 +117,7 @@ public final class TopicConfigs {
             List<String> policies = TOPIC_ONLY.parse(topicOnlyProps).getList(CLEANUP_POLICY);
             if (policies.isEmpty() || !CLEANUP_POLICIES.containsAll(policies)) {
                 return "Invalid value " + policies + " for topic config " + CLEANUP_POLICY
-                    + ": must be delete, compact or both";
+                    + ": only delete is supported (compaction is not served yet)";
             }
         } catch (ConfigException ex) {
             return ex.getMessage();
@@ -129,6 +130,26 @@ public final class TopicConfigs {
         Map<String, String> effective = new TreeMap<>(defaults);
         overrides.forEach((name, value) -> effective.put(name, value.trim()));
         return Collections.unmodifiableMap(effective);
+    }
+
+    /**
+     * The log config of a topic's partitions: the broker's properties with the topic's overrides of
+     * log properties on top (topic-only configs do not shape the log).
+     */
+    public static LogConfig logConfig(Map<String, ?> brokerProps, Map<String, String> overrides) {
+        Map<String, Object> merged = new HashMap<>(brokerProps);
+        overrides.forEach((name, value) -> {
+            String logName = TO_LOG_CONFIG.get(name);
+            if (logName != null && value != null) {
+                merged.put(logName, value.trim());
+            }
+        });
+        return LogConfig.from(merged);
+    }
+
+    /** The broker-level {@link LogConfig} property a topic config overrides, or null for topic-only configs. */
+    public static String logConfigName(String topicConfigName) {
+        return TO_LOG_CONFIG.get(topicConfigName);
     }
 
     private static String topicNameOf(String logConfigName) {

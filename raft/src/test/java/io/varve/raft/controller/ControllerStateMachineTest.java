@@ -137,7 +137,9 @@ class ControllerStateMachineTest {
         java.util.HashMap<String, String> nullValue = new java.util.HashMap<>();
         nullValue.put("retention.ms", null);
         assertEquals(Errors.INVALID_CONFIG, create(new NewTopic("t", 1, (short) 1, nullValue)).error());
-        assertEquals(Errors.NONE, create(new NewTopic("t", 1, (short) 1, Map.of("cleanup.policy", "compact,delete"))).error());
+        assertEquals(Errors.INVALID_CONFIG, create(new NewTopic("t", 1, (short) 1, Map.of("cleanup.policy", "compact"))).error(),
+            "compaction is not served until the consumer-groups issue");
+        assertEquals(Errors.NONE, create(new NewTopic("t", 1, (short) 1, Map.of("cleanup.policy", "delete"))).error());
     }
 
     @Test
