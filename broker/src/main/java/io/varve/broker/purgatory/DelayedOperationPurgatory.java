@@ -29,7 +29,10 @@ public final class DelayedOperationPurgatory<K> {
     public enum WatchResult {
         /** The operation completed without waiting. */
         COMPLETED,
-        /** The operation waits for an event on one of its keys or its deadline. */
+        /**
+         * The operation was watched: it completes on an event on one of its keys or at its deadline,
+         * possibly before this call returns.
+         */
         WATCHING,
         /** {@code maxWatched} operations are waiting; the operation was not watched and is not complete. */
         FULL
@@ -91,9 +94,10 @@ public final class DelayedOperationPurgatory<K> {
         DelayScheduler.Cancellable timeout = scheduler.schedule(op.delayMs(), op::expire);
         op.timeout = timeout;
         if (op.isCompleted()) {
+            // Completed (or even expired) while the timer was being set: the hook saw no timer.
             timeout.cancel();
         }
-        return op.isCompleted() ? WatchResult.COMPLETED : WatchResult.WATCHING;
+        return WatchResult.WATCHING;
     }
 
     /**
