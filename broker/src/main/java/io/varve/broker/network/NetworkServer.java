@@ -1,0 +1,190 @@
+package io.varve.broker.network;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.varve.common.Clock;
+import io.varve.config.BrokerConfig;
+import io.varve.config.Listener;
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The broker's TCP server: binds every configured listener and gives each accepted connection the
+ * pipeline {@code IdleStateHandler → FlushConsolidationHandler → FrameDecoder → RequestDecoder →
+ * ResponseEncoder → RequestDispatcher}. Uses epoll where available, else NIO; one acceptor thread
+ * and {@code num.network.threads} event loops (0: one per available processor). At most
+ * {@code max.connections} connections are open over all listeners; one more is closed as soon as it
+ * is accepted and counted in {@link NetworkMetrics#connectionsRefused()}.
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()}; not restartable. Thread-safe.
+ */
+public final class NetworkServer implements AutoCloseable {
+
+    /** How long {@link #close()} waits for the event loops to finish. */
+    private static final long SHUTDOWN_TIMEOUT_MS = 10_000;
+
+    private final BrokerConfig config;
+    private final RequestHandler handler;
+    private final NetworkMetrics metrics;
+    private final Clock clock;
+    private final boolean epoll = Epoll.isAvailable();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private ChannelGroup channels;
+    private boolean started;
+
+    public NetworkServer(BrokerConfig config, RequestHandler handler, NetworkMetrics metrics, Clock clock) {
+        this.config = config;
+        this.handler = handler;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Binds every listener. On failure whatever was bound is closed again and the cause is thrown.
+     *
+     * @throws IllegalStateException when called twice
+     */
+    public synchronized void start() throws InterruptedException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        int threads = config.numNetworkThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.numNetworkThreads();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("varve-acceptor", true), io);
+        workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("varve-network", true), io);
+        channels = new DefaultChannelGroup("varve-network", ImmediateEventExecutor.INSTANCE);
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        try {
+            for (Listener listener : config.listeners()) {
+                ServerBootstrap b = new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(channelClass)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ConnectionInitializer(listener.name()));
+                InetSocketAddress address = listener.host().isEmpty()
+                    ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
+                Channel server = b.bind(address).sync().channel();
+                channels.add(server);
+                bound.put(listener.name(), (InetSocketAddress) server.localAddress());
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The address each listener is bound to, by listener name, with the real port where 0 was asked. */
+    public synchronized Map<String, InetSocketAddress> boundAddresses() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(bound));
+    }
+
+    /** The port {@code listenerName} is bound to. */
+    public synchronized int boundPort(String listenerName) {
+        InetSocketAddress address = bound.get(listenerName);
+        if (address == null) {
+            throw new IllegalArgumentException("no bound listener " + listenerName);
+        }
+        return address.getPort();
+    }
+
+    /** Whether the native epoll transport is in use (else NIO). */
+    public boolean usesEpoll() {
+        return epoll;
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Closes the listeners and every connection, then stops the event loops. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (channels != null) {
+            channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        bound.clear();
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            workerGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            bossGroup.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            workerGroup.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private boolean admit() {
+        while (true) {
+            int open = openConnections.get();
+            if (open >= config.maxConnections()) {
+                return false;
+            }
+            if (openConnections.compareAndSet(open, open + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Builds the pipeline of one accepted connection, or refuses it. */
+    private final class ConnectionInitializer extends ChannelInitializer<SocketChannel> {
+        private final String listenerName;
+
+        ConnectionInitializer(String listenerName) {
+            this.listenerName = listenerName;
+        }
+
+        @Override
+        protected void initChannel(SocketChannel ch) {
+            if (!admit()) {
+                metrics.onConnectionRefused();
+                ch.close();
+                return;
+            }
+            metrics.onConnectionAccepted();
+            ch.closeFuture().addListener(f -> {
+                openConnections.decrementAndGet();
+                metrics.onConnectionClosed();
+            });
+            channels.add(ch);
+            FrameDecoder frames = new FrameDecoder(config.socketRequestMaxBytes(), metrics);
+            ch.pipeline().addLast(
+                new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS),
+                new FlushConsolidationHandler(),
+                frames,
+                new RequestDecoder(metrics, clock),
+                new ResponseEncoder(metrics),
+                new RequestDispatcher(handler, metrics, frames, config.connectionMaxInflightRequests(),
+                    connectionIds.incrementAndGet(), listenerName));
+        }
+    }
+}
