@@ -171,8 +171,8 @@ public final class ProtocolReader {
      */
     public void readTaggedFields(TaggedFieldHandler handler) {
         int count = readUnsignedVarint();
-        if (count > buf.remaining()) {
-            throw new MalformedMessageException("tagged field count " + count);
+        if (count < 0 || count > buf.remaining()) {
+            throw new MalformedMessageException("tagged field count " + Integer.toUnsignedString(count));
         }
         int previousTag = -1;
         for (int i = 0; i < count; i++) {
@@ -222,8 +222,9 @@ public final class ProtocolReader {
         return out;
     }
 
+    /** Sizes come off the wire as unsigned varints too: one past 2^31 reads negative and is as bad as too large. */
     private void need(int bytes) {
-        if (bytes > buf.remaining()) {
+        if (bytes < 0 || bytes > buf.remaining()) {
             throw new MalformedMessageException("need " + bytes + " bytes, " + buf.remaining() + " left");
         }
     }

@@ -12,6 +12,10 @@ public final class ApiMessages {
     /** Reads a request body; the whole frame must be consumed. */
     public static ApiRequest readRequest(ApiKey key, ProtocolReader r, short version) {
         ApiRequest request = switch (key) {
+            case PRODUCE -> ProduceRequest.read(r, version);
+            case FETCH -> FetchRequest.read(r, version);
+            case LIST_OFFSETS -> ListOffsetsRequest.read(r, version);
+            case METADATA -> MetadataRequest.read(r, version);
             case API_VERSIONS -> ApiVersionsRequest.read(r, version);
             case CREATE_TOPICS -> CreateTopicsRequest.read(r, version);
             case DELETE_TOPICS -> DeleteTopicsRequest.read(r, version);
@@ -28,6 +32,10 @@ public final class ApiMessages {
     /** Reads a response body; the whole frame must be consumed. */
     public static ApiResponse readResponse(ApiKey key, ProtocolReader r, short version) {
         ApiResponse response = switch (key) {
+            case PRODUCE -> ProduceResponse.read(r, version);
+            case FETCH -> FetchResponse.read(r, version);
+            case LIST_OFFSETS -> ListOffsetsResponse.read(r, version);
+            case METADATA -> MetadataResponse.read(r, version);
             case API_VERSIONS -> ApiVersionsResponse.read(r, version);
             case CREATE_TOPICS -> CreateTopicsResponse.read(r, version);
             case DELETE_TOPICS -> DeleteTopicsResponse.read(r, version);

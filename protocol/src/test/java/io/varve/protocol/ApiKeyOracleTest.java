@@ -1,0 +1,55 @@
+package io.varve.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.junit.jupiter.api.Test;
+
+/** The API table agrees with kafka-clients 4.3.1 on ids, names, version bands and flexible versions. */
+class ApiKeyOracleTest {
+
+    @Test
+    void idsAndNamesMatchKafka() {
+        for (ApiKey ours : ApiKey.values()) {
+            ApiKeys theirs = ApiKeys.forId(ours.id);
+            assertNotNull(theirs, ours.name());
+            assertEquals(theirs.name(), ours.name());
+            assertEquals(theirs.name, ours.displayName);
+            assertSame(ours, ApiKey.forId(ours.id));
+        }
+    }
+
+    @Test
+    void advertisedBandLiesInsideKafkasVersions() {
+        for (ApiKey ours : ApiKey.values()) {
+            ApiKeys theirs = ApiKeys.forId(ours.id);
+            assertTrue(ours.minVersion <= ours.maxVersion, ours.name());
+            assertTrue(ours.minVersion >= theirs.oldestVersion(), ours + " min " + ours.minVersion);
+            assertTrue(ours.maxVersion <= theirs.latestVersion(), ours + " max " + ours.maxVersion);
+        }
+    }
+
+    /** Kafka's header versions follow its flexible versions, so they reveal where flexibility starts. */
+    @Test
+    void flexibleVersionsAndHeaderVersionsMatchKafka() {
+        for (ApiKey ours : ApiKey.values()) {
+            ApiKeys theirs = ApiKeys.forId(ours.id);
+            for (short v = theirs.oldestVersion(); v <= theirs.latestVersion(); v++) {
+                assertEquals(theirs.requestHeaderVersion(v) >= 2, ours.isFlexible(v), ours + " v" + v);
+                assertEquals(theirs.requestHeaderVersion(v), ours.requestHeaderVersion(v), ours + " v" + v);
+                assertEquals(theirs.responseHeaderVersion(v), ours.responseHeaderVersion(v), ours + " v" + v);
+            }
+        }
+    }
+
+    @Test
+    void unservedIdsAreUnknown() {
+        assertNull(ApiKey.forId(-1));
+        assertNull(ApiKey.forId(8));
+        assertNull(ApiKey.forId(32_000));
+    }
+}
