@@ -9,7 +9,6 @@ import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.Clock;
-import io.varve.common.SystemClock;
 import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
 import io.varve.config.Listener;
@@ -79,7 +78,7 @@ public final class VarveBroker implements AutoCloseable {
     }
 
     private void startServices(Map<String, String> props, StorageConfig storage) throws IOException, InterruptedException {
-        Clock clock = SystemClock.INSTANCE;
+        Clock clock = Clock.system();
         int nodeId = config.nodeId();
         closeables.push(MetadataDirs.lock(metadataDir));
         String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, new SecureRandom());

@@ -255,6 +255,11 @@ public final class PartitionLog implements AutoCloseable {
         return segments.findByTimestamp(timestamp, logStartOffset);
     }
 
+    /** The largest record timestamp in the log (ListOffsets' max-timestamp lookup), -1 when empty. */
+    public long largestTimestamp() {
+        return segments.largestTimestamp();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Truncation
     // ---------------------------------------------------------------------------------------------

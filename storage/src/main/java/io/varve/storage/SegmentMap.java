@@ -127,4 +127,19 @@ final class SegmentMap {
         }
         return Optional.empty();
     }
+
+    /** The largest record timestamp in any segment, -1 when the log holds no record. */
+    long largestTimestamp() {
+        long largest = -1;
+        for (LogSegment segment : segments.values()) {
+            if (segment.tryRetain()) {
+                try {
+                    largest = Math.max(largest, segment.largestTimestamp());
+                } finally {
+                    segment.release();
+                }
+            }
+        }
+        return largest;
+    }
 }

@@ -95,7 +95,8 @@ final class AdminHandler {
             .map(t -> t.name() != null ? TopicRef.byName(t.name()) : TopicRef.byId(t.topicId())).toList();
         return controller.<List<DeleteTopicResult>>submit(c -> c.deleteTopics(refs)).thenApply(results ->
             new DeleteTopicsResponse(0, results.stream().map(r -> new DeleteTopicsResponse.DeletableTopicResult(
-                r.name(), r.topicId(), r.error().code, r.message())).toList()));
+                r.name(), r.topicId() == null ? CreateTopicsResponse.ZERO_UUID : r.topicId(), r.error().code, r.message()))
+                .toList()));
     }
 
     CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request) {
