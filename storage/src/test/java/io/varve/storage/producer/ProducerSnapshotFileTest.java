@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,10 @@ class ProducerSnapshotFileTest {
         Path file = ProducerSnapshotFile.path(dir, 42);
         byte[] good = Files.readAllBytes(file);
         for (int length = 0; length < good.length; length++) {
-            Files.write(file, java.util.Arrays.copyOf(good, length));
+            Files.write(file, Arrays.copyOf(good, length));
             assertFalse(ProducerSnapshotFile.read(file).isValid(), "cut to " + length);
         }
-        Files.write(file, java.util.Arrays.copyOf(good, good.length + 1));
+        Files.write(file, Arrays.copyOf(good, good.length + 1));
         assertFalse(ProducerSnapshotFile.read(file).isValid(), "one byte too many");
     }
 

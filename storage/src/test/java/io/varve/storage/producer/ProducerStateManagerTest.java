@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.varve.protocol.record.RecordBatchFlyweight;
 import io.varve.storage.producer.AppendCheck.Outcome;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +35,7 @@ class ProducerStateManagerTest {
     ProducerStateManager producers;
     long logEnd;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void setUp() {
         producers = new ProducerStateManager(dir, EXPIRATION_MS);
     }
@@ -194,7 +196,7 @@ class ProducerStateManagerTest {
     void aProducerBatchWithoutASequenceIsOutOfOrder() {
         UnsafeBuffer noSequence = batch(7, 0, 0, 1);
         // kafka-clients refuses to build it; the validator's CRC check runs before this one in the log.
-        noSequence.putInt(RecordBatchFlyweight.BASE_SEQUENCE_OFFSET, -1, java.nio.ByteOrder.BIG_ENDIAN);
+        noSequence.putInt(RecordBatchFlyweight.BASE_SEQUENCE_OFFSET, -1, ByteOrder.BIG_ENDIAN);
         assertEquals(Outcome.OUT_OF_ORDER_SEQUENCE, append(noSequence).outcome());
     }
 
