@@ -6,9 +6,9 @@ import static io.varve.config.ConfigDef.Type.LONG;
 import java.util.Map;
 
 /**
- * How one partition log behaves: segment size and age, index density, retention, flushing and the
- * largest batch it accepts. Property names are Kafka's broker-level names. Immutable and validated
- * at construction; thread-safe.
+ * How one partition log behaves: segment size and age, index density, retention, flushing, the
+ * largest batch it accepts, and how long it remembers an idle idempotent producer. Property names are
+ * Kafka's broker-level names. Immutable and validated at construction; thread-safe.
  */
 public final class LogConfig {
 
@@ -21,6 +21,7 @@ public final class LogConfig {
     public static final String FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
     public static final String FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
 
     /** The smallest segment we accept: a few batch headers. Tests use small segments to force rolls. */
     public static final int MIN_SEGMENT_BYTES = 512;
@@ -45,7 +46,10 @@ public final class LogConfig {
         .define(FLUSH_INTERVAL_MS, LONG, Long.MAX_VALUE, "ms", 0L, null,
             "Time after the last flush at which the next append or flush check fsyncs the log.")
         .define(MESSAGE_MAX_BYTES, INT, 1024 * 1024 + 12, "bytes", 0L, (long) Integer.MAX_VALUE,
-            "Largest record batch the log accepts, header included.");
+            "Largest record batch the log accepts, header included.")
+        .define(PRODUCER_ID_EXPIRATION_MS, LONG, 24 * 3600 * 1000L, "ms", 1L, null,
+            "Time after the largest timestamp of a producer's last batch at which the log forgets the producer"
+                + " id and its sequence numbers; a later batch of that producer must start again at sequence 0.");
 
     private final int segmentBytes;
     private final long segmentMs;
@@ -56,6 +60,7 @@ public final class LogConfig {
     private final long flushIntervalMessages;
     private final long flushIntervalMs;
     private final int maxMessageBytes;
+    private final long producerIdExpirationMs;
 
     private LogConfig(ConfigDef.Values v) {
         this.segmentBytes = v.getInt(SEGMENT_BYTES);
@@ -67,6 +72,7 @@ public final class LogConfig {
         this.flushIntervalMessages = v.getLong(FLUSH_INTERVAL_MESSAGES);
         this.flushIntervalMs = v.getLong(FLUSH_INTERVAL_MS);
         this.maxMessageBytes = v.getInt(MESSAGE_MAX_BYTES);
+        this.producerIdExpirationMs = v.getLong(PRODUCER_ID_EXPIRATION_MS);
     }
 
     /** Builds a config from properties; unknown names are ignored, missing ones take their default. */
@@ -115,12 +121,16 @@ public final class LogConfig {
         return maxMessageBytes;
     }
 
+    public long producerIdExpirationMs() {
+        return producerIdExpirationMs;
+    }
+
     @Override
     public String toString() {
         return "LogConfig{segmentBytes=" + segmentBytes + ", segmentMs=" + segmentMs
             + ", indexIntervalBytes=" + indexIntervalBytes + ", maxIndexSizeBytes=" + maxIndexSizeBytes
             + ", retentionMs=" + retentionMs + ", retentionBytes=" + retentionBytes
             + ", flushIntervalMessages=" + flushIntervalMessages + ", flushIntervalMs=" + flushIntervalMs
-            + ", maxMessageBytes=" + maxMessageBytes + '}';
+            + ", maxMessageBytes=" + maxMessageBytes + ", producerIdExpirationMs=" + producerIdExpirationMs + '}';
     }
 }

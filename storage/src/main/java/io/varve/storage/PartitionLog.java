@@ -7,11 +7,15 @@ import io.varve.protocol.record.BatchStatus;
 import io.varve.protocol.record.RecordBatchFlyweight;
 import io.varve.storage.AppendResult.AppendError;
 import io.varve.storage.checkpoint.LeaderEpochCache;
+import io.varve.storage.producer.AppendCheck;
+import io.varve.storage.producer.ProducerState;
+import io.varve.storage.producer.ProducerStateManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * and see bytes that are being removed, as in Kafka; it never sees a half-written batch, and a
  * segment is never unmapped under it.
  *
+ * <p>Idempotent producers (Idempotent Receiver): a {@link ProducerStateManager} follows every batch
+ * written, refuses leader appends that break a producer's sequence or epoch, answers retries with
+ * their original offsets, and keeps {@code <offset>.snapshot} files (on roll, at close) from which it
+ * is rebuilt at open and after a truncation.
+ *
  * <p>Failures: an I/O error while writing or flushing puts the log in the failed state; every later
  * append answers {@link AppendError#STORAGE_FAILED}. Nothing retries an fsync that failed.
  */
@@ -46,6 +55,7 @@ public final class PartitionLog implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final AppendValidator validator;
+    private final ProducerStateManager producers;
     private final RecoveryReport recoveryReport;
 
     private volatile LogSegment active;
@@ -65,6 +75,7 @@ public final class PartitionLog implements AutoCloseable {
         this.clock = clock;
         this.epochs = epochs;
         this.validator = new AppendValidator(config.maxMessageBytes());
+        this.producers = new ProducerStateManager(dir, config.producerIdExpirationMs());
         for (LogSegment segment : loaded.segments()) {
             segments.put(segment);
         }
@@ -92,6 +103,13 @@ public final class PartitionLog implements AutoCloseable {
         LogLoader.Loaded loaded = new LogLoader(dir, config, clock, epochs)
             .load(recoveryPoint, logStartOffset, hadCleanShutdown);
         PartitionLog log = new PartitionLog(topicPartition, dir, config, clock, epochs, loaded);
+        try {
+            ProducerStateLoader.rebuild(log.producers, log.segments, log.logStartOffset, log.logEndOffset, clock.wallClockMs());
+        } catch (IOException | RuntimeException e) {
+            log.markFailed("load producer state", e); // failed: close must not snapshot a half-built state
+            log.close();
+            throw e;
+        }
         if (loaded.report().truncatedBytes() > 0 || loaded.report().corruptBatches() > 0) {
             LOG.warn("{}: recovery {}", topicPartition, loaded.report());
         }
@@ -111,7 +129,9 @@ public final class PartitionLog implements AutoCloseable {
      * Appends the record batches in {@code records[offset, offset+length)} as the leader: each batch
      * gets the next offsets ({@code baseOffset} stamped in the stored copy) and {@code leaderEpoch}
      * as its partition leader epoch; the bytes are otherwise stored as given. Every batch is
-     * validated first (header, CRC, records) and the append is all or nothing.
+     * validated first (header, CRC, records) and checked against its producer's state (sequence and
+     * epoch, see {@link ProducerStateManager}); the append is all or nothing. A retry of batches
+     * already written appends nothing and answers {@link AppendResult#duplicate()} with their offsets.
      */
     public AppendResult append(DirectBuffer records, int offset, int length, int leaderEpoch) {
         return doAppend(records, offset, length, leaderEpoch, true);
@@ -134,6 +154,12 @@ public final class PartitionLog implements AutoCloseable {
             AppendResult invalid = validator.validate(records, offset, length, logEndOffset, assignOffsets);
             if (invalid != null) {
                 return invalid;
+            }
+            if (assignOffsets) {
+                AppendCheck check = producers.checkLeaderAppend(records, offset, length);
+                if (check.outcome() != AppendCheck.Outcome.ACCEPT) {
+                    return AppendResult.of(check);
+                }
             }
             return writeBatches(records, offset, length, leaderEpoch, assignOffsets);
         } catch (IOException | UncheckedIOException e) {
@@ -163,6 +189,7 @@ public final class PartitionLog implements AutoCloseable {
             int batchRecords = batch.recordCount();
             LogSegment segment = maybeRoll(size, base, last);
             segment.append(records, position, size, assign ? base : -1, leaderEpoch);
+            producers.onBatchAppended(batch, base);
             if (epoch >= 0) {
                 epochs.assign(epoch, base);
             }
@@ -181,7 +208,7 @@ public final class PartitionLog implements AutoCloseable {
         unflushedRecords += recordCount;
         maybeFlushLocked();
         return new AppendResult(AppendError.NONE, BatchStatus.OK, firstOffset, logEndOffset - 1, maxTimestamp,
-            offsetOfMaxTimestamp, batches, recordCount, length);
+            offsetOfMaxTimestamp, batches, recordCount, length, false);
     }
 
     /** The segment to append a batch to, rolling a new one when size, index room or age say so. */
@@ -211,6 +238,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private LogSegment rollAt(long baseOffset) throws IOException {
+        producers.takeSnapshot(baseOffset); // the state after every batch below the new segment
         LogSegment segment = LogSegment.create(dir, baseOffset, config, clock.wallClockMs());
         segments.put(segment);
         active = segment;
@@ -279,6 +307,7 @@ public final class PartitionLog implements AutoCloseable {
                 truncateFullyAndStartAt(offset);
                 return;
             }
+            producers.deleteSnapshotsAbove(offset); // first: a crash must not leave one past the new end
             for (LogSegment segment : segments.above(offset)) {
                 segments.remove(segment);
                 segment.delete();
@@ -298,6 +327,7 @@ public final class PartitionLog implements AutoCloseable {
             logStartOffset = Math.min(logStartOffset, logEndOffset);
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochs.truncateFromEnd(logEndOffset);
+            ProducerStateLoader.rebuild(producers, segments, logStartOffset, logEndOffset, clock.wallClockMs());
         } catch (IOException | UncheckedIOException e) {
             markFailed("truncate", e);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (UncheckedIOException) e;
@@ -313,6 +343,8 @@ public final class PartitionLog implements AutoCloseable {
         }
         lock.lock();
         try {
+            producers.deleteSnapshotsAbove(-1);
+            producers.clear();
             // Delete first: the fresh segment may reuse a base offset, and so the file names, of an old one.
             for (LogSegment segment : segments.all()) {
                 segments.remove(segment);
@@ -367,6 +399,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (deleted > 0) {
                 epochs.truncateFromStart(logStartOffset);
+                producers.retainSnapshots(logStartOffset, logEndOffset);
             }
             return deleted;
         } catch (IOException | UncheckedIOException e) {
@@ -390,6 +423,7 @@ public final class PartitionLog implements AutoCloseable {
             if (newStart > logEndOffset) {
                 throw new IllegalArgumentException(topicPartition + ": log start " + newStart + " past log end " + logEndOffset);
             }
+            producers.retainSnapshots(newStart, logEndOffset); // before the segments go: a restart needs it
             logStartOffset = newStart;
             for (LogSegment segment : segments.all()) {
                 LogSegment next = segments.next(segment);
@@ -502,6 +536,31 @@ public final class PartitionLog implements AutoCloseable {
         return epochs;
     }
 
+    /** Every known producer's state, by increasing id (a copy). */
+    public Map<Long, ProducerState> producerStates() {
+        lock.lock();
+        try {
+            return producers.producers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets producers idle for {@code producer.id.expiration.ms} (by their last batch's timestamp,
+     * against the clock's wall time). The broker calls it periodically; the log never does on its own.
+     *
+     * @return the number of producers forgotten
+     */
+    public int removeExpiredProducers() {
+        lock.lock();
+        try {
+            return producers.removeExpired(clock.wallClockMs());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What opening the log found and repaired. */
     public RecoveryReport recoveryReport() {
         return recoveryReport;
@@ -522,9 +581,10 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Closes the log: unmaps every segment (once readers are done) and trims the preallocated files,
-     * so that the next open finds them exactly the size of their data. Does not flush: the caller
-     * decides durability ({@link #flush()} first for a clean shutdown).
+     * Closes the log: writes a producer snapshot at the log end (unless the log failed), unmaps every
+     * segment (once readers are done) and trims the preallocated files, so that the next open finds
+     * them exactly the size of their data. Does not flush: the caller decides durability
+     * ({@link #flush()} first for a clean shutdown).
      */
     @Override
     public void close() {
@@ -534,11 +594,24 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             closed = true;
+            snapshotProducersAtClose();
             for (LogSegment segment : segments.all()) {
                 segment.close();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void snapshotProducersAtClose() {
+        if (failed) {
+            return;
+        }
+        try {
+            producers.takeSnapshot(logEndOffset);
+        } catch (IOException e) {
+            // The next open rebuilds the state from an older snapshot and the log: nothing is lost.
+            LOG.warn("{}: could not write the producer snapshot at close", topicPartition, e);
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -42,6 +43,38 @@ final class TestBatches {
         byte[] copy = new byte[built.remaining()];
         built.get(copy);
         return new UnsafeBuffer(copy);
+    }
+
+    /**
+     * One uncompressed batch of an idempotent producer: {@code records} records from sequence
+     * {@code baseSequence}, all at {@code timestamp}, built by kafka-clients.
+     */
+    static UnsafeBuffer idempotent(long producerId, short epoch, int baseSequence, long timestamp, int records) {
+        SimpleRecord[] simple = new SimpleRecord[records];
+        for (int i = 0; i < records; i++) {
+            simple[i] = new SimpleRecord(timestamp, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                ("p" + producerId + "-e" + epoch + "-s" + (baseSequence + i)).getBytes(StandardCharsets.UTF_8));
+        }
+        ByteBuffer built = MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, baseSequence, simple)
+            .buffer();
+        byte[] copy = new byte[built.remaining()];
+        built.get(copy);
+        return new UnsafeBuffer(copy);
+    }
+
+    /** The batches concatenated: one append request with several batches. */
+    static UnsafeBuffer concat(UnsafeBuffer... batches) {
+        int total = 0;
+        for (UnsafeBuffer batch : batches) {
+            total += batch.capacity();
+        }
+        UnsafeBuffer all = new UnsafeBuffer(new byte[total]);
+        int position = 0;
+        for (UnsafeBuffer batch : batches) {
+            all.putBytes(position, batch, 0, batch.capacity());
+            position += batch.capacity();
+        }
+        return all;
     }
 
     /** Appends {@code batch} as leader at {@code epoch} and insists it worked. */

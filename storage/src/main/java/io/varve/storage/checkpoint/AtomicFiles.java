@@ -6,6 +6,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,9 +20,11 @@ import java.nio.file.StandardOpenOption;
  * new one. On failure the temporary file is removed and the target is untouched.
  *
  * <p>Stateless; callers must not write the same target from two threads at once (they would share
- * the temporary file). Directory fsync is the POSIX way; it is not supported on Windows.
+ * the temporary file). Directory fsync is the POSIX way; it is not supported on Windows. Public for
+ * the binary files of sibling packages (producer-state snapshots); the text checkpoints here use
+ * {@link #write(Path, Body)}.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Suffix of the temporary file written next to the target. */
     static final String TMP_SUFFIX = ".tmp";
@@ -37,6 +40,25 @@ final class AtomicFiles {
 
     static Path tmpFileFor(Path target) {
         return target.resolveSibling(target.getFileName() + TMP_SUFFIX);
+    }
+
+    /** Replaces {@code target} with {@code content} (position to limit), atomically and durably. */
+    public static void writeBytes(Path target, ByteBuffer content) throws IOException {
+        Path tmp = tmpFileFor(target);
+        try {
+            try (FileChannel channel = FileChannel.open(tmp,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (content.hasRemaining()) {
+                    channel.write(content);
+                }
+                channel.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteTmp(tmp, e);
+            throw e;
+        }
+        fsyncDirectory(parentOf(target));
     }
 
     /** Replaces {@code target} with what {@code body} writes, atomically and durably. */
@@ -60,7 +82,7 @@ final class AtomicFiles {
     }
 
     /** Deletes {@code file} if present and makes the removal durable. */
-    static boolean deleteDurably(Path file) throws IOException {
+    public static boolean deleteDurably(Path file) throws IOException {
         boolean deleted = Files.deleteIfExists(file);
         if (deleted) {
             fsyncDirectory(parentOf(file));
@@ -69,7 +91,7 @@ final class AtomicFiles {
     }
 
     /** Makes the directory's entries (creations, renames, deletions) durable. */
-    static void fsyncDirectory(Path dir) throws IOException {
+    public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
