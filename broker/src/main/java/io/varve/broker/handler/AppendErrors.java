@@ -17,6 +17,8 @@ final class AppendErrors {
             case RECORD_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
             case OFFSET_OUT_OF_ORDER -> Errors.INVALID_RECORD;
             case STORAGE_FAILED -> Errors.KAFKA_STORAGE_ERROR;
+            case OUT_OF_ORDER_SEQUENCE -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
         };
     }
 
@@ -25,6 +27,8 @@ final class AppendErrors {
             case CORRUPT_RECORD -> "record batch refused: " + result.batchStatus();
             case RECORD_TOO_LARGE -> "record batch larger than max.message.bytes";
             case STORAGE_FAILED -> "the partition's log failed an earlier write or fsync";
+            case OUT_OF_ORDER_SEQUENCE -> "the batch's sequence number does not follow the producer's last one";
+            case INVALID_PRODUCER_EPOCH -> "the producer epoch is older than the partition has seen";
             default -> null;
         };
     }

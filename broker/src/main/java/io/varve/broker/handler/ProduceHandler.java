@@ -74,7 +74,11 @@ final class ProduceHandler {
             return new PartitionResponse(data.index(), error.code, -1L, -1L, -1L, List.of(),
                 AppendErrors.message(result), LeaderIdAndEpoch.UNKNOWN);
         }
-        replicas.appended(tp);
+        if (!result.duplicate()) {
+            replicas.appended(tp);
+        }
+        // A duplicate (a retry of one of the producer's last five batches) is answered with the
+        // offsets the original append got, as Kafka does; nothing was written.
         return new PartitionResponse(data.index(), Errors.NONE.code, result.firstOffset(), -1L,
             partition.logStartOffset(), List.of(), null, LeaderIdAndEpoch.UNKNOWN);
     }

@@ -2,6 +2,7 @@ package io.varve.broker.replica;
 
 import io.varve.config.StorageConfig;
 import io.varve.storage.LogManager;
+import io.varve.storage.PartitionLog;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,12 +13,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's periodic log housekeeping, off the request path: retention every
  * {@code log.retention.check.interval.ms}, policy flushes every {@code log.flush.scheduler.interval.ms},
- * recovery-point checkpoints every {@code log.flush.offset.checkpoint.interval.ms}. One daemon
+ * recovery-point checkpoints every {@code log.flush.offset.checkpoint.interval.ms}, idle producer ids
+ * expired every ten minutes. One daemon
  * thread; a failing task is logged and runs again at its next turn. Thread-safe.
  */
 public final class LogMaintenance implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogMaintenance.class);
+
+    /** How often idle producer ids are expired (Kafka's producer.id.expiration.check.interval.ms default). */
+    private static final long PRODUCER_EXPIRATION_CHECK_INTERVAL_MS = 600_000L;
 
     private final ScheduledExecutorService scheduler;
 
@@ -34,6 +39,8 @@ public final class LogMaintenance implements AutoCloseable {
             }
         });
         every(config.flushSchedulerIntervalMs(), "flush", logs::flushDirtyLogs);
+        every(PRODUCER_EXPIRATION_CHECK_INTERVAL_MS, "producer-expiry",
+            () -> logs.allLogs().forEach(PartitionLog::removeExpiredProducers));
         every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", () -> {
             try {
                 logs.checkpointRecoveryPointsAndLogStartOffsets();
