@@ -75,7 +75,7 @@ public record FetchRequest(String clusterId, int replicaId, long replicaEpoch, i
     }
 
     /**
-     * Decodes one FetchRequest at {@code version}, records as read-only slices of the frame.
+     * Decodes one FetchRequest at {@code version}.
      *
      * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
      *         version lies outside the advertised band
