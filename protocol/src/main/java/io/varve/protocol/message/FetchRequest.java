@@ -74,6 +74,12 @@ public record FetchRequest(String clusterId, int replicaId, long replicaEpoch, i
     public record ForgottenTopic(String topic, UUID topicId, List<Integer> partitions) {
     }
 
+    /**
+     * Decodes one FetchRequest at {@code version}.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static FetchRequest read(ProtocolReader r, short version) {
         if (!ApiKey.FETCH.isVersionSupported(version)) {
             throw new MalformedMessageException("Fetch v" + version + " is not supported");
@@ -133,6 +139,7 @@ public record FetchRequest(String clusterId, int replicaId, long replicaEpoch, i
                 isolationLevel, sessionId, sessionEpoch, topics, forgotten, rackId);
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.FETCH.isVersionSupported(version)) {

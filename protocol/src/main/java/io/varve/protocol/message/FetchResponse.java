@@ -101,6 +101,12 @@ public record FetchResponse(int throttleTimeMs, short errorCode, int sessionId, 
     public record AbortedTransaction(long producerId, long firstOffset) {
     }
 
+    /**
+     * Decodes one FetchResponse at {@code version}, records as read-only slices of the frame.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static FetchResponse read(ProtocolReader r, short version) {
         if (!ApiKey.FETCH.isVersionSupported(version)) {
             throw new MalformedMessageException("Fetch v" + version + " is not supported");
@@ -168,6 +174,7 @@ public record FetchResponse(int throttleTimeMs, short errorCode, int sessionId, 
                 preferredReadReplica, records == null ? null : Records.of(records));
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.FETCH.isVersionSupported(version)) {

@@ -48,6 +48,12 @@ public record ListOffsetsRequest(int replicaId, byte isolationLevel, List<ListOf
     public record ListOffsetsPartition(int partitionIndex, int currentLeaderEpoch, long timestamp) {
     }
 
+    /**
+     * Decodes one ListOffsetsRequest at {@code version}.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static ListOffsetsRequest read(ProtocolReader r, short version) {
         if (!ApiKey.LIST_OFFSETS.isVersionSupported(version)) {
             throw new MalformedMessageException("ListOffsets v" + version + " is not supported");
@@ -71,6 +77,7 @@ public record ListOffsetsRequest(int replicaId, byte isolationLevel, List<ListOf
         return new ListOffsetsRequest(replicaId, isolationLevel, topics);
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.LIST_OFFSETS.isVersionSupported(version)) {

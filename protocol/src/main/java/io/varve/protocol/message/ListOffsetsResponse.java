@@ -41,6 +41,12 @@ public record ListOffsetsResponse(int throttleTimeMs, List<ListOffsetsTopicRespo
             int leaderEpoch) {
     }
 
+    /**
+     * Decodes one ListOffsetsResponse at {@code version}.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static ListOffsetsResponse read(ProtocolReader r, short version) {
         if (!ApiKey.LIST_OFFSETS.isVersionSupported(version)) {
             throw new MalformedMessageException("ListOffsets v" + version + " is not supported");
@@ -64,6 +70,7 @@ public record ListOffsetsResponse(int throttleTimeMs, List<ListOffsetsTopicRespo
         return new ListOffsetsResponse(throttleTimeMs, topics);
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.LIST_OFFSETS.isVersionSupported(version)) {

@@ -35,6 +35,12 @@ public record MetadataRequest(List<MetadataRequestTopic> topics, boolean allowAu
     public record MetadataRequestTopic(UUID topicId, String name) {
     }
 
+    /**
+     * Decodes one MetadataRequest at {@code version}.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static MetadataRequest read(ProtocolReader r, short version) {
         if (!ApiKey.METADATA.isVersionSupported(version)) {
             throw new MalformedMessageException("Metadata v" + version + " is not supported");
@@ -57,6 +63,7 @@ public record MetadataRequest(List<MetadataRequestTopic> topics, boolean allowAu
         return new MetadataRequest(topics, allowAutoTopicCreation, includeCluster, includeTopic);
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.METADATA.isVersionSupported(version)) {

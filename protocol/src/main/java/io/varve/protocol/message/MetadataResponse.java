@@ -63,6 +63,12 @@ public record MetadataResponse(int throttleTimeMs, List<NodeEndpoint> brokers, S
             List<Integer> replicaNodes, List<Integer> isrNodes, List<Integer> offlineReplicas) {
     }
 
+    /**
+     * Decodes one MetadataResponse at {@code version}.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static MetadataResponse read(ProtocolReader r, short version) {
         if (!ApiKey.METADATA.isVersionSupported(version)) {
             throw new MalformedMessageException("Metadata v" + version + " is not supported");
@@ -109,6 +115,7 @@ public record MetadataResponse(int throttleTimeMs, List<NodeEndpoint> brokers, S
         return values;
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.METADATA.isVersionSupported(version)) {

@@ -44,6 +44,12 @@ public record ProduceRequest(String transactionalId, short acks, int timeoutMs, 
     public record PartitionData(int index, Records records) {
     }
 
+    /**
+     * Decodes one ProduceRequest at {@code version}, records as read-only slices of the frame.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static ProduceRequest read(ProtocolReader r, short version) {
         checkVersion(version);
         String transactionalId = r.readNullableString(true);
@@ -68,6 +74,7 @@ public record ProduceRequest(String transactionalId, short acks, int timeoutMs, 
         return new ProduceRequest(transactionalId, acks, timeoutMs, topics);
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.PRODUCE.isVersionSupported(version)) {

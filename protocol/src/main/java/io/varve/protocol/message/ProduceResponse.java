@@ -68,6 +68,12 @@ public record ProduceResponse(List<TopicResponse> responses, int throttleTimeMs,
     public record BatchIndexAndErrorMessage(int batchIndex, String errorMessage) {
     }
 
+    /**
+     * Decodes one ProduceResponse at {@code version}.
+     *
+     * @throws io.varve.protocol.codec.MalformedMessageException when the bytes do not hold one, or the
+     *         version lies outside the advertised band
+     */
     public static ProduceResponse read(ProtocolReader r, short version) {
         if (!ApiKey.PRODUCE.isVersionSupported(version)) {
             throw new MalformedMessageException("Produce v" + version + " is not supported");
@@ -121,6 +127,7 @@ public record ProduceResponse(List<TopicResponse> responses, int throttleTimeMs,
                 errorMessage, leader[0]);
     }
 
+    /** Encodes at {@code version}; throws IllegalArgumentException outside the advertised band. */
     @Override
     public void write(ProtocolWriter w, short version) {
         if (!ApiKey.PRODUCE.isVersionSupported(version)) {
