@@ -45,7 +45,7 @@ class KafkaClientsAgainstVarveTest {
     private static final int PARTITIONS = 3;
 
     @TempDir
-    Path dir;
+    static Path dir;
     private EmbeddedVarve varve;
     private Admin admin;
 
