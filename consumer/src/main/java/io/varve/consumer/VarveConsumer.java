@@ -1,0 +1,374 @@
+package io.varve.consumer;
+
+import io.varve.common.Clock;
+import io.varve.common.TopicPartition;
+import io.varve.protocol.message.ListOffsetsRequest;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Varve's consumer, in assign mode: the application names the partitions it reads ({@link #assign})
+ * and moves through them with {@link #poll}, {@link #seek} and friends. The API follows Kafka's
+ * {@code KafkaConsumer} where they overlap; consumer groups and offset commits come later.
+ *
+ * <pre>
+ *   try (VarveConsumer&lt;String, String&gt; consumer = new VarveConsumer&lt;&gt;(props, new StringDeserializer(), new StringDeserializer())) {
+ *       consumer.assign(List.of(new TopicPartition("events", 0)));
+ *       consumer.seekToBeginning(consumer.assignment());
+ *       while (running) {
+ *           for (ConsumerRecord&lt;String, String&gt; r : consumer.poll(Duration.ofMillis(500))) { ... }
+ *       }
+ *   }
+ * </pre>
+ *
+ * <p><b>Positions.</b> Each assigned partition has a position: the offset of the next record
+ * {@link #poll} returns for it. It moves only as poll returns records, or by {@link #seek},
+ * {@link #seekToBeginning}, {@link #seekToEnd}. A newly assigned partition has none yet: it is
+ * reset by {@code auto.offset.reset} (ListOffsets) at the first poll or {@link #position} call, and
+ * with {@code none} those calls throw {@link NoOffsetForPartitionException} until the application
+ * seeks. A position the broker reports out of range is reset the same way.
+ *
+ * <p><b>Fetching</b> is pipelined: the next fetch is sent before poll returns, while the application
+ * works on the records it got. See {@code Fetcher} for the rules and bounds.
+ *
+ * <p><b>Threads.</b> Not thread-safe, like {@code KafkaConsumer}: one thread at a time calls it (a call
+ * from a second thread while one is running fails with {@link ConcurrentModificationException}).
+ * The exception is {@link #wakeup()}, which any thread may call to make the current or next blocking
+ * call throw {@link WakeupException}. Deserializers run on the polling thread.
+ */
+public final class VarveConsumer<K, V> implements AutoCloseable {
+
+    private static final long NO_OWNER = -1L;
+
+    private final ConsumerConfig config;
+    private final ConsumerNetwork network;
+    private final Waiter waiter;
+    private final SubscriptionState subscriptions;
+    private final Fetcher<K, V> fetcher;
+    private final OffsetLookup offsets;
+    private final AtomicLong owner = new AtomicLong(NO_OWNER);
+    private boolean closed;
+
+    /**
+     * Creates a consumer from properties with Kafka's names (see {@link ConsumerConfig}).
+     *
+     * @throws io.varve.config.ConfigException when a property is missing, malformed or out of range
+     */
+    public VarveConsumer(Map<String, ?> props, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        this(ConsumerConfig.from(props), Clock.system(), new Random(), keyDeserializer, valueDeserializer);
+    }
+
+    /** Creates a consumer with its own clock and random source (backoff jitter). */
+    public VarveConsumer(ConsumerConfig config, Clock clock, Random random, Deserializer<K> keyDeserializer,
+                         Deserializer<V> valueDeserializer) {
+        this(config, new ClientNetwork(config.clientConfig(), clock, random), clock, random, keyDeserializer,
+            valueDeserializer);
+    }
+
+    VarveConsumer(ConsumerConfig config, ConsumerNetwork network, Clock clock, Random random,
+                  Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.network = network;
+        this.waiter = new Waiter(network, clock);
+        this.subscriptions = new SubscriptionState(config.autoOffsetReset());
+        this.fetcher = new Fetcher<>(config, subscriptions, network, clock, random,
+            Objects.requireNonNull(keyDeserializer, "keyDeserializer"), Objects.requireNonNull(valueDeserializer, "valueDeserializer"));
+        this.offsets = new OffsetLookup(network, waiter, config, random);
+    }
+
+    /**
+     * Replaces the assigned partitions. Partitions that stay keep their position and pause state; new
+     * ones start by {@code auto.offset.reset}. An empty collection unassigns everything.
+     */
+    public void assign(Collection<TopicPartition> partitions) {
+        acquire();
+        try {
+            partitions.forEach(tp -> Objects.requireNonNull(tp, "partition"));
+            subscriptions.assign(partitions);
+            network.track(partitions.stream().map(TopicPartition::topic).distinct().toList());
+            fetcher.onAssignmentChange();
+        } finally {
+            release();
+        }
+    }
+
+    /** The assigned partitions. */
+    public Set<TopicPartition> assignment() {
+        acquire();
+        try {
+            return subscriptions.assignment();
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Returns the records available for the assigned, unpaused partitions, at most
+     * {@code max.poll.records}, waiting up to {@code timeout} for some to arrive. Returns an empty
+     * result when none came in time.
+     *
+     * @throws IllegalStateException         when no partition is assigned
+     * @throws NoOffsetForPartitionException when a partition has no position and {@code auto.offset.reset=none}
+     * @throws OffsetOutOfRangeException     when the broker refused a position and {@code auto.offset.reset=none}
+     * @throws CorruptRecordException        when a fetched batch is corrupt
+     * @throws WakeupException               after {@link #wakeup()}
+     */
+    public ConsumerRecords<K, V> poll(Duration timeout) {
+        acquire();
+        try {
+            if (subscriptions.states().isEmpty()) {
+                throw new IllegalStateException("no partitions are assigned to this consumer");
+            }
+            long deadlineNs = waiter.deadlineNs(timeout.toMillis());
+            do {
+                waiter.checkWakeup();
+                network.refreshIfStale();
+                resetPositions(deadlineNs);
+                ConsumerRecords<K, V> records = fetcher.collect();
+                fetcher.sendFetches(network.cluster());
+                if (!records.isEmpty()) {
+                    return records;
+                }
+                if (!fetcher.hasCompletedFetches()) {
+                    waiter.awaitEvent(deadlineNs);
+                }
+            } while (waiter.nowNs() < deadlineNs);
+            return ConsumerRecords.empty();
+        } finally {
+            release();
+        }
+    }
+
+    private void resetPositions(long deadlineNs) {
+        Map<TopicPartition, OffsetResetStrategy> pending = subscriptions.pendingResets();
+        if (pending.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> none = new java.util.LinkedHashSet<>();
+        pending.forEach((tp, strategy) -> {
+            if (strategy == OffsetResetStrategy.NONE) {
+                none.add(tp);
+            }
+        });
+        if (!none.isEmpty()) {
+            throw new NoOffsetForPartitionException(none);
+        }
+        Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
+        Map<TopicPartition, Long> epochs = new HashMap<>();
+        pending.forEach((tp, strategy) -> {
+            timestamps.put(tp, strategy == OffsetResetStrategy.EARLIEST
+                ? ListOffsetsRequest.EARLIEST_TIMESTAMP : ListOffsetsRequest.LATEST_TIMESTAMP);
+            epochs.put(tp, subscriptions.state(tp).epoch());
+        });
+        offsets.lookup(timestamps, deadlineNs).forEach((tp, found) -> {
+            if (found.offset() >= 0) {
+                subscriptions.completeReset(tp, epochs.get(tp), found.offset());
+            }
+        });
+    }
+
+    /** Sets the position of an assigned partition: the next poll returns records from {@code offset}. */
+    public void seek(TopicPartition tp, long offset) {
+        acquire();
+        try {
+            subscriptions.seek(tp, offset);
+        } finally {
+            release();
+        }
+    }
+
+    /** Moves the partitions (all assigned ones when empty) to their log start offset, looked up lazily. */
+    public void seekToBeginning(Collection<TopicPartition> partitions) {
+        requestReset(partitions, OffsetResetStrategy.EARLIEST);
+    }
+
+    /** Moves the partitions (all assigned ones when empty) to their log end offset, looked up lazily. */
+    public void seekToEnd(Collection<TopicPartition> partitions) {
+        requestReset(partitions, OffsetResetStrategy.LATEST);
+    }
+
+    private void requestReset(Collection<TopicPartition> partitions, OffsetResetStrategy strategy) {
+        acquire();
+        try {
+            Collection<TopicPartition> targets = partitions.isEmpty() ? subscriptions.assignment() : partitions;
+            targets.forEach(subscriptions::state);
+            targets.forEach(tp -> subscriptions.requestReset(tp, strategy));
+        } finally {
+            release();
+        }
+    }
+
+    /** {@link #position(TopicPartition, Duration)} with {@code default.api.timeout.ms}. */
+    public long position(TopicPartition tp) {
+        return position(tp, Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    /**
+     * The offset of the next record poll returns for {@code tp}, resolving a pending reset with
+     * ListOffsets first.
+     *
+     * @throws IllegalStateException         when {@code tp} is not assigned
+     * @throws NoOffsetForPartitionException when it has no position and {@code auto.offset.reset=none}
+     * @throws ConsumerTimeoutException      when the reset could not be resolved in time
+     */
+    public long position(TopicPartition tp, Duration timeout) {
+        acquire();
+        try {
+            SubscriptionState.PartitionState state = subscriptions.state(tp);
+            if (!state.hasPosition()) {
+                if (state.resetStrategy() == OffsetResetStrategy.NONE) {
+                    throw new NoOffsetForPartitionException(Set.of(tp));
+                }
+                long epoch = state.epoch();
+                long timestamp = state.resetStrategy() == OffsetResetStrategy.EARLIEST
+                    ? ListOffsetsRequest.EARLIEST_TIMESTAMP : ListOffsetsRequest.LATEST_TIMESTAMP;
+                OffsetLookup.Found found = offsets.lookup(Map.of(tp, timestamp), waiter.deadlineNs(timeout.toMillis())).get(tp);
+                if (found == null || found.offset() < 0) {
+                    throw new ConsumerTimeoutException("no position for " + tp + " within " + timeout);
+                }
+                subscriptions.completeReset(tp, epoch, found.offset());
+            }
+            return state.position();
+        } finally {
+            release();
+        }
+    }
+
+    /** The log start offsets of {@code partitions} (assigned or not), with {@code default.api.timeout.ms}. */
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+        return listOffsets(partitions, ListOffsetsRequest.EARLIEST_TIMESTAMP, Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    /** The log end offsets (the offset the next record will get) of {@code partitions}, with {@code default.api.timeout.ms}. */
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return listOffsets(partitions, ListOffsetsRequest.LATEST_TIMESTAMP, Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    private Map<TopicPartition, Long> listOffsets(Collection<TopicPartition> partitions, long timestamp, Duration timeout) {
+        Map<TopicPartition, Long> query = new LinkedHashMap<>();
+        partitions.forEach(tp -> query.put(Objects.requireNonNull(tp, "partition"), timestamp));
+        Map<TopicPartition, OffsetAndTimestamp> found = lookup(query, timeout);
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        found.forEach((tp, ot) -> out.put(tp, ot.offset()));
+        return out;
+    }
+
+    /** {@link #offsetsForTimes(Map, Duration)} with {@code default.api.timeout.ms}. */
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestampsToSearch) {
+        return offsetsForTimes(timestampsToSearch, Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    /**
+     * For each partition, the earliest offset whose timestamp is at least the one given, and that
+     * timestamp; the value is null when no record is that recent. Positions do not change.
+     *
+     * @throws IllegalArgumentException  for a negative timestamp
+     * @throws ConsumerTimeoutException  when not every partition was answered in time
+     */
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestampsToSearch,
+                                                                   Duration timeout) {
+        timestampsToSearch.forEach((tp, ts) -> {
+            if (ts == null || ts < 0) {
+                throw new IllegalArgumentException("timestamp for " + tp + " must be >= 0: " + ts);
+            }
+        });
+        return lookup(timestampsToSearch, timeout);
+    }
+
+    private Map<TopicPartition, OffsetAndTimestamp> lookup(Map<TopicPartition, Long> query, Duration timeout) {
+        acquire();
+        try {
+            Map<TopicPartition, OffsetLookup.Found> found = offsets.lookup(query, waiter.deadlineNs(timeout.toMillis()));
+            if (found.size() < query.size()) {
+                throw new ConsumerTimeoutException("offsets of " + query.size() + " partitions not all found within "
+                    + timeout + "; missing " + query.keySet().stream().filter(tp -> !found.containsKey(tp)).toList());
+            }
+            Map<TopicPartition, OffsetAndTimestamp> out = new HashMap<>();
+            found.forEach((tp, f) -> out.put(tp, f.offset() < 0 ? null : new OffsetAndTimestamp(f.offset(), f.timestamp())));
+            return out;
+        } finally {
+            release();
+        }
+    }
+
+    /** Stops fetching {@code partitions}; poll returns none of their records until {@link #resume}. Positions stay. */
+    public void pause(Collection<TopicPartition> partitions) {
+        acquire();
+        try {
+            partitions.forEach(subscriptions::pause);
+        } finally {
+            release();
+        }
+    }
+
+    /** Undoes {@link #pause}. */
+    public void resume(Collection<TopicPartition> partitions) {
+        acquire();
+        try {
+            partitions.forEach(subscriptions::resume);
+        } finally {
+            release();
+        }
+    }
+
+    /** The paused partitions. */
+    public Set<TopicPartition> paused() {
+        acquire();
+        try {
+            return subscriptions.paused();
+        } finally {
+            release();
+        }
+    }
+
+    /** Makes the running or next blocking call throw {@link WakeupException}. Thread-safe. */
+    public void wakeup() {
+        waiter.wakeup();
+    }
+
+    /** Closes the connections. Idempotent; later calls other than close throw IllegalStateException. */
+    @Override
+    public void close() {
+        acquireThread();
+        try {
+            if (!closed) {
+                closed = true;
+                network.close();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** Fetch requests outstanding, for tests. */
+    int fetchesInFlight() {
+        return fetcher.inFlight();
+    }
+
+    /** Claims the consumer for the calling thread and checks it is open; pair with {@link #release()}. */
+    private void acquire() {
+        acquireThread();
+        if (closed) {
+            release();
+            throw new IllegalStateException("this consumer is closed");
+        }
+    }
+
+    private void acquireThread() {
+        if (!owner.compareAndSet(NO_OWNER, Thread.currentThread().getId())) {
+            throw new ConcurrentModificationException("VarveConsumer is not safe for multi-threaded access");
+        }
+    }
+
+    private void release() {
+        owner.set(NO_OWNER);
+    }
+}
