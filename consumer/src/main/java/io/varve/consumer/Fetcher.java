@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fetches records for the assigned partitions and turns them into {@link ConsumerRecords}.
@@ -53,6 +55,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: owned by the polling thread (the completion queue is the only shared state).
  */
 final class Fetcher<K, V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
 
     /** What one fetch asked for one partition. */
     record SentPartition(TopicPartition tp, long fetchOffset, long epoch) {
@@ -279,6 +283,7 @@ final class Fetcher<K, V> {
                 subscriptions.requestReset(tp, subscriptions.defaultReset());
             }
         } else if (error.retriable) {
+            LOG.debug("fetch of {} at {} answered {}: refreshing metadata", tp, sent.fetchOffset(), error);
             network.invalidateMetadata();
             partitionRetryAtNs.put(tp, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.clientConfig().retryBackoffMs()));
         } else {
@@ -311,6 +316,8 @@ final class Fetcher<K, V> {
         }
         int failures = nodeFailures.computeIfAbsent(c.node().id(), id -> new int[1])[0]++;
         long backoffMs = retryBackoff.backoffMs(failures, random);
+        LOG.warn("fetch from {} failed ({}), retrying in {} ms", c.node(),
+            c.failure() != null ? c.failure().getMessage() : Errors.forCode(c.response().errorCode()), backoffMs);
         nodeRetryAtNs.put(c.node().id(), clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs));
         network.invalidateMetadata();
     }
