@@ -1,0 +1,104 @@
+package io.varve.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varve.common.TopicPartition;
+import io.varve.protocol.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Lazy parsing of one partition's fetched bytes: positions inside batches, limits, control batches, corruption. */
+class PartitionRecordsTest {
+
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+
+    /** Batches of the given sizes from offset 0, optionally with a control batch after the first. */
+    private static ByteBuffer batches(List<Integer> sizes, boolean controlAfterFirst) {
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[1 << 20]);
+        RecordBatchBuilder b = new RecordBatchBuilder();
+        int at = 0;
+        long offset = 0;
+        for (int i = 0; i < sizes.size(); i++) {
+            b.wrap(buffer, at, buffer.capacity() - at).baseOffset(offset);
+            for (int r = 0; r < sizes.get(i); r++, offset++) {
+                b.append(100 + offset, null, ("v" + offset).getBytes(StandardCharsets.UTF_8));
+            }
+            at += b.build();
+            if (i == 0 && controlAfterFirst) {
+                b.wrap(buffer, at, buffer.capacity() - at).baseOffset(offset).controlBatch(true);
+                b.append(0, new byte[4], new byte[6]);
+                at += b.build();
+                offset++;
+            }
+        }
+        return ByteBuffer.wrap(buffer.byteArray(), 0, at);
+    }
+
+    private static List<Long> drainAll(PartitionRecords pr, long position, int perPoll) {
+        List<Long> offsets = new ArrayList<>();
+        while (!pr.isExhausted()) {
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            position = pr.drain(position, perPoll, new ByteArrayDeserializer(), new ByteArrayDeserializer(), out);
+            assertTrue(out.size() <= perPoll, "never more than asked");
+            out.forEach(r -> offsets.add(r.offset()));
+        }
+        return offsets;
+    }
+
+    @Property(tries = 200)
+    void returnsExactlyTheOffsetsFromThePositionInOrder(
+            @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 1, max = 9) Integer> sizes,
+            @ForAll @IntRange(min = 0, max = 120) int seek, @ForAll @IntRange(min = 1, max = 25) int perPoll) {
+        long total = sizes.stream().mapToLong(Integer::longValue).sum();
+        long position = Math.min(seek, total);
+        PartitionRecords pr = new PartitionRecords(TP, 0, batches(sizes, false), true, new BatchReader());
+        assertEquals(LongStream.range(position, total).boxed().toList(), drainAll(pr, position, perPoll));
+    }
+
+    @Test
+    void controlBatchesAreSkippedAndThePositionStepsOverThem() {
+        PartitionRecords pr = new PartitionRecords(TP, 0, batches(List.of(2, 2), true), true, new BatchReader());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long next = pr.drain(0, 100, new ByteArrayDeserializer(), new ByteArrayDeserializer(), out);
+        assertEquals(List.of(0L, 1L, 3L, 4L), out.stream().map(ConsumerRecord::offset).toList());
+        assertEquals(5L, next);
+    }
+
+    @Test
+    void aBatchCutOffAtTheEndOfTheResponseEndsTheData() {
+        ByteBuffer whole = batches(List.of(3, 3), false);
+        ByteBuffer cut = ByteBuffer.wrap(whole.array(), 0, whole.remaining() - 5);
+        PartitionRecords pr = new PartitionRecords(TP, 0, cut, true, new BatchReader());
+        assertEquals(List.of(0L, 1L, 2L), drainAll(pr, 0, 10));
+    }
+
+    @Test
+    void aFirstBatchCutOffIsCorruptNotTheEndOfData() {
+        ByteBuffer whole = batches(List.of(3), false);
+        PartitionRecords pr = new PartitionRecords(TP, 0, ByteBuffer.wrap(whole.array(), 0, 30), true, new BatchReader());
+        assertThrows(CorruptRecordException.class, () -> drainAll(pr, 0, 10));
+    }
+
+    @Test
+    void aFlippedByteFailsTheCrcCheckUnlessCheckCrcsIsOff() {
+        ByteBuffer bytes = batches(List.of(3), false);
+        int last = bytes.remaining() - 2;
+        bytes.array()[last] ^= 0x01;
+        PartitionRecords checked = new PartitionRecords(TP, 0, bytes, true, new BatchReader());
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> drainAll(checked, 0, 10));
+        assertTrue(e.getMessage().contains("CRC"), e.getMessage());
+        PartitionRecords unchecked = new PartitionRecords(TP, 0, bytes, false, new BatchReader());
+        assertEquals(List.of(0L, 1L, 2L), drainAll(unchecked, 0, 10));
+    }
+}
