@@ -97,17 +97,23 @@ final class ByteSink extends OutputStream {
     DecompressionStatus readFully(InputStream in) {
         try {
             while (true) {
-                if (length == array.length) {
+                // The array may be larger than the cap (kept from a call with a higher one): read within both.
+                int roomBytes = Math.min(array.length, maxBytes) - length;
+                if (roomBytes == 0) {
                     int growBytes = Math.min(MIN_CAPACITY_BYTES, remainingBytes());
                     if (growBytes == 0) {
                         // At the cap: the stream must end here.
                         return in.read() < 0 ? DecompressionStatus.OK : DecompressionStatus.TOO_LARGE;
                     }
                     ensureRoom(growBytes);
+                    roomBytes = Math.min(array.length, maxBytes) - length;
                 }
-                int read = in.read(array, length, array.length - length);
+                int read = in.read(array, length, roomBytes);
                 if (read < 0) {
                     return DecompressionStatus.OK;
+                }
+                if (read == 0) {
+                    return DecompressionStatus.CORRUPT; // no progress on a non-empty read: never loop on it
                 }
                 length += read;
             }

@@ -23,7 +23,8 @@ import net.jpountz.xxhash.XXHashFactory;
  * uncompressed; a block checksum is xxhash32 of the block's stored bytes.
  *
  * <p>Written: FLG {@code 0x60} (independent blocks, no checksums), BD {@code 0x40} (64 KiB), blocks
- * compressed with LZ4 HC at Kafka's default level 9 and stored raw when that does not make them
+ * compressed with lz4's fast compressor (what Kafka's producer uses at its default
+ * {@code compression.lz4.level}, so the bytes are Kafka's) and stored raw when that does not make them
  * smaller. Read: any version-01 frame without a dictionary, checksums verified when flagged; each block
  * is decompressed on its own (Kafka's reader does the same), so a block that refers back to an earlier
  * one is corrupt. Bytes after the end mark (and its content checksum) are ignored, as Kafka does.
@@ -33,8 +34,6 @@ import net.jpountz.xxhash.XXHashFactory;
 final class Lz4Frame {
 
     static final int MAGIC = 0x184D2204;
-    /** Kafka's {@code compression.lz4.level} default. */
-    static final int DEFAULT_LEVEL = 9;
     static final int BLOCK_BYTES = 64 * 1024;
 
     private static final int FLG_WRITTEN = 0x60;
@@ -47,7 +46,7 @@ final class Lz4Frame {
     private static final int BD_RESERVED = 0x8F;
     private static final int UNCOMPRESSED_BLOCK = 0x80000000;
 
-    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().highCompressor(DEFAULT_LEVEL);
+    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
     private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
 

@@ -8,7 +8,9 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Compresses the records section of a batch the way a Kafka producer does, at Kafka's default levels
- * (gzip: zlib's default, lz4: 9, zstd: 3), into an output it owns and reuses. Framing per codec is
+ * (gzip: zlib's default, lz4: the fast compressor, zstd: 3), into an output it owns and reuses. Gzip,
+ * snappy and lz4 output is byte for byte what Kafka's producer writes for the same records; zstd is
+ * compressed in one call where Kafka streams, so its frame differs in layout, not in content. Framing per codec is
  * described in the package documentation; the output of every codec is read by Kafka's
  * {@code MemoryRecords}.
  *
