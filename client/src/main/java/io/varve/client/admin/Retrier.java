@@ -5,8 +5,10 @@ import io.varve.client.NetworkClientException;
 import io.varve.common.Clock;
 import io.varve.protocol.Errors;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,8 +25,8 @@ import java.util.function.IntFunction;
  * <p>Failures reach the caller as {@link AdminException}: the attempt's own, a transport failure
  * mapped to a Kafka error, or {@link Errors#REQUEST_TIMED_OUT} naming the last retriable cause.
  *
- * <p>Thread-safe. Waits are scheduled on the admin's scheduler; the random source is drawn under
- * its own lock.
+ * <p>Thread-safe. Waits are scheduled on the admin's scheduler; operations waiting there are
+ * tracked so that {@link #close()} can fail them. The random source is drawn under its own lock.
  */
 final class Retrier {
 
@@ -32,6 +34,7 @@ final class Retrier {
     private final ScheduledExecutorService scheduler;
     private final ExponentialBackoff backoff;
     private final Random random;
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
 
     Retrier(Clock clock, ScheduledExecutorService scheduler, ExponentialBackoff backoff, Random random) {
         this.clock = clock;
@@ -86,12 +89,34 @@ final class Retrier {
                     what + " timed out after " + (n + 1) + " attempt(s); last error: " + cause.getMessage(), cause));
                 return;
             }
+            waiting.add(result);
             try {
-                scheduler.schedule(() -> tryOnce(what, deadlineMs, attempt, n + 1, result), waitMs, TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> {
+                    if (waiting.remove(result)) {
+                        tryOnce(what, deadlineMs, attempt, n + 1, result);
+                    }
+                }, waitMs, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closed) {
-                result.completeExceptionally(new AdminException(Errors.NETWORK_EXCEPTION, "the admin client is closed", cause));
+                waiting.remove(result);
+                result.completeExceptionally(closedException(cause));
             }
         });
+    }
+
+    /**
+     * Fails every operation waiting for its next try; call after shutting the scheduler down, so no
+     * new wait begins (a wait that would begin fails at once).
+     */
+    void close() {
+        for (CompletableFuture<?> result : waiting) {
+            if (waiting.remove(result)) {
+                result.completeExceptionally(closedException(null));
+            }
+        }
+    }
+
+    private static AdminException closedException(Throwable cause) {
+        return new AdminException(Errors.NETWORK_EXCEPTION, "the admin client is closed", cause);
     }
 
     private long nextBackoffMs(int attempts) {

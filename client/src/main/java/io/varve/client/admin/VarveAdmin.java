@@ -270,9 +270,9 @@ public final class VarveAdmin implements AutoCloseable {
     /** Fails what is outstanding, closes every connection and stops the admin's threads. Idempotent. */
     @Override
     public void close() {
+        scheduler.shutdownNow();
+        retrier.close();
         client.close();
-        // Retries that were waiting run now and fail at once on the closed client, so no future is left hanging.
-        scheduler.shutdownNow().forEach(Runnable::run);
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
