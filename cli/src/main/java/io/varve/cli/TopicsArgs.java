@@ -41,6 +41,8 @@ record TopicsArgs(String action, String bootstrapServer, String topic, int parti
         """;
 
     private static final Set<String> ACTIONS = Set.of("create", "list", "describe", "delete");
+    private static final Set<String> OPTIONS = Set.of("--bootstrap-server", "--topic", "--partitions",
+        "--replication-factor", "--config", "--timeout-ms");
 
     /** Whether {@code --help} was asked for: print the usage and succeed. */
     boolean help() {
@@ -75,6 +77,9 @@ record TopicsArgs(String action, String bootstrapServer, String topic, int parti
             }
             if (!arg.startsWith("--")) {
                 return invalid("unexpected argument '" + arg + "'");
+            }
+            if (!OPTIONS.contains(name)) {
+                return invalid("unknown option " + name);
             }
             if (value == null) {
                 return invalid(name + " needs a value");

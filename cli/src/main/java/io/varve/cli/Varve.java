@@ -17,6 +17,8 @@ public final class Varve {
           help   this text
         """;
 
+    private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private Varve() {
     }
 
@@ -24,6 +26,10 @@ public final class Varve {
         if (args.length > 0 && args[0].equals("server")) {
             VarveMain.main(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        // The tools print results, not the client's connection log; `server` keeps its INFO log.
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "warn");
         }
         System.exit(run(args, System.out, System.err));
     }

@@ -142,6 +142,7 @@ class TopicsCommandTest {
             {"topics", "list", "--partitions", "3"},
             {"topics", "list", "--topic", "t"},
             {"topics", "list", "--bogus", "1"},
+            {"topics", "list", "--bogus"},
             {"topics", "describe", "--topic"},
             {"topics", "list", "extra"},
             {"topics", "list", "--bootstrap-server", "no-port"},
@@ -154,6 +155,14 @@ class TopicsCommandTest {
             assertTrue(run.err().contains("usage: varve"), () -> String.join(" ", args) + " -> " + run.err());
             assertEquals("", run.out());
         }
+    }
+
+    @Test
+    void badUsageSaysWhatIsWrongFirst() {
+        assertTrue(varve("topics", "list", "--bogus").err().startsWith("varve topics: unknown option --bogus\n"));
+        assertTrue(varve("topics", "create").err().startsWith("varve topics: create needs --topic\n"));
+        assertTrue(varve("topics", "create", "--topic", "t", "--partitions", "-3").err()
+            .startsWith("varve topics: --partitions must be a positive number, got '-3'\n"));
     }
 
     @Test
