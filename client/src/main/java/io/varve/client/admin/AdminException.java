@@ -16,10 +16,12 @@ public final class AdminException extends RuntimeException {
 
     private final Errors error;
 
+    /** A failure with the given error; {@code message} says what failed and why, for people. */
     public AdminException(Errors error, String message) {
         this(error, message, null);
     }
 
+    /** As {@link #AdminException(Errors, String)}, keeping the failure that led to it. */
     public AdminException(Errors error, String message, Throwable cause) {
         super(message, cause);
         this.error = Objects.requireNonNull(error, "error");

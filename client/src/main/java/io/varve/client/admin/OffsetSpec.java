@@ -10,8 +10,11 @@ package io.varve.client.admin;
  */
 public record OffsetSpec(long timestampMs) {
 
+    /** The log end offset: the offset the next record will get. */
     public static final OffsetSpec LATEST = new OffsetSpec(-1L);
+    /** The log start offset: the first record still kept. */
     public static final OffsetSpec EARLIEST = new OffsetSpec(-2L);
+    /** The offset of the record with the largest timestamp (the first such, on a tie). */
     public static final OffsetSpec MAX_TIMESTAMP = new OffsetSpec(-3L);
 
     public OffsetSpec {
