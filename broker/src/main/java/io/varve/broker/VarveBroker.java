@@ -63,7 +63,7 @@ public final class VarveBroker implements AutoCloseable {
     public static VarveBroker start(Map<String, String> props) throws IOException {
         BrokerConfig config = BrokerConfig.from(props);
         StorageConfig storage = StorageConfig.from(props);
-        Path metadataDir = MetadataDirs.metadataDir(props, storage);
+        Path metadataDir = MetadataDirs.metadataDir(config, storage);
         VarveBroker broker = new VarveBroker(config, metadataDir);
         try {
             broker.startServices(props, storage);
