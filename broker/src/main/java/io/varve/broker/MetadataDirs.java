@@ -1,5 +1,6 @@
 package io.varve.broker;
 
+import io.varve.config.BrokerConfig;
 import io.varve.config.StorageConfig;
 import io.varve.storage.checkpoint.LogDirMetadata;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
@@ -24,15 +24,13 @@ import java.util.Random;
  */
 final class MetadataDirs {
 
-    static final String METADATA_LOG_DIR = "metadata.log.dir";
     private static final String LOCK_FILE = ".metadata.lock";
 
     private MetadataDirs() {
     }
 
-    static Path metadataDir(Map<String, String> props, StorageConfig storage) {
-        String configured = props.get(METADATA_LOG_DIR);
-        return configured == null || configured.isBlank() ? storage.logDirs().get(0) : Path.of(configured);
+    static Path metadataDir(BrokerConfig config, StorageConfig storage) {
+        return config.metadataLogDir().isEmpty() ? storage.logDirs().get(0) : Path.of(config.metadataLogDir());
     }
 
     /**

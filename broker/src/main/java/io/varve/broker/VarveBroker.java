@@ -50,6 +50,7 @@ public final class VarveBroker implements AutoCloseable {
     private final BrokerConfig config;
     private final Path metadataDir;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final NetworkMetrics networkMetrics = new NetworkMetrics();
     private NetworkServer network;
     private boolean closed;
 
@@ -62,7 +63,7 @@ public final class VarveBroker implements AutoCloseable {
     public static VarveBroker start(Map<String, String> props) throws IOException {
         BrokerConfig config = BrokerConfig.from(props);
         StorageConfig storage = StorageConfig.from(props);
-        Path metadataDir = MetadataDirs.metadataDir(props, storage);
+        Path metadataDir = MetadataDirs.metadataDir(config, storage);
         VarveBroker broker = new VarveBroker(config, metadataDir);
         try {
             broker.startServices(props, storage);
@@ -121,7 +122,7 @@ public final class VarveBroker implements AutoCloseable {
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
             props, config.autoCreateTopicsEnable(), config.fetchMaxBytes());
-        network = new NetworkServer(config, handler, new NetworkMetrics(), clock);
+        network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
         register(controllerService, nodeId);
@@ -142,6 +143,11 @@ public final class VarveBroker implements AutoCloseable {
     /** The port of the first (client) listener, resolved when it was configured as 0. */
     public int clientPort() {
         return network.boundPort(config.listeners().get(0).name());
+    }
+
+    /** The network edge's counters: connections, refused and malformed input (DESIGN §8), bytes. */
+    public NetworkMetrics networkMetrics() {
+        return networkMetrics;
     }
 
     /** One line for operators: node, listeners and data directory. */

@@ -9,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /**
  * Runs one Varve node until SIGTERM or SIGINT: {@code VarveMain [--config FILE] [--override name=value]...}.
  * With no arguments it is the embedded default: broker and controller roles, a one-voter quorum,
  * data under {@code ./varve-data}, clients on {@code 127.0.0.1:9092}. A clean stop closes the
- * listeners first, then the logs, so the next start skips recovery.
+ * listeners first, then the logs, so the next start skips recovery, and exits with status 0.
  */
 public final class VarveMain {
 
@@ -44,6 +45,11 @@ public final class VarveMain {
             broker.close();
             stopped.countDown();
         }, "varve-shutdown"));
+        // Left to the JVM, a signal ends the process with 128 + its number even after a clean stop;
+        // exiting normally runs the hook above and tells a service manager the stop was clean.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> System.exit(0));
+        }
         System.out.println("Varve " + broker.describe() + " (Ctrl-C or SIGTERM to stop)");
         stopped.await();
     }

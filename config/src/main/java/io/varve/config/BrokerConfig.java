@@ -4,6 +4,7 @@ import static io.varve.config.ConfigDef.Type.BOOLEAN;
 import static io.varve.config.ConfigDef.Type.INT;
 import static io.varve.config.ConfigDef.Type.LIST;
 import static io.varve.config.ConfigDef.Type.LONG;
+import static io.varve.config.ConfigDef.Type.STRING;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,7 @@ public final class BrokerConfig {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    public static final String METADATA_LOG_DIR = "metadata.log.dir";
 
     /** The roles a node may play. */
     public enum Role { BROKER, CONTROLLER }
@@ -75,7 +77,10 @@ public final class BrokerConfig {
         .define(AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, true, null,
             "Whether a Metadata request naming an unknown topic creates it with num.partitions and default.replication.factor (see Controller).")
         .define(FETCH_MAX_BYTES, INT, 55 * 1024 * 1024, "bytes", 1024L, (long) Integer.MAX_VALUE,
-            "Most bytes one fetch response carries, whatever the request asks.");
+            "Most bytes one fetch response carries, whatever the request asks.")
+        .define(METADATA_LOG_DIR, STRING, "", "path",
+            "Directory of the metadata log (__cluster_metadata-0) and of the node's cluster.id; empty means"
+                + " the first of log.dirs. Formatted with a new cluster id on first start.");
 
     private final int nodeId;
     private final Set<Role> processRoles;
@@ -89,6 +94,7 @@ public final class BrokerConfig {
     private final int numNetworkThreads;
     private final boolean autoCreateTopicsEnable;
     private final int fetchMaxBytes;
+    private final String metadataLogDir;
 
     private BrokerConfig(ConfigDef.Values v) {
         this.nodeId = v.getInt(NODE_ID);
@@ -128,6 +134,7 @@ public final class BrokerConfig {
         this.numNetworkThreads = v.getInt(NUM_NETWORK_THREADS);
         this.autoCreateTopicsEnable = v.getBoolean(AUTO_CREATE_TOPICS_ENABLE);
         this.fetchMaxBytes = v.getInt(FETCH_MAX_BYTES);
+        this.metadataLogDir = v.getString(METADATA_LOG_DIR).trim();
     }
 
     /** Builds a config from properties; unknown names are ignored, missing ones take their default. */
@@ -226,6 +233,11 @@ public final class BrokerConfig {
 
     public int fetchMaxBytes() {
         return fetchMaxBytes;
+    }
+
+    /** The configured metadata log directory, or empty for the first log directory. */
+    public String metadataLogDir() {
+        return metadataLogDir;
     }
 
     @Override

@@ -79,6 +79,5 @@ class BrokerConfigTest {
         assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections", "0")));
         assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("connection.max.inflight.requests", "0")));
         assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("connections.max.idle.ms", "0")));
-        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("default.replication.factor", "40000")));
     }
 }

@@ -8,17 +8,52 @@ import org.agrona.DirectBuffer;
 /**
  * Checks every batch of an append before the log writes any of them (an append is all or nothing):
  * header, lengths, magic, CRC32C, records, {@code message.max.bytes}, and for a follower that the
- * offsets move forward from the log end. Allocates nothing when the batches are valid.
+ * offsets move forward from the log end. Allocates nothing when the batches are valid and uncompressed.
+ *
+ * <p>Compressed batches are stored as produced, but their records are checked too: the payload is
+ * inflated into a buffer of at most {@link #maxDecompressedBytes(int)} ({@value #DECOMPRESSION_RATIO_MAX}
+ * times {@code message.max.bytes}, at most {@value #MAX_DECOMPRESSED_BYTES_CEILING} bytes) and walked
+ * like an uncompressed batch's records. A payload that inflates past the limit (a decompression bomb) or
+ * is not a well-formed stream of its codec is a corrupt record, and nothing of the append is written.
+ * The buffer is given back after a batch that needed more than
+ * {@link RecordBatchFlyweight#RETAINED_DECOMPRESSION_BYTES}.
  *
  * <p>Not thread-safe: it reuses one flyweight; the log calls it under its lock.
  */
 final class AppendValidator {
 
+    /**
+     * How many times {@code message.max.bytes} a compressed batch's records may inflate to: above the
+     * 10-20x that text and JSON reach with zstd or gzip, far below what a bomb needs.
+     */
+    static final int DECOMPRESSION_RATIO_MAX = 64;
+    /** The most decompressed bytes held for one batch, whatever {@code message.max.bytes} is. */
+    static final int MAX_DECOMPRESSED_BYTES_CEILING = 256 << 20;
+
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final int maxBatchBytes;
+    private final int maxDecompressedBytes;
 
     AppendValidator(int maxBatchBytes) {
+        this(maxBatchBytes, maxDecompressedBytes(maxBatchBytes));
+    }
+
+    AppendValidator(int maxBatchBytes, int maxDecompressedBytes) {
+        if (maxBatchBytes < 0 || maxDecompressedBytes < 0) {
+            throw new IllegalArgumentException("maxBatchBytes " + maxBatchBytes + ", maxDecompressedBytes "
+                + maxDecompressedBytes);
+        }
         this.maxBatchBytes = maxBatchBytes;
+        this.maxDecompressedBytes = maxDecompressedBytes;
+    }
+
+    /** The limit on a compressed batch's decompressed records for a log whose largest batch is {@code maxBatchBytes}. */
+    static int maxDecompressedBytes(int maxBatchBytes) {
+        return (int) Math.min(MAX_DECOMPRESSED_BYTES_CEILING, (long) maxBatchBytes * DECOMPRESSION_RATIO_MAX);
+    }
+
+    int maxDecompressedBytes() {
+        return maxDecompressedBytes;
     }
 
     /**
@@ -42,7 +77,7 @@ final class AppendValidator {
                 return AppendResult.failure(AppendError.RECORD_TOO_LARGE, BatchStatus.LENGTH_TOO_LARGE);
             }
             if (status.isOk()) {
-                status = batch.validateRecords();
+                status = batch.validateRecords(maxDecompressedBytes);
             }
             if (!status.isOk()) {
                 return AppendResult.failure(AppendError.CORRUPT_RECORD, status);

@@ -120,8 +120,11 @@ final class DelayedFetch extends DelayedOperation {
             null, -1, records);
     }
 
-    /** Leader-epoch fencing and offset range, as Kafka reports them. */
+    /** Topic id (a topic re-created while the fetch waited), leader-epoch fencing and offset range, as Kafka reports them. */
     private static Errors check(FetchedPartition p, Partition partition) {
+        if (p.topicId() != null && !FetchRequest.NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
+            return Errors.UNKNOWN_TOPIC_ID;
+        }
         int epoch = p.request().currentLeaderEpoch();
         if (epoch >= 0 && epoch < partition.leaderEpoch()) {
             return Errors.FENCED_LEADER_EPOCH;

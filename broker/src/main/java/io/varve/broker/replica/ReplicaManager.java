@@ -86,6 +86,7 @@ public final class ReplicaManager {
      */
     public synchronized void onImage(MetadataImage next) throws IOException {
         Set<TopicPartition> wanted = new HashSet<>();
+        Set<TopicPartition> removed = new HashSet<>();
         for (TopicImage topic : next.topicsByName().values()) {
             for (PartitionImage p : topic.partitions().values()) {
                 TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
@@ -95,7 +96,7 @@ public final class ReplicaManager {
                 wanted.add(tp);
                 Partition existing = partitions.get(tp);
                 if (existing != null && !existing.topicId().equals(topic.topicId())) {
-                    removePartition(tp);
+                    removePartition(tp, removed);
                     existing = null;
                 }
                 if (existing == null) {
@@ -108,7 +109,7 @@ public final class ReplicaManager {
         }
         for (TopicPartition tp : Set.copyOf(partitions.keySet())) {
             if (!wanted.contains(tp)) {
-                removePartition(tp);
+                removePartition(tp, removed);
             }
         }
         for (PartitionLog log : logs.allLogs()) {
@@ -119,13 +120,15 @@ public final class ReplicaManager {
             }
         }
         image = next;
+        // Woken only now, so that waiting fetches answer with the error the new image gives.
+        removed.forEach(this::appended);
     }
 
-    private void removePartition(TopicPartition tp) throws IOException {
+    private void removePartition(TopicPartition tp, Set<TopicPartition> removed) throws IOException {
         if (partitions.remove(tp) != null) {
             logs.deleteLog(tp);
             LOG.info("Deleted the log of {}: its topic is gone", tp);
-            appended(tp); // wakes waiting fetches so they answer with the new error
+            removed.add(tp);
         }
     }
 

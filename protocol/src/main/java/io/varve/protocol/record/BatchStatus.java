@@ -17,7 +17,9 @@ public enum BatchStatus {
     OFFSET_DELTA_MISMATCH("last offset delta disagrees with the record count"),
     MALFORMED_RECORD("a record's varint or length field is malformed or runs past the batch"),
     ZERO_FILLED("zero bytes where a batch header should be: end of written data"),
-    UNKNOWN_COMPRESSION("compression codec id is not one of 0 (none) to 4 (zstd)");
+    UNKNOWN_COMPRESSION("compression codec id is not one of 0 (none) to 4 (zstd)"),
+    DECOMPRESSION_FAILED("the compressed records are not a well-formed stream of their codec"),
+    DECOMPRESSED_TOO_LARGE("the compressed records inflate past the largest decompressed size allowed");
 
     private final String reason;
 

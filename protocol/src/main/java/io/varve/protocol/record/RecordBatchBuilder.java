@@ -2,16 +2,19 @@ package io.varve.protocol.record;
 
 import static io.varve.protocol.record.RecordBatchFlyweight.*;
 
+import io.varve.protocol.record.compress.CompressionType;
+import io.varve.protocol.record.compress.RecordCompressor;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Writes one uncompressed RecordBatch v2 into a region of a {@link MutableDirectBuffer}, in the
- * layout {@link RecordBatchFlyweight} and {@link RecordCursor} describe. Records are written as they
- * are appended, right after the space kept for the batch header; {@link #build()} then fills the
- * header (counts, offsets, timestamps, length) and the CRC32C.
+ * Writes one RecordBatch v2 into a region of a {@link MutableDirectBuffer}, in the layout
+ * {@link RecordBatchFlyweight} and {@link RecordCursor} describe. Records are written uncompressed as
+ * they are appended, right after the space kept for the batch header; {@link #build()} then compresses
+ * them in place if a codec was chosen ({@link #compression}), and fills the header (counts, offsets,
+ * timestamps, length, codec) and the CRC32C, which covers the compressed bytes.
  *
  * <pre>
  *   builder.wrap(buffer, offset, capacity)
@@ -27,7 +30,10 @@ import org.agrona.MutableDirectBuffer;
  * header keys and values come from {@code byte[]} or {@link DirectBuffer} slices and are copied at
  * once, except staged headers, which are referenced until the next append. A reused builder does not
  * allocate (the staged-header table grows only when a record has more headers than ever before).
- * The base timestamp is the first record's; the batch's compression codec is always 0 (none).
+ * The base timestamp is the first record's. Compression happens at {@link #build()}, through a
+ * {@link RecordCompressor} the builder keeps; since the capacity was checked against the uncompressed
+ * records, a compressed batch always fits except for incompressible records in a full region, which
+ * a codec's framing may grow by a few bytes (see {@link #build()}).
  *
  * <p>Not thread-safe: one builder per thread, reused by wrapping it again.
  */
@@ -50,6 +56,8 @@ public final class RecordBatchBuilder {
     private boolean transactional;
     private boolean controlBatch;
     private long logAppendTimeMs;
+    private CompressionType compression = CompressionType.NONE;
+    private RecordCompressor compressor;
 
     private int recordCount;
     private long baseTimestamp;
@@ -84,6 +92,7 @@ public final class RecordBatchBuilder {
         this.transactional = false;
         this.controlBatch = false;
         this.logAppendTimeMs = RecordCursor.NO_TIMESTAMP;
+        this.compression = CompressionType.NONE;
         this.recordCount = 0;
         this.baseTimestamp = RecordCursor.NO_TIMESTAMP;
         this.maxTimestamp = RecordCursor.NO_TIMESTAMP;
@@ -116,6 +125,15 @@ public final class RecordBatchBuilder {
 
     public RecordBatchBuilder controlBatch(boolean controlBatch) {
         this.controlBatch = controlBatch;
+        return this;
+    }
+
+    /** Compresses the records with {@code compression} at {@link #build()}; the default is none. */
+    public RecordBatchBuilder compression(CompressionType compression) {
+        if (compression == null) {
+            throw new IllegalArgumentException("compression cannot be null: use CompressionType.NONE");
+        }
+        this.compression = compression;
         return this;
     }
 
@@ -202,19 +220,25 @@ public final class RecordBatchBuilder {
     }
 
     /**
-     * Writes the batch header and CRC over the records appended; returns the batch's size in bytes.
-     * The builder must be wrapped again before the next batch.
+     * Compresses the records appended if a codec was chosen, then writes the batch header and the CRC
+     * over them; returns the batch's size in bytes. The builder must be wrapped again before the next
+     * batch.
      *
-     * @throws IllegalStateException if no record was appended or the batch is already built
+     * @throws IllegalStateException if no record was appended, the batch is already built, or the
+     *         compressed records do not fit in the region (then the region still holds them uncompressed
+     *         and the builder stays open: build again with {@link CompressionType#NONE})
      */
     public int build() {
         checkOpen();
         if (recordCount == 0) {
             throw new IllegalStateException("a batch needs at least one record");
         }
+        if (compression != CompressionType.NONE) {
+            compressRecords();
+        }
         int size = position - offset;
         int attributes = (transactional ? TRANSACTIONAL_MASK : 0) | (controlBatch ? CONTROL_MASK : 0)
-            | (logAppendTimeMs != RecordCursor.NO_TIMESTAMP ? TIMESTAMP_TYPE_MASK : 0);
+            | (logAppendTimeMs != RecordCursor.NO_TIMESTAMP ? TIMESTAMP_TYPE_MASK : 0) | compression.id();
         long max = logAppendTimeMs != RecordCursor.NO_TIMESTAMP ? logAppendTimeMs : maxTimestamp;
         MutableDirectBuffer b = buffer;
         b.putLong(offset + BASE_OFFSET_OFFSET, baseOffset, ORDER);
@@ -233,6 +257,20 @@ public final class RecordBatchBuilder {
         b.putInt(offset + CRC_OFFSET, crc, ORDER);
         built = true;
         return size;
+    }
+
+    private void compressRecords() {
+        if (compressor == null) {
+            compressor = new RecordCompressor();
+        }
+        int recordsOffset = offset + RECORDS_OFFSET;
+        int compressedBytes = compressor.compress(compression, buffer, recordsOffset, position - recordsOffset);
+        if (compressedBytes > limit - recordsOffset) {
+            throw new IllegalStateException(compression + " records of " + compressedBytes + " bytes do not fit: "
+                + (limit - recordsOffset) + " bytes in the region");
+        }
+        compressor.copyOutput(buffer, recordsOffset);
+        position = recordsOffset + compressedBytes;
     }
 
     private RecordBatchBuilder appendRecord(long timestampMs, Object key, int keyOffset, int keyLength,

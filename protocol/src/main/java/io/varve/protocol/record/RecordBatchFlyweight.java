@@ -38,8 +38,9 @@ import org.agrona.MutableDirectBuffer;
  * {@code baseOffset} and {@code partitionLeaderEpoch} lie outside the CRC, so the broker can stamp
  * them without recomputing it.
  *
- * <p>The records that follow the header are laid out as {@link RecordCursor} describes; walk them with
- * a {@link RecordCursor} and check them with {@link #validateRecords()}. {@link RecordBatchBuilder}
+ * <p>The records that follow the header are laid out as {@link RecordCursor} describes (compressed as a
+ * whole when the codec is not 0: see {@link io.varve.protocol.record.compress}); walk them with a
+ * {@link RecordBatchReader} and check them with {@link #validateRecords(int)}. {@link RecordBatchBuilder}
  * writes batches.
  *
  * <p>Not thread-safe: one flyweight per thread. The bytes it wraps may be shared read-only.
@@ -87,8 +88,11 @@ public final class RecordBatchFlyweight {
 
     private DirectBuffer buffer;
     private int offset;
-    /** Made on first {@link #validateRecords()}, then reused: one per flyweight, never per batch. */
-    private RecordCursor recordCursor;
+    /** Decompression buffer a flyweight keeps between {@link #validateRecords(int)} calls. */
+    public static final int RETAINED_DECOMPRESSION_BYTES = 1 << 20;
+
+    /** Made on first {@link #validateRecords(int)}, then reused: one per flyweight, never per batch. */
+    private RecordBatchReader reader;
 
     /** Points this flyweight at the batch that starts at {@code offset}; reads nothing yet. */
     public RecordBatchFlyweight wrap(DirectBuffer buffer, int offset) {
@@ -241,8 +245,8 @@ public final class RecordBatchFlyweight {
     }
 
     /**
-     * Validates the batch completely: {@link #validateHeaderAndCrc} and then, if that passes,
-     * {@link #validateRecords()}. For a compressed batch only the header and CRC can be checked here.
+     * Validates the batch completely but for a compressed batch's records: {@link #validateHeaderAndCrc}
+     * and then, if that passes, {@link #validateRecords()}.
      */
     public BatchStatus validate(int available, int maxBatchBytes) {
         BatchStatus status = validateHeaderAndCrc(available, maxBatchBytes);
@@ -250,11 +254,43 @@ public final class RecordBatchFlyweight {
     }
 
     /**
+     * Validates the batch completely, a compressed batch's records included: {@link #validateHeaderAndCrc}
+     * and then, if that passes, {@link #validateRecords(int)} within {@code maxDecompressedBytes}.
+     */
+    public BatchStatus validate(int available, int maxBatchBytes, int maxDecompressedBytes) {
+        BatchStatus status = validateHeaderAndCrc(available, maxBatchBytes);
+        return status.isOk() ? validateRecords(maxDecompressedBytes) : status;
+    }
+
+    /**
+     * Checks the records of a batch whose header and CRC are already valid, without decompressing: the
+     * records of an uncompressed batch as {@link #validateRecords(int)} does; of a compressed batch only
+     * the codec id ({@link BatchStatus#OK} for 1-4, {@link BatchStatus#UNKNOWN_COMPRESSION} above). For
+     * a walk of the stored log (recovery), where every batch passed the full check when appended.
+     * Allocates nothing after the first call.
+     */
+    public BatchStatus validateRecords() {
+        int codec = compression();
+        if (recordCount() < 0) {
+            return BatchStatus.NEGATIVE_RECORD_COUNT;
+        }
+        if (codec > MAX_COMPRESSION_CODEC) {
+            return BatchStatus.UNKNOWN_COMPRESSION;
+        }
+        return codec == 0 ? validateRecords(0) : BatchStatus.OK;
+    }
+
+    /**
      * Walks the records of a batch whose header and CRC are already valid (call
-     * {@link #validateHeaderAndCrc} first: this trusts {@code batchLength}) and checks them against the
-     * header, with the rules Kafka applies to a producer's batch:
+     * {@link #validateHeaderAndCrc} first: this trusts {@code batchLength}), decompressing them first if
+     * the batch is compressed, and checks them against the header, with the rules Kafka applies to a
+     * producer's batch:
      * <ul>
-     *   <li>each record is well formed and lies inside the batch ({@link RecordCursor}), else
+     *   <li>a compressed payload inflates within {@code maxDecompressedBytes}, else
+     *       {@link BatchStatus#DECOMPRESSED_TOO_LARGE}, and is well formed for its codec, else
+     *       {@link BatchStatus#DECOMPRESSION_FAILED} ({@link BatchStatus#UNKNOWN_COMPRESSION} for a codec
+     *       id above 4);</li>
+     *   <li>each record is well formed and lies inside the records ({@link RecordCursor}), else
      *       {@link BatchStatus#MALFORMED_RECORD};</li>
      *   <li>the records present are exactly {@code recordCount}, else
      *       {@link BatchStatus#RECORD_COUNT_MISMATCH} ({@link BatchStatus#NEGATIVE_RECORD_COUNT} if it
@@ -262,27 +298,30 @@ public final class RecordBatchFlyweight {
      *   <li>offset deltas run 0, 1, ..., n-1 and {@code lastOffsetDelta} is n-1, else
      *       {@link BatchStatus#OFFSET_DELTA_MISMATCH}.</li>
      * </ul>
-     * A batch with no records and a zero count passes (compaction keeps such batches).
-     * Compressed batches: the records cannot be read before decompression, which a later change adds;
-     * until then a known codec (1-4) returns {@link BatchStatus#OK} having checked nothing more, and an
-     * unknown one {@link BatchStatus#UNKNOWN_COMPRESSION}. Allocates nothing after the first call.
+     * A batch with no records and a zero count passes (compaction keeps such batches). An uncompressed
+     * batch is walked in place and allocates nothing after the first call; a compressed one is inflated
+     * into a buffer this flyweight keeps up to {@link #RETAINED_DECOMPRESSION_BYTES} between calls.
+     *
+     * @param maxDecompressedBytes the most bytes a compressed batch's records may inflate to; unused for
+     *                             an uncompressed batch
      */
-    public BatchStatus validateRecords() {
+    public BatchStatus validateRecords(int maxDecompressedBytes) {
         int count = recordCount();
         if (count < 0) {
             return BatchStatus.NEGATIVE_RECORD_COUNT;
         }
-        int codec = compression();
-        if (codec > MAX_COMPRESSION_CODEC) {
-            return BatchStatus.UNKNOWN_COMPRESSION;
+        if (reader == null) {
+            reader = new RecordBatchReader();
         }
-        if (codec != 0) {
-            return BatchStatus.OK;
+        BatchStatus opened = reader.open(this, maxDecompressedBytes);
+        BatchStatus status = opened.isOk() ? checkRecords(reader.cursor(), count) : opened;
+        if (compression() != 0) {
+            reader.trim(RETAINED_DECOMPRESSION_BYTES);
         }
-        if (recordCursor == null) {
-            recordCursor = new RecordCursor();
-        }
-        RecordCursor cursor = recordCursor.wrap(this);
+        return status;
+    }
+
+    private BatchStatus checkRecords(RecordCursor cursor, int count) {
         int read = 0;
         while (cursor.next()) {
             if (read == count) {

@@ -36,6 +36,9 @@ import org.agrona.DirectBuffer;
  * The cursor checks the shape of each record, not the batch's count or offset deltas: that is
  * {@link RecordBatchFlyweight#validateRecords()}.
  *
+ * <p>The records of a compressed batch are walked the same way once inflated: {@link RecordBatchReader}
+ * does that and wraps the cursor over the decompressed bytes.
+ *
  * <p>Not thread-safe: one cursor per thread, reused across batches by wrapping it again.
  */
 public final class RecordCursor {

@@ -1,5 +1,6 @@
 package io.varve.protocol.record;
 
+import io.varve.protocol.record.compress.CompressionType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,8 +64,13 @@ record BatchSpec(String name, long baseOffset, int partitionLeaderEpoch, long pr
 
     /** Kafka's bytes for this batch. */
     ByteBuffer buildWithKafka() {
+        return buildWithKafka(Compression.NONE);
+    }
+
+    /** Kafka's bytes for this batch, its records compressed with {@code compression}. */
+    ByteBuffer buildWithKafka(Compression compression) {
         ByteBuffer out = ByteBuffer.allocate(capacityHint());
-        MemoryRecordsBuilder builder = MemoryRecords.builder(out, RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+        MemoryRecordsBuilder builder = MemoryRecords.builder(out, RecordBatch.MAGIC_VALUE_V2, compression,
             isLogAppendTime() ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME, baseOffset,
             logAppendTimeMs, producerId, producerEpoch, baseSequence, transactional, partitionLeaderEpoch);
         for (Rec r : records) {
@@ -76,7 +82,13 @@ record BatchSpec(String name, long baseOffset, int partitionLeaderEpoch, long pr
 
     /** Our bytes for this batch, at {@code offset} inside a larger buffer; returns the size. */
     int buildWithVarve(RecordBatchBuilder builder, UnsafeBuffer buffer, int offset) {
+        return buildWithVarve(builder, buffer, offset, CompressionType.NONE);
+    }
+
+    /** Our bytes for this batch, compressed with {@code compression}; returns the size. */
+    int buildWithVarve(RecordBatchBuilder builder, UnsafeBuffer buffer, int offset, CompressionType compression) {
         builder.wrap(buffer, offset, buffer.capacity() - offset)
+            .compression(compression)
             .baseOffset(baseOffset)
             .partitionLeaderEpoch(partitionLeaderEpoch)
             .producer(producerId, producerEpoch, baseSequence)

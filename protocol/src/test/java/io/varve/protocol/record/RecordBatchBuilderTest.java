@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.protocol.record.compress.CompressionType;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +89,28 @@ class RecordBatchBuilderTest {
         assertTrue(headers.next());
         assertEquals(1, headers.keyLength());
         assertEquals(-1, headers.valueLength());
+    }
+
+    @Test
+    void compressedRecordsThatDoNotFitLeaveTheBuilderOpenForAnUncompressedBuild() {
+        byte[] random = new byte[1000];
+        new java.util.Random(1).nextBytes(random);
+        int exact = RecordBatchFlyweight.HEADER_SIZE + builder.wrap(new UnsafeBuffer(new byte[4096]), 0, 4096)
+            .sizeOfRecord(5, 1, random.length);
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[exact]);
+        builder.wrap(buffer, 0, exact).compression(CompressionType.GZIP).append(5, new byte[] {1}, random);
+        assertThrows(IllegalStateException.class, builder::build); // gzip framing grows random bytes
+        int size = builder.compression(CompressionType.NONE).build();
+        assertEquals(exact, size);
+        assertEquals(BatchStatus.OK, batch.wrap(buffer, 0).validate(size, size, size));
+    }
+
+    @Test
+    void compressionIsResetByWrap() {
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        builder.wrap(buffer, 0, 256).compression(CompressionType.LZ4).append(1, null, new byte[] {7}).build();
+        assertEquals(CompressionType.LZ4.id(), batch.wrap(buffer, 0).compression());
+        builder.wrap(buffer, 0, 256).append(1, null, new byte[] {7}).build();
+        assertEquals(0, batch.wrap(buffer, 0).compression());
     }
 }

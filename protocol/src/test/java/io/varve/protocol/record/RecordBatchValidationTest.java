@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varve.protocol.record.compress.CompressionType;
+import io.varve.protocol.record.compress.RecordCompressor;
 import java.nio.ByteOrder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -191,6 +195,58 @@ class RecordBatchValidationTest {
         assertEquals(BatchStatus.UNKNOWN_COMPRESSION, validate(RawBatch.of(1, 0, 5, garbage)));
         assertThrows(IllegalArgumentException.class,
             () -> new RecordCursor().wrap(batch.wrap(RawBatch.of(1, 0, 1, garbage), 0)));
+    }
+
+    @Test
+    void compressedRecordsAreCheckedWhenALimitIsGiven() {
+        byte[] garbage = {1, 2, 3, 4, 5, 6, 7};
+        for (int codec = 1; codec <= 4; codec++) {
+            UnsafeBuffer b = RawBatch.of(1, 0, codec, garbage);
+            assertEquals(BatchStatus.DECOMPRESSION_FAILED, batch.wrap(b, 0).validate(b.capacity(), MAX, MAX), "codec " + codec);
+        }
+        UnsafeBuffer unknown = RawBatch.of(1, 0, 6, garbage);
+        assertEquals(BatchStatus.UNKNOWN_COMPRESSION, batch.wrap(unknown, 0).validate(unknown.capacity(), MAX, MAX));
+    }
+
+    @Test
+    void compressedRecordsAreCheckedAgainstTheHeaderAfterInflating() {
+        UnsafeBuffer gap = RawBatch.of(2, 1, CompressionType.GZIP.id(), gzipRecords(0, 2));
+        assertEquals(BatchStatus.OFFSET_DELTA_MISMATCH, batch.wrap(gap, 0).validate(gap.capacity(), MAX, MAX));
+        UnsafeBuffer miscounted = RawBatch.of(3, 2, CompressionType.GZIP.id(), gzipRecords(0, 1));
+        assertEquals(BatchStatus.RECORD_COUNT_MISMATCH, batch.wrap(miscounted, 0).validate(miscounted.capacity(), MAX, MAX));
+        UnsafeBuffer right = RawBatch.of(2, 1, CompressionType.GZIP.id(), gzipRecords(0, 1));
+        assertEquals(BatchStatus.OK, batch.wrap(right, 0).validate(right.capacity(), MAX, MAX));
+    }
+
+    private static byte[] gzipRecords(int... offsetDeltas) {
+        byte[] records = new byte[64 * offsetDeltas.length];
+        int size = 0;
+        for (int delta : offsetDeltas) {
+            byte[] r = RawBatch.simple(delta).framed();
+            System.arraycopy(r, 0, records, size, r.length);
+            size += r.length;
+        }
+        RecordCompressor compressor = new RecordCompressor();
+        int compressed = compressor.compress(CompressionType.GZIP, new UnsafeBuffer(records), 0, size);
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[compressed]);
+        compressor.copyOutput(payload, 0);
+        return payload.byteArray();
+    }
+
+    @Test
+    void aBatchWhoseRecordsInflatePastTheLimitIsRefusedAndTheBufferGivenBack() {
+        int zeros = 8 << 20;
+        RecordCompressor compressor = new RecordCompressor();
+        int compressed = compressor.compress(CompressionType.ZSTD, new UnsafeBuffer(new byte[zeros]), 0, zeros);
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[compressed]);
+        compressor.copyOutput(payload, 0);
+        UnsafeBuffer b = RawBatch.of(1, 0, CompressionType.ZSTD.id(), payload.byteArray());
+        assertEquals(BatchStatus.DECOMPRESSED_TOO_LARGE, batch.wrap(b, 0).validate(b.capacity(), MAX, 2 << 20));
+        RecordBatchReader reader = new RecordBatchReader();
+        assertEquals(BatchStatus.DECOMPRESSED_TOO_LARGE, reader.open(batch, 2 << 20));
+        assertTrue(reader.decompressionCapacityBytes() <= 2 << 20);
+        // Within a limit large enough it inflates, and then fails on the records (zeros are not records).
+        assertEquals(BatchStatus.MALFORMED_RECORD, batch.validate(b.capacity(), MAX, zeros));
     }
 
     @Test

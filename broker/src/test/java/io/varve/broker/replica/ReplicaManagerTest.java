@@ -1,0 +1,169 @@
+package io.varve.broker.replica;
+
+import static io.varve.broker.replica.ReplicaFixture.NODE_ID;
+import static io.varve.broker.replica.ReplicaFixture.OTHER_NODE;
+import static io.varve.broker.replica.ReplicaFixture.partitionRecord;
+import static io.varve.broker.replica.ReplicaFixture.topicRecords;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varve.common.TopicPartition;
+import io.varve.protocol.Errors;
+import io.varve.raft.metadata.MetadataImage;
+import io.varve.raft.metadata.MetadataRecord;
+import io.varve.storage.LogSlice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replica manager keeps the local logs in step with the metadata image (DESIGN §6: brokers follow
+ * the metadata log): a log for every partition led here, the image's leader epoch, and no log for a
+ * topic the metadata no longer names, whether it went while the broker ran or while it was down.
+ */
+class ReplicaManagerTest {
+
+    @TempDir
+    Path dir;
+    private ReplicaFixture fixture;
+
+    @BeforeEach
+    void open() throws Exception {
+        fixture = ReplicaFixture.open(dir);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fixture.close();
+    }
+
+    @Test
+    void opensALogForEveryPartitionLedHereAndNoneForPartitionsLedElsewhere() {
+        UUID id = UUID.randomUUID();
+        fixture.publish(new MetadataRecord.Topic("orders", id), partitionRecord(id, 0, NODE_ID, 0),
+            partitionRecord(id, 1, OTHER_NODE, 0));
+
+        Partition led = fixture.partition("orders", 0);
+        assertNotNull(led);
+        assertEquals(id, led.topicId());
+        assertTrue(Files.isDirectory(fixture.partitionDir("orders", 0)));
+        assertNull(fixture.partition("orders", 1));
+        assertNull(fixture.log("orders", 1));
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, fixture.replicas().errorFor(new TopicPartition("orders", 1)));
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, fixture.replicas().errorFor(new TopicPartition("orders", 2)));
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, fixture.replicas().errorFor(new TopicPartition("nope", 0)));
+        assertSame(fixture.image(), fixture.replicas().image());
+    }
+
+    @Test
+    void aNewLeaderEpochIsTakenWithoutReopeningTheLog() {
+        UUID id = fixture.createTopic("orders", 1);
+        fixture.append("orders", 0, Batches.of(1L, "a", "b"));
+        Partition before = fixture.partition("orders", 0);
+        assertEquals(0, before.leaderEpoch());
+
+        fixture.publish(partitionRecord(id, 0, NODE_ID, 7));
+
+        Partition after = fixture.partition("orders", 0);
+        assertSame(before, after, "the same partition, its log kept open");
+        assertEquals(7, after.leaderEpoch());
+        assertEquals(2, after.logEndOffset());
+        fixture.append("orders", 0, Batches.of(2L, "c"));
+        try (LogSlice slice = after.read(2, 1024)) {
+            assertEquals(7, slice.buffer().getInt(12, java.nio.ByteOrder.BIG_ENDIAN), "appends are stamped with the new epoch");
+        }
+    }
+
+    @Test
+    void aDeletedTopicLosesItsLogAndWakesItsWaiters() {
+        fixture.createTopic("orders", 2);
+        fixture.append("orders", 1, Batches.of(1L, "a"));
+        List<TopicPartition> woken = new ArrayList<>();
+        fixture.replicas().onAppend(woken::add);
+
+        fixture.deleteTopic("orders");
+
+        assertNull(fixture.partition("orders", 0));
+        assertNull(fixture.partition("orders", 1));
+        assertFalse(Files.exists(fixture.partitionDir("orders", 0)));
+        assertFalse(Files.exists(fixture.partitionDir("orders", 1)));
+        assertTrue(fixture.logs().allLogs().isEmpty());
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, fixture.replicas().errorFor(new TopicPartition("orders", 0)));
+        assertEquals(List.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1)),
+            woken.stream().sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList(),
+            "waiting fetches are told so that they answer with the new error");
+    }
+
+    @Test
+    void aTopicReCreatedUnderTheSameNameStartsFromAnEmptyLog() {
+        UUID old = fixture.createTopic("orders", 1);
+        fixture.append("orders", 0, Batches.of(1L, "old-1", "old-2", "old-3"));
+
+        UUID fresh = UUID.randomUUID();
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new MetadataRecord.RemoveTopic(old));
+        records.addAll(List.of(topicRecords("orders", fresh, 1)));
+        fixture.publish(records.toArray(MetadataRecord[]::new)); // both in one image: the name never looked free
+
+        Partition partition = fixture.partition("orders", 0);
+        assertEquals(fresh, partition.topicId());
+        assertEquals(0, partition.logStartOffset());
+        assertEquals(0, partition.logEndOffset(), "nothing of the old topic is served under the new id");
+        assertEquals(0L, fixture.append("orders", 0, Batches.of(2L, "new-1")));
+    }
+
+    @Test
+    void logsOfTopicsDeletedWhileTheBrokerWasDownAreDeletedAtStartup() throws Exception {
+        fixture.createTopic("kept", 1);
+        fixture.createTopic("gone", 2);
+        fixture.append("kept", 0, Batches.of(1L, "k1", "k2"));
+        fixture.append("gone", 0, Batches.of(1L, "g1"));
+        MetadataImage withoutGone = fixture.next(new MetadataRecord.RemoveTopic(fixture.image().topic("gone").topicId()));
+
+        fixture.restartWith(withoutGone);
+
+        assertEquals(2, fixture.partition("kept", 0).logEndOffset(), "the kept topic's data survives the restart");
+        assertNull(fixture.partition("gone", 0));
+        assertNull(fixture.log("gone", 0));
+        assertFalse(Files.exists(fixture.partitionDir("gone", 0)));
+        assertFalse(Files.exists(fixture.partitionDir("gone", 1)));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("gone-")));
+        }
+    }
+
+    @Test
+    void aRestartOnTheSameImageReopensEveryLogWithItsData() throws Exception {
+        UUID id = fixture.createTopic("orders", 1);
+        fixture.publish(partitionRecord(id, 0, NODE_ID, 3));
+        fixture.append("orders", 0, Batches.of(1L, "a", "b", "c"));
+
+        fixture.restartWith(fixture.image());
+
+        Partition partition = fixture.partition("orders", 0);
+        assertEquals(3, partition.logEndOffset());
+        assertEquals(3, partition.leaderEpoch());
+        assertEquals(id, partition.topicId());
+    }
+
+    @Test
+    void aPartitionWhoseLeadershipMovesAwayIsNoLongerServedHere() {
+        UUID id = fixture.createTopic("orders", 1);
+        fixture.publish(partitionRecord(id, 0, OTHER_NODE, 1));
+
+        assertNull(fixture.partition("orders", 0));
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, fixture.replicas().errorFor(new TopicPartition("orders", 0)));
+        assertTrue(fixture.replicas().partitions().isEmpty());
+    }
+}
