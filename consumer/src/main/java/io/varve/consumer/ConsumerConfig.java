@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The consumer's own properties, with Kafka's names and defaults: how much a fetch may wait for and
  * carry, how many records one poll returns, where a partition without a position starts, and whether
- * CRCs are checked. It composes the shared {@link ClientConfig}, parsed from the same map.
+ * CRCs are checked, and (Varve's own) how far one compressed batch may inflate. It composes the shared {@link ClientConfig}, parsed from the same map.
  *
  * <p>{@code isolation.level=read_committed} is refused: transactions are not supported yet, and
  * reading aborted records while claiming otherwise would be wrong.
@@ -30,6 +30,7 @@ public final class ConsumerConfig {
     public static final String ISOLATION_LEVEL = "isolation.level";
     public static final String CHECK_CRCS = "check.crcs";
     public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
+    public static final String MAX_DECOMPRESSED_BATCH_BYTES = "max.decompressed.batch.bytes";
 
     public static final String READ_UNCOMMITTED = "read_uncommitted";
     public static final String READ_COMMITTED = "read_committed";
@@ -53,7 +54,10 @@ public final class ConsumerConfig {
         .define(CHECK_CRCS, BOOLEAN, true, null,
             "Check the CRC32C of every fetched batch before returning its records; a mismatch fails the poll with CorruptRecordException.")
         .define(DEFAULT_API_TIMEOUT_MS, INT, 60_000, "ms", 0L, null,
-            "Timeout of the blocking calls that take none: position, beginningOffsets, endOffsets, offsetsForTimes.");
+            "Timeout of the blocking calls that take none: position, beginningOffsets, endOffsets, offsetsForTimes.")
+        .define(MAX_DECOMPRESSED_BATCH_BYTES, INT, 64 * 1024 * 1024, "bytes", 1_024L, null,
+            "Varve: most bytes the records of one compressed batch may inflate to; a batch that inflates further (a "
+                + "decompression bomb) or does not inflate fails the poll with CorruptRecordException.");
 
     private final ClientConfig clientConfig;
     private final int fetchMinBytes;
@@ -64,6 +68,7 @@ public final class ConsumerConfig {
     private final OffsetResetStrategy autoOffsetReset;
     private final boolean checkCrcs;
     private final int defaultApiTimeoutMs;
+    private final int maxDecompressedBatchBytes;
 
     private ConsumerConfig(ConfigDef.Values v, ClientConfig clientConfig) {
         this.clientConfig = clientConfig;
@@ -86,6 +91,7 @@ public final class ConsumerConfig {
         }
         this.checkCrcs = v.getBoolean(CHECK_CRCS);
         this.defaultApiTimeoutMs = v.getInt(DEFAULT_API_TIMEOUT_MS);
+        this.maxDecompressedBatchBytes = v.getInt(MAX_DECOMPRESSED_BATCH_BYTES);
         if (fetchMaxBytes >= clientConfig.maxResponseBytes()) {
             throw new ConfigException(FETCH_MAX_BYTES, fetchMaxBytes,
                 "must stay below " + ClientConfig.MAX_RESPONSE_BYTES + " (" + clientConfig.maxResponseBytes() + ")");
@@ -135,5 +141,10 @@ public final class ConsumerConfig {
 
     public int defaultApiTimeoutMs() {
         return defaultApiTimeoutMs;
+    }
+
+    /** The most bytes one compressed batch's records may inflate to (Varve's decompression-bomb limit). */
+    public int maxDecompressedBatchBytes() {
+        return maxDecompressedBatchBytes;
     }
 }

@@ -75,7 +75,7 @@ final class Fetcher<K, V> {
     private final Deserializer<K> keys;
     private final Deserializer<V> values;
     private final ExponentialBackoff retryBackoff;
-    private final BatchReader reader = new BatchReader();
+    private final BatchReader reader;
     private final Set<Integer> nodesInFlight = new HashSet<>();
     private final Map<Integer, int[]> nodeFailures = new HashMap<>();
     private final Map<Integer, Long> nodeRetryAtNs = new HashMap<>();
@@ -92,6 +92,7 @@ final class Fetcher<K, V> {
         this.random = random;
         this.keys = keys;
         this.values = values;
+        this.reader = new BatchReader(config.maxDecompressedBatchBytes());
         this.retryBackoff = ExponentialBackoff.of(config.clientConfig().retryBackoffMs(),
             config.clientConfig().retryBackoffMaxMs());
     }

@@ -21,6 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       malformed record is {@link CorruptRecordException}.</li>
  *   <li>Batches that end before the position are skipped whole; in the batch holding the position,
  *       records before it are skipped (a fetch returns the whole batch that holds the fetch offset).</li>
+ *   <li>Compressed batches are inflated one at a time, within {@code max.decompressed.batch.bytes}
+ *       (see {@link BatchReader}).</li>
  *   <li>Control batches (transaction markers) are skipped and never returned.</li>
  *   <li>After a batch the position is the batch's next offset, so offsets that compaction removed
  *       are stepped over.</li>
@@ -40,6 +42,8 @@ final class PartitionRecords {
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final RecordCursor cursor = new RecordCursor();
     private int nextBatchOffset;
+    private int currentBatchOffset;
+    private boolean currentCompressed;
     private boolean inBatch;
     private long batchNextOffset;
     private boolean exhausted;
@@ -79,6 +83,12 @@ final class PartitionRecords {
     <K, V> long drain(long position, int max, Deserializer<K> keys, Deserializer<V> values,
                       List<ConsumerRecord<K, V>> out) {
         int added = 0;
+        if (inBatch && currentCompressed && !reader.holds(this)) {
+            // Another partition's batch replaced the decompressed bytes: inflate ours again; the
+            // records before the position are skipped as usual.
+            inBatch = false;
+            nextBatchOffset = currentBatchOffset;
+        }
         while (added < max && !exhausted) {
             if (!inBatch && !openNextBatch(position)) {
                 exhausted = true;
@@ -116,14 +126,20 @@ final class PartitionRecords {
             if (!status.isOk()) {
                 throw new CorruptRecordException(tp, position, status.reason());
             }
+            int batchOffset = nextBatchOffset;
             nextBatchOffset += batch.sizeInBytes();
             if (batch.nextOffset() <= position || batch.isControlBatch() || batch.recordCount() == 0) {
                 continue;
             }
-            BatchStatus opened = reader.open(batch, cursor);
+            BatchStatus opened = reader.open(batch, cursor, this);
+            if (opened == BatchStatus.MALFORMED_RECORD) {
+                throw new CorruptRecordException(tp, position, reader.limitDescription());
+            }
             if (!opened.isOk()) {
                 throw new CorruptRecordException(tp, position, opened.reason());
             }
+            currentBatchOffset = batchOffset;
+            currentCompressed = batch.compression() != 0;
             batchNextOffset = batch.nextOffset();
             inBatch = true;
             return true;

@@ -16,7 +16,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Lazy parsing of one partition's fetched bytes: positions inside batches, limits, control batches, corruption. */
 class PartitionRecordsTest {
@@ -62,13 +68,13 @@ class PartitionRecordsTest {
             @ForAll @IntRange(min = 0, max = 120) int seek, @ForAll @IntRange(min = 1, max = 25) int perPoll) {
         long total = sizes.stream().mapToLong(Integer::longValue).sum();
         long position = Math.min(seek, total);
-        PartitionRecords pr = new PartitionRecords(TP, 0, batches(sizes, false), true, new BatchReader());
+        PartitionRecords pr = new PartitionRecords(TP, 0, batches(sizes, false), true, new BatchReader(1 << 20));
         assertEquals(LongStream.range(position, total).boxed().toList(), drainAll(pr, position, perPoll));
     }
 
     @Test
     void controlBatchesAreSkippedAndThePositionStepsOverThem() {
-        PartitionRecords pr = new PartitionRecords(TP, 0, batches(List.of(2, 2), true), true, new BatchReader());
+        PartitionRecords pr = new PartitionRecords(TP, 0, batches(List.of(2, 2), true), true, new BatchReader(1 << 20));
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long next = pr.drain(0, 100, new ByteArrayDeserializer(), new ByteArrayDeserializer(), out);
         assertEquals(List.of(0L, 1L, 3L, 4L), out.stream().map(ConsumerRecord::offset).toList());
@@ -79,14 +85,14 @@ class PartitionRecordsTest {
     void aBatchCutOffAtTheEndOfTheResponseEndsTheData() {
         ByteBuffer whole = batches(List.of(3, 3), false);
         ByteBuffer cut = ByteBuffer.wrap(whole.array(), 0, whole.remaining() - 5);
-        PartitionRecords pr = new PartitionRecords(TP, 0, cut, true, new BatchReader());
+        PartitionRecords pr = new PartitionRecords(TP, 0, cut, true, new BatchReader(1 << 20));
         assertEquals(List.of(0L, 1L, 2L), drainAll(pr, 0, 10));
     }
 
     @Test
     void aFirstBatchCutOffIsCorruptNotTheEndOfData() {
         ByteBuffer whole = batches(List.of(3), false);
-        PartitionRecords pr = new PartitionRecords(TP, 0, ByteBuffer.wrap(whole.array(), 0, 30), true, new BatchReader());
+        PartitionRecords pr = new PartitionRecords(TP, 0, ByteBuffer.wrap(whole.array(), 0, 30), true, new BatchReader(1 << 20));
         assertThrows(CorruptRecordException.class, () -> drainAll(pr, 0, 10));
     }
 
@@ -95,10 +101,62 @@ class PartitionRecordsTest {
         ByteBuffer bytes = batches(List.of(3), false);
         int last = bytes.remaining() - 2;
         bytes.array()[last] ^= 0x01;
-        PartitionRecords checked = new PartitionRecords(TP, 0, bytes, true, new BatchReader());
+        PartitionRecords checked = new PartitionRecords(TP, 0, bytes, true, new BatchReader(1 << 20));
         CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> drainAll(checked, 0, 10));
         assertTrue(e.getMessage().contains("CRC"), e.getMessage());
-        PartitionRecords unchecked = new PartitionRecords(TP, 0, bytes, false, new BatchReader());
+        PartitionRecords unchecked = new PartitionRecords(TP, 0, bytes, false, new BatchReader(1 << 20));
         assertEquals(List.of(0L, 1L, 2L), drainAll(unchecked, 0, 10));
+    }
+
+    /** A batch compressed by kafka-clients itself, of {@code count} records from {@code baseOffset}. */
+    private static ByteBuffer kafkaBatch(CompressionType type, long baseOffset, int count) {
+        SimpleRecord[] records = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            long offset = baseOffset + i;
+            records[i] = new SimpleRecord(100 + offset, ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                ("value-" + offset + "-" + "z".repeat(200)).getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withRecords(baseOffset, Compression.of(type).build(), records).buffer();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CompressionType.class, names = {"GZIP", "SNAPPY", "LZ4", "ZSTD"})
+    void batchesCompressedByKafkaClientsAreInflatedAndReadFromThePosition(CompressionType type) {
+        PartitionRecords pr = new PartitionRecords(TP, 0, kafkaBatch(type, 0, 50), true, new BatchReader(1 << 20));
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long next = pr.drain(17, 1_000, new ByteArrayDeserializer(), new ByteArrayDeserializer(), out);
+        assertEquals(LongStream.range(17, 50).boxed().toList(), out.stream().map(ConsumerRecord::offset).toList());
+        assertEquals("k17", new String(out.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals(117L, out.get(0).timestamp());
+        assertEquals(50L, next);
+    }
+
+    @Test
+    void aBatchThatInflatesPastTheLimitIsRefusedAsCorrupt() {
+        ByteBuffer bomb = kafkaBatch(CompressionType.GZIP, 0, 500); // ~110 KB of records, a few KB compressed
+        PartitionRecords pr = new PartitionRecords(TP, 0, bomb, true, new BatchReader(16 * 1024));
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> drainAll(pr, 0, 10));
+        assertTrue(e.getMessage().contains("max.decompressed.batch.bytes"), e.getMessage());
+    }
+
+    @Test
+    void partitionsSharingTheDecompressionBufferTakeTurnsWithoutMixingRecords() {
+        BatchReader shared = new BatchReader(1 << 20);
+        PartitionRecords a = new PartitionRecords(TP, 0, kafkaBatch(CompressionType.LZ4, 0, 30), true, shared);
+        PartitionRecords b = new PartitionRecords(new TopicPartition("t", 1), 0, kafkaBatch(CompressionType.ZSTD, 100, 30), true, shared);
+        List<Long> fromA = new ArrayList<>();
+        List<Long> fromB = new ArrayList<>();
+        long posA = 0;
+        long posB = 100;
+        while (!a.isExhausted() || !b.isExhausted()) {
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            posA = a.drain(posA, 7, new ByteArrayDeserializer(), new ByteArrayDeserializer(), out);
+            out.forEach(r -> fromA.add(r.offset()));
+            out.clear();
+            posB = b.drain(posB, 7, new ByteArrayDeserializer(), new ByteArrayDeserializer(), out);
+            out.forEach(r -> fromB.add(r.offset()));
+        }
+        assertEquals(LongStream.range(0, 30).boxed().toList(), fromA);
+        assertEquals(LongStream.range(100, 130).boxed().toList(), fromB);
     }
 }
