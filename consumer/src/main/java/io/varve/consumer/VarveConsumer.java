@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -152,7 +153,7 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
-        Set<TopicPartition> none = new java.util.LinkedHashSet<>();
+        Set<TopicPartition> none = new LinkedHashSet<>();
         pending.forEach((tp, strategy) -> {
             if (strategy == OffsetResetStrategy.NONE) {
                 none.add(tp);
