@@ -72,6 +72,8 @@ public final class Sender implements Runnable {
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Set<ProducerBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Nodes that got acks=0 requests: at close, each gets one answered request as a barrier. */
+    private final Set<Node> acksZeroNodes = new java.util.HashSet<>();
     private volatile boolean closing;
     private volatile boolean forceClose;
     private boolean metadataInFlight;
@@ -118,6 +120,9 @@ public final class Sender implements Runnable {
             while (!forceClose && !(closing && !accumulator.hasIncomplete())) {
                 runOnce();
             }
+            if (!forceClose) {
+                awaitFireAndForgetRequests();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
@@ -132,6 +137,28 @@ public final class Sender implements Runnable {
                 failBatch(b, closed);
             }
             inFlight.clear();
+        }
+    }
+
+    /**
+     * With acks=0 a batch counts as sent once written to the socket, but the broker may not have read
+     * it yet when the producer closes its connections. A request that is answered, sent after them on
+     * the same connection, proves they were read (brokers handle a connection's requests in order).
+     */
+    private void awaitFireAndForgetRequests() {
+        List<java.util.concurrent.CompletableFuture<?>> barriers = new ArrayList<>();
+        for (Node node : acksZeroNodes) {
+            barriers.add(client.send(node, new io.varve.protocol.message.MetadataRequest(List.of(), false, false, false)));
+        }
+        for (java.util.concurrent.CompletableFuture<?> barrier : barriers) {
+            try {
+                barrier.get(config.client().requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("acks=0 records may not have reached the broker before close: {}", e.toString());
+            }
         }
     }
 
@@ -239,6 +266,7 @@ public final class Sender implements Runnable {
         byTopic.forEach((topic, partitions) -> topics.add(new ProduceRequest.TopicData(topic, partitions)));
         ProduceRequest request = new ProduceRequest(null, config.acks(), config.client().requestTimeoutMs(), topics);
         if (config.acks() == 0) {
+            acksZeroNodes.add(node);
             client.sendNoResponse(node, request).whenComplete((v, e) -> events.offer(() -> onResponse(batches, null, e)));
         } else {
             client.send(node, request).whenComplete((r, e) -> events.offer(() -> onResponse(batches, (ProduceResponse) r, e)));

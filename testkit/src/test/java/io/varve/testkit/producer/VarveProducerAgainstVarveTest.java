@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Varve's producer against a Varve node, read back by the official KafkaConsumer: the default
+ * Varve's producer against a Varve node. What the broker stored is read back from its log files with
+ * Kafka's own record decoder ({@link LogFiles}), not with the official consumer: on this tree the
+ * consumer reads nothing back from Varve, even what KafkaProducer wrote (KafkaClientsAgainstVarveTest
+ * fails the same way), a fetch-path problem outside the producer. Covered: the default
  * (idempotent, acks=all) producer with 100,000 records, each acks setting, the sticky partitioner,
  * the failures reported at once, and idempotent delivery across a broker restart.
  */
@@ -52,6 +54,10 @@ class VarveProducerAgainstVarveTest {
         }
     }
 
+    private static RoundTrip.Reader stored(String topic) {
+        return LogFiles.reader(dir, topic, PARTITIONS);
+    }
+
     private RoundTrip roundTrip(String topic) throws Exception {
         RoundTrip rt = new RoundTrip(varve.bootstrapServers(), topic, PARTITIONS);
         rt.createTopic();
@@ -62,19 +68,20 @@ class VarveProducerAgainstVarveTest {
     void defaultProducerDeliversOneHundredThousandRecords() throws Exception {
         RoundTrip rt = roundTrip("varve-default");
         long startMs = System.currentTimeMillis();
-        rt.verify(rt.produce(100_000, Map.of()), startMs, true);
+        rt.verify(rt.produce(100_000, Map.of()), startMs, true, stored("varve-default"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "1", "all"})
     void everyAcksSettingDelivers(String acks) throws Exception {
-        RoundTrip rt = roundTrip("varve-acks-" + acks.replace("all", "all"));
+        String topic = "varve-acks-" + acks;
+        RoundTrip rt = roundTrip(topic);
         long startMs = System.currentTimeMillis();
         List<RecordMetadata> metadata = rt.produce(5_000, Map.of("acks", acks));
         if (acks.equals("0")) {
             assertTrue(metadata.stream().allMatch(md -> md.offset() == -1L), "acks=0 learns no offsets");
         }
-        rt.verify(metadata, startMs, !acks.equals("0"));
+        rt.verify(metadata, startMs, !acks.equals("0"), stored(topic));
     }
 
     @Test
@@ -156,12 +163,12 @@ class VarveProducerAgainstVarveTest {
         for (CompletableFuture<RecordMetadata> ack : acks) {
             metadata.add(ack.get(0, TimeUnit.SECONDS));
         }
-        Map<Integer, List<ConsumerRecord<byte[], byte[]>>> received = rt.consumeAll(count);
+        Map<Integer, List<RoundTrip.ReadRecord>> received = stored(topic).readAll(count);
         Set<String> seen = new HashSet<>();
-        for (List<ConsumerRecord<byte[], byte[]>> records : received.values()) {
+        for (List<RoundTrip.ReadRecord> records : received.values()) {
             int last = -1;
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                int index = Integer.parseInt(new String(r.headers().lastHeader("index").value()));
+            for (RoundTrip.ReadRecord r : records) {
+                int index = Integer.parseInt(new String(r.headers().get("index"), java.nio.charset.StandardCharsets.UTF_8));
                 assertTrue(seen.add(Integer.toString(index)), "record " + index + " written twice");
                 assertTrue(index > last, "record " + index + " after " + last + ": order kept per partition");
                 last = index;
@@ -169,6 +176,6 @@ class VarveProducerAgainstVarveTest {
             }
         }
         assertEquals(count, seen.size());
-        rt.verify(metadata, startMs, true);
+        rt.verify(metadata, startMs, true, stored(topic));
     }
 }
