@@ -41,7 +41,7 @@ public final class ProducerConfig {
     public static final int MAX_IN_FLIGHT_WITH_IDEMPOTENCE = 5;
 
     /** The codecs this build can apply; the others are refused until their codec lands. */
-    static final List<String> AVAILABLE_CODECS = List.of("none");
+    static final List<String> AVAILABLE_CODECS = List.of("none", "gzip", "snappy", "lz4", "zstd");
 
     public static final ConfigDef DEF = new ConfigDef("Producer")
         .define(ACKS, STRING, "all", null,
@@ -56,8 +56,8 @@ public final class ProducerConfig {
         .define(MAX_BLOCK_MS, LONG, 60_000L, "ms", 0L, null,
             "Longest send (and partitionsFor) may block waiting for metadata or for buffer memory before it throws.")
         .define(COMPRESSION_TYPE, STRING, "none", null,
-            "Codec applied to each batch when it closes: `none`; `gzip`, `snappy`, `lz4` and `zstd` are refused until the "
-                + "compression codecs are part of the build.")
+            "Codec applied to each batch when it closes: none, gzip, snappy, lz4 or zstd (Kafka's framing and default levels)."
+                + " A batch that would grow when compressed is sent uncompressed.")
         .define(ENABLE_IDEMPOTENCE, BOOLEAN, true, null,
             "Give each batch a producer id and sequence so that retries are never duplicated and stay in order; needs acks=all, "
                 + "retries > 0 and max.in.flight.requests.per.connection ≤ 5. Turned off quietly when not set and those conflict.")

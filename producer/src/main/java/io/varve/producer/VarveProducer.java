@@ -1,5 +1,6 @@
 package io.varve.producer;
 
+import io.varve.protocol.record.compress.CompressionType;
 import io.varve.client.NetworkClient;
 import io.varve.client.metadata.Cluster;
 import io.varve.client.metadata.MetadataManager;
@@ -90,7 +91,8 @@ public final class VarveProducer<K, V> implements AutoCloseable {
         this.client = new NetworkClient(config.client(), clock, random);
         this.metadata = new MetadataManager(client, config.client(), clock, true);
         MemoryLimiter memory = new MemoryLimiter(config.bufferMemory(), clock);
-        this.accumulator = new RecordAccumulator(config.batchSize(), config.lingerMs(), config.deliveryTimeoutMs(), memory, clock);
+        this.accumulator = new RecordAccumulator(config.batchSize(), config.lingerMs(), config.deliveryTimeoutMs(),
+            CompressionType.forName(config.compressionType()), memory, clock);
         this.sticky = new StickyPartitioner(random);
         this.sender = new Sender(config, clock, client, metadata, accumulator, random);
         String clientId = config.client().clientId();

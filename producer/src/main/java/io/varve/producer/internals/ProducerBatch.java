@@ -1,5 +1,6 @@
 package io.varve.producer.internals;
 
+import io.varve.protocol.record.compress.CompressionType;
 import io.varve.common.TopicPartition;
 import io.varve.producer.Callback;
 import io.varve.producer.Header;
@@ -55,11 +56,17 @@ public final class ProducerBatch {
      * @param nowMs         monotonic time of creation, from which linger and delivery timeout count
      */
     public ProducerBatch(TopicPartition tp, int capacityBytes, long nowMs, long deliveryTimeoutMs) {
+        this(tp, capacityBytes, nowMs, deliveryTimeoutMs, CompressionType.NONE);
+    }
+
+    /** @param compression applied to the records when the batch closes */
+    public ProducerBatch(TopicPartition tp, int capacityBytes, long nowMs, long deliveryTimeoutMs,
+                         CompressionType compression) {
         this.tp = tp;
         this.bytes = new byte[capacityBytes];
         this.createdMs = nowMs;
         this.deliveryDeadlineMs = nowMs + deliveryTimeoutMs;
-        builder.wrap(new UnsafeBuffer(bytes), 0, capacityBytes);
+        builder.wrap(new UnsafeBuffer(bytes), 0, capacityBytes).compression(compression);
     }
 
     /** An upper bound of the bytes one record adds to a batch, the batch header included. */
@@ -115,7 +122,12 @@ public final class ProducerBatch {
         }
         this.baseSequence = baseSequence;
         builder.producer(producerId, producerEpoch, baseSequence);
-        sizeInBytes = builder.build();
+        try {
+            sizeInBytes = builder.build();
+        } catch (IllegalStateException incompressible) {
+            // The compressed records would not fit where the plain ones did: send them as they are.
+            sizeInBytes = builder.compression(CompressionType.NONE).build();
+        }
     }
 
     /** The built batch, for a Produce request; valid only after {@link #close}. */

@@ -1,5 +1,6 @@
 package io.varve.producer.internals;
 
+import io.varve.protocol.record.compress.CompressionType;
 import io.varve.client.Node;
 import io.varve.client.metadata.Cluster;
 import io.varve.common.Clock;
@@ -59,6 +60,7 @@ public final class RecordAccumulator {
     private final int batchSize;
     private final long lingerMs;
     private final long deliveryTimeoutMs;
+    private final CompressionType compression;
     private final MemoryLimiter memory;
     private final Clock clock;
     private final ConcurrentHashMap<TopicPartition, Deque<ProducerBatch>> batches = new ConcurrentHashMap<>();
@@ -68,6 +70,13 @@ public final class RecordAccumulator {
     private int drainRotation;
 
     public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, MemoryLimiter memory, Clock clock) {
+        this(batchSize, lingerMs, deliveryTimeoutMs, CompressionType.NONE, memory, clock);
+    }
+
+    /** @param compression the codec every batch is compressed with when it closes */
+    public RecordAccumulator(int batchSize, long lingerMs, long deliveryTimeoutMs, CompressionType compression,
+                             MemoryLimiter memory, Clock clock) {
+        this.compression = compression;
         this.batchSize = batchSize;
         this.lingerMs = lingerMs;
         this.deliveryTimeoutMs = deliveryTimeoutMs;
@@ -108,7 +117,7 @@ public final class RecordAccumulator {
                 memory.release(capacity);
                 return r;
             }
-            ProducerBatch batch = new ProducerBatch(tp, capacity, clock.monotonicMs(), deliveryTimeoutMs);
+            ProducerBatch batch = new ProducerBatch(tp, capacity, clock.monotonicMs(), deliveryTimeoutMs, compression);
             CompletableFuture<RecordMetadata> future = batch.tryAppend(timestampMs, key, value, headerKeys, headers, callback);
             if (future == null) {
                 throw new IllegalStateException("a record does not fit a batch sized for it: " + capacity + " bytes");

@@ -52,4 +52,13 @@ class VarveProducerAgainstApacheKafkaTest {
         long startMs = System.currentTimeMillis();
         rt.verify(rt.produce(5_000, Map.of("acks", acks)), startMs, !acks.equals("0"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void everyCompressionCodecIsReadByKafka(String codec) throws Exception {
+        RoundTrip rt = new RoundTrip(kafka.bootstrapServers(), "kafka-codec-" + codec, PARTITIONS);
+        rt.createTopic();
+        long startMs = System.currentTimeMillis();
+        rt.verify(rt.produce(5_000, Map.of("compression.type", codec)), startMs, true);
+    }
 }

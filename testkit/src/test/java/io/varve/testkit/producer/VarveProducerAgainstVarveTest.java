@@ -84,6 +84,15 @@ class VarveProducerAgainstVarveTest {
         rt.verify(metadata, startMs, !acks.equals("0"), stored(topic));
     }
 
+    /** Compressed batches from the Varve producer, read back by the official consumer through the broker. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void everyCompressionCodecDeliversAndReadsBackThroughTheBroker(String codec) throws Exception {
+        RoundTrip rt = roundTrip("varve-codec-" + codec);
+        long startMs = System.currentTimeMillis();
+        rt.verify(rt.produce(5_000, Map.of("compression.type", codec)), startMs, true);
+    }
+
     @Test
     void unkeyedRecordsStickToAPartitionPerBatch() throws Exception {
         RoundTrip rt = roundTrip("varve-sticky");
