@@ -1,7 +1,6 @@
 package io.varve.testkit.admin;
 
 import static io.varve.testkit.admin.VarveAdminContract.assertError;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.client.admin.NewTopic;
 import io.varve.client.admin.TopicResults;
@@ -22,9 +21,8 @@ class VarveAdminTimeoutTest {
     void failsWithRequestTimedOutOnceTheApiTimeoutIsSpent() throws Exception {
         try (VarveAdmin admin = new VarveAdmin(Map.of("bootstrap.servers", deadAddress(),
                 "default.api.timeout.ms", "400", "retry.backoff.ms", "20", "reconnect.backoff.ms", "10"))) {
-            long startNs = System.nanoTime();
+            // How long it retries is RetrierTest's business (manual clock); here: the outcome over real sockets.
             assertError(Errors.REQUEST_TIMED_OUT, admin.listTopics());
-            assertTrue(System.nanoTime() - startNs >= 300_000_000L, "it retried for (about) the api timeout");
             TopicResults<?> created = admin.createTopics(List.of(NewTopic.of("a", 1), NewTopic.of("b", 1)));
             assertError(Errors.REQUEST_TIMED_OUT, created.get("a"));
             assertError(Errors.REQUEST_TIMED_OUT, created.get("b"));
