@@ -65,6 +65,30 @@ final class RoundTrip {
     void createTopic() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            awaitPartitionsServed(admin);
+        }
+    }
+
+    /**
+     * Waits until every partition answers ListOffsets, which only its leader serves. Kafka publishes a
+     * new topic in its metadata a moment before its partitions take writes; an acks=0 produce in that
+     * window is dropped with the connection, which is Kafka's contract for acks=0, not a producer bug.
+     */
+    private void awaitPartitionsServed(Admin admin) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException notYet) {
+                if (System.nanoTime() > deadlineNs) {
+                    throw notYet;
+                }
+            }
         }
     }
 
