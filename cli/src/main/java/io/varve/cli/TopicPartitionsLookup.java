@@ -1,18 +1,13 @@
 package io.varve.cli;
 
-import io.varve.client.NetworkClient;
-import io.varve.client.metadata.Cluster;
-import io.varve.client.metadata.MetadataManager;
-import io.varve.common.Clock;
+import io.varve.client.admin.TopicDescription;
+import io.varve.client.admin.VarveAdmin;
 import io.varve.common.TopicPartition;
-import io.varve.config.ClientConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-/** The partitions of a topic, from the cluster's metadata, for tools that read every partition. */
+/** The partitions of a topic, described by the admin client, for tools that read every partition. */
 final class TopicPartitionsLookup {
 
     private static final long TIMEOUT_MS = 30_000;
@@ -21,15 +16,14 @@ final class TopicPartitionsLookup {
     }
 
     static List<TopicPartition> partitions(String bootstrap, String topic) throws Exception {
-        ClientConfig config = ClientConfig.from(Map.of("bootstrap.servers", bootstrap));
-        try (NetworkClient client = new NetworkClient(config, Clock.system(), new Random())) {
-            MetadataManager metadata = new MetadataManager(client, config, Clock.system(), false);
-            Cluster cluster = metadata.awaitLeaders(topic, TIMEOUT_MS).get(TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < cluster.partitionCount(topic); p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-            return partitions;
+        try (VarveAdmin admin = new VarveAdmin(Map.of("bootstrap.servers", bootstrap,
+                "default.api.timeout.ms", Long.toString(TIMEOUT_MS)))) {
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                .get(TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS).get(topic);
+            return description.partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+                .toList();
         }
     }
 }
