@@ -16,6 +16,7 @@ import io.varve.config.StorageConfig;
 import io.varve.raft.controller.TopicConfigs;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
+import io.varve.raft.controller.HeartbeatResult;
 import io.varve.raft.controller.RegisterBrokerResult;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.TopicImage;
@@ -125,18 +126,25 @@ public final class VarveBroker implements AutoCloseable {
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
-        register(controllerService, nodeId);
+        register(controllerService, nodeId, clock);
         LOG.info("Varve node {} started: {}", nodeId, describe());
     }
 
-    /** Registers this node's advertised client endpoint with the controller (a no-op when unchanged). */
-    private void register(ControllerService controller, int nodeId) throws IOException {
+    /** Registers this incarnation of the node with the controller (a new broker epoch each start) and unfences it. */
+    private void register(ControllerService controller, int nodeId, Clock clock) throws IOException {
         Listener advertised = config.advertisedListeners().get(0);
         int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
         RegisterBrokerResult result = controller.<RegisterBrokerResult>submit(
-            c -> c.registerBroker(nodeId, advertised.host(), port, null)).join();
+            c -> c.registerBroker(nodeId, advertised.host(), port, null, clock.monotonicMs())).join();
         if (result.error() != io.varve.protocol.Errors.NONE) {
             throw new IOException("registering node " + nodeId + " failed: " + result.error() + " " + result.message());
+        }
+        // A registered broker is fenced until it heartbeats; the embedded one-voter controller never
+        // ticks, so one heartbeat keeps this node unfenced until the networked quorum drives leases.
+        HeartbeatResult heartbeat = controller.<HeartbeatResult>submit(
+            c -> c.brokerHeartbeat(nodeId, result.brokerEpoch(), clock.monotonicMs(), false)).join();
+        if (heartbeat.error() != io.varve.protocol.Errors.NONE || heartbeat.fenced()) {
+            throw new IOException("unfencing node " + nodeId + " failed: " + heartbeat);
         }
     }
 
