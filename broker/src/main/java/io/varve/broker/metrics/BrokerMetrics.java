@@ -125,7 +125,7 @@ public final class BrokerMetrics implements AutoCloseable {
         network.observeRequests(requests);
         Gauge.builder("varve.network.connections.open", network, n -> n.connectionsAccepted() - n.connectionsClosed())
             .description("Client connections open now").register(registry);
-        counter("varve.network.connections.created", network, NetworkMetrics::connectionsAccepted, "Connections admitted");
+        counter("varve.network.connections.accepted", network, NetworkMetrics::connectionsAccepted, "Connections admitted");
         counter("varve.network.connections.closed", network, NetworkMetrics::connectionsClosed, "Admitted connections closed, for any reason");
         counter("varve.network.connections.rejected", network, NetworkMetrics::connectionsRefused, "Connections refused at max.connections");
         counter("varve.network.connections.idle.closed", network, NetworkMetrics::idleCloses, "Connections closed after connections.max.idle.ms idle");

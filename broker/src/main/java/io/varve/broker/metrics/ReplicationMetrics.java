@@ -30,11 +30,11 @@ public final class ReplicationMetrics {
         this.nodeId = nodeId;
         this.image = image;
         Gauge.builder(UNDER_REPLICATED, this, m -> m.underReplicated())
-            .description("Partitions led by this node whose in-sync replicas are fewer than their replicas").register(registry);
+            .description("Partitions led by this node whose in-sync replicas are fewer than their replicas").strongReference(true).register(registry);
         Gauge.builder(OFFLINE, this, m -> m.offline())
-            .description("Partitions in the cluster without a live leader").register(registry);
+            .description("Partitions in the cluster without a live leader").strongReference(true).register(registry);
         Gauge.builder(LEADERS, this, m -> m.leaders())
-            .description("Partitions led by this node").register(registry);
+            .description("Partitions led by this node").strongReference(true).register(registry);
     }
 
     /** Partitions led here with {@code |ISR| < |replicas|}. */
