@@ -104,8 +104,8 @@ public final class BrokerMetrics implements AutoCloseable {
         scrapeHooks.add(hook);
     }
 
-    /** Refreshes the scrape-time meters; the endpoint calls it before each scrape. */
-    public void refresh() {
+    /** Refreshes the scrape-time meters; the endpoint calls it before each scrape (one at a time). */
+    public synchronized void refresh() {
         for (Runnable hook : scrapeHooks) {
             hook.run();
         }

@@ -44,6 +44,8 @@ public final class RequestMetrics implements RequestObserver {
     private final Timer[] localTime = new Timer[APIS.length];
     private final Timer[] totalTime = new Timer[APIS.length];
     private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(APIS.length * ERROR_VALUES.length);
+    /** One error sink per API, built once so that counting a response's errors allocates nothing. */
+    private final ResponseErrors.Sink[] errorSinks = new ResponseErrors.Sink[APIS.length];
 
     public RequestMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -55,6 +57,7 @@ public final class RequestMetrics implements RequestObserver {
             queueTime[i] = timer(QUEUE_TIME, api, "Time from decoding a request to handing it to its handler");
             localTime[i] = timer(LOCAL_TIME, api, "Time the handler ran on the event loop (waiting in a purgatory excluded)");
             totalTime[i] = timer(TOTAL_TIME, api, "Time from decoding a request to its response written to the socket");
+            errorSinks[i] = code -> onError(api, code);
         }
     }
 
@@ -84,7 +87,7 @@ public final class RequestMetrics implements RequestObserver {
     @Override
     public void onResponse(ApiKey api, ApiResponse response) {
         if (response != null) {
-            ResponseErrors.forEach(response, code -> onError(api, code));
+            ResponseErrors.forEach(response, errorSinks[api.ordinal()]);
         }
     }
 
