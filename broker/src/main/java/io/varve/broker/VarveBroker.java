@@ -1,7 +1,10 @@
 package io.varve.broker;
 
 import io.varve.broker.controller.ControllerService;
+import io.varve.broker.controller.LocalRaftStatus;
 import io.varve.broker.handler.BrokerRequestHandler;
+import io.varve.broker.metrics.BrokerMetrics;
+import io.varve.broker.metrics.MetricsHttpServer;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
@@ -12,6 +15,7 @@ import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
 import io.varve.config.Listener;
+import io.varve.config.MetricsConfig;
 import io.varve.config.StorageConfig;
 import io.varve.raft.controller.TopicConfigs;
 import io.varve.raft.controller.Controller;
@@ -52,7 +56,11 @@ public final class VarveBroker implements AutoCloseable {
     private final Path metadataDir;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final NetworkMetrics networkMetrics = new NetworkMetrics();
+    private final BrokerMetrics metrics = BrokerMetrics.prometheus(Clock.system());
     private NetworkServer network;
+    private MetricsHttpServer metricsServer;
+    /** Listeners bound, metadata loaded, node registered: what {@code /health/ready} reports. */
+    private volatile boolean ready;
     private boolean closed;
 
     private VarveBroker(BrokerConfig config, Path metadataDir) {
@@ -82,6 +90,7 @@ public final class VarveBroker implements AutoCloseable {
     private void startServices(Map<String, String> props, StorageConfig storage) throws IOException, InterruptedException {
         Clock clock = Clock.system();
         int nodeId = config.nodeId();
+        startMetrics(MetricsConfig.from(props));
         closeables.push(MetadataDirs.lock(metadataDir));
         String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, new SecureRandom());
         Controller controller = Controller.open(metadataDir, clusterId, ControllerConfig.from(props), clock, new SecureRandom());
@@ -105,14 +114,19 @@ public final class VarveBroker implements AutoCloseable {
 
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image);
         replicas.onImage(image);
+        logs.flushListener(metrics.bindPartitions(replicas::partitions));
         ControllerService controllerService = new ControllerService(controller, next -> {
             try {
                 replicas.onImage(next);
             } catch (IOException e) {
                 throw new UncheckedIOException("applying metadata to the local logs failed", e);
             }
+            metrics.topics().retainTopics(next.topicsByName().keySet());
         });
         closeables.push(controllerService);
+        controllerService.onCommit(metrics.controller()::onCommit);
+        metrics.controller().bind(new LocalRaftStatus(nodeId, controller, controllerService));
+        metrics.bindReplication(nodeId, controllerService::image);
         closeables.push(new LogMaintenance(logs, storage));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
@@ -120,14 +134,29 @@ public final class VarveBroker implements AutoCloseable {
         DelayedOperationPurgatory<TopicPartition> fetchPurgatory =
             new DelayedOperationPurgatory<>("fetch", timer, MAX_WAITING_FETCHES);
         replicas.onAppend(fetchPurgatory::checkAndComplete);
+        metrics.bindPurgatory(fetchPurgatory);
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
-            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes());
+            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), metrics.topics());
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
         register(controllerService, nodeId, clock);
+        ready = true;
         LOG.info("Varve node {} started: {}", nodeId, describe());
+    }
+
+    /** Binds the JVM and network meters and, unless disabled, starts the endpoint: first, so that
+     * {@code /health/live} answers (and {@code /health/ready} says 503) while logs recover. */
+    private void startMetrics(MetricsConfig metricsConfig) throws IOException {
+        closeables.push(metrics);
+        metrics.bindJvm();
+        metrics.bindNetwork(networkMetrics);
+        if (metricsConfig.enabled()) {
+            metricsServer = MetricsHttpServer.start(metricsConfig.host(), metricsConfig.port(),
+                metrics.prometheusRegistry().getPrometheusRegistry(), metrics::refresh, () -> ready);
+            closeables.push(metricsServer);
+        }
     }
 
     /** Registers this incarnation of the node with the controller (a new broker epoch each start) and unfences it. */
@@ -158,9 +187,25 @@ public final class VarveBroker implements AutoCloseable {
         return networkMetrics;
     }
 
+    /** The broker's metrics: the registry, and the hooks through which components add theirs. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The metrics endpoint's port, or -1 when {@code metrics.enable=false}. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    /** Whether the node serves clients (what {@code /health/ready} reports). */
+    public boolean isReady() {
+        return ready;
+    }
+
     /** One line for operators: node, listeners and data directory. */
     public String describe() {
-        return "node " + config.nodeId() + ", listening on " + network.boundAddresses() + ", metadata in " + metadataDir;
+        return "node " + config.nodeId() + ", listening on " + network.boundAddresses() + ", metadata in " + metadataDir
+            + (metricsServer == null ? "" : ", metrics on port " + metricsServer.port());
     }
 
     /** Stops the listeners first, then the controller, the timers and the logs (a clean shutdown). */
@@ -170,6 +215,7 @@ public final class VarveBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        ready = false;
         while (!closeables.isEmpty()) {
             AutoCloseable c = closeables.pop();
             try {

@@ -83,8 +83,11 @@ final class Fetcher<K, V> {
     private final Queue<CompletedFetch> completed = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionRecords> buffered = new LinkedHashMap<>();
 
+    private final ConsumerMetrics metrics;
+
     Fetcher(ConsumerConfig config, SubscriptionState subscriptions, ConsumerNetwork network, Clock clock,
-            Random random, Deserializer<K> keys, Deserializer<V> values) {
+            Random random, Deserializer<K> keys, Deserializer<V> values, ConsumerMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.subscriptions = subscriptions;
         this.network = network;
@@ -149,8 +152,13 @@ final class Fetcher<K, V> {
         FetchRequest request = new FetchRequest(null, -1, -1L, config.fetchMaxWaitMs(), config.fetchMinBytes(),
             config.fetchMaxBytes(), (byte) 0, 0, -1, wire, List.of(), "");
         nodesInFlight.add(node.id());
-        network.send(node, request).whenComplete((response, failure) ->
-            completed.add(new CompletedFetch(node, sent, topicNames, (FetchResponse) response, failure)));
+        long sentNs = clock.nanoTime();
+        network.send(node, request).whenComplete((response, failure) -> {
+            if (failure == null) {
+                metrics.onFetchResponse(clock.nanoTime() - sentNs);
+            }
+            completed.add(new CompletedFetch(node, sent, topicNames, (FetchResponse) response, failure));
+        });
     }
 
     /** Whether a fetch response waits to be handled. */
@@ -167,6 +175,7 @@ final class Fetcher<K, V> {
     void onAssignmentChange() {
         buffered.keySet().removeIf(tp -> !subscriptions.isAssigned(tp));
         partitionRetryAtNs.keySet().removeIf(tp -> !subscriptions.isAssigned(tp));
+        metrics.retain(subscriptions.states().keySet());
     }
 
     /**
@@ -215,6 +224,7 @@ final class Fetcher<K, V> {
             });
             throw e;
         }
+        metrics.onConsumed(config.maxPollRecords() - remaining);
         return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out);
     }
 
@@ -274,6 +284,7 @@ final class Fetcher<K, V> {
         if (error == Errors.NONE) {
             partitionRetryAtNs.remove(tp);
             ByteBuffer bytes = bytes(p.records());
+            metrics.onPartitionFetched(tp, bytes == null ? 0 : bytes.remaining(), p.highWatermark(), sent.fetchOffset());
             if (bytes != null && bytes.hasRemaining() && !buffered.containsKey(tp)) {
                 buffered.put(tp, new PartitionRecords(tp, sent.epoch(), bytes, config.checkCrcs(), reader));
             }

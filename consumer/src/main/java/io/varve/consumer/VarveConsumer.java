@@ -1,5 +1,7 @@
 package io.varve.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.message.ListOffsetsRequest;
@@ -55,6 +57,7 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
     private final SubscriptionState subscriptions;
     private final Fetcher<K, V> fetcher;
     private final OffsetLookup offsets;
+    private final MeterRegistry registry;
     private final AtomicLong owner = new AtomicLong(NO_OWNER);
     private boolean closed;
 
@@ -64,24 +67,47 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
      * @throws io.varve.config.ConfigException when a property is missing, malformed or out of range
      */
     public VarveConsumer(Map<String, ?> props, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
-        this(ConsumerConfig.from(props), Clock.system(), new Random(), keyDeserializer, valueDeserializer);
+        this(props, keyDeserializer, valueDeserializer, new SimpleMeterRegistry());
+    }
+
+    /**
+     * A consumer that records its metrics (docs/metrics.md, "Varve clients") in {@code registry},
+     * tagged with its {@code client.id}; the other constructors use a {@link SimpleMeterRegistry} of
+     * the consumer's own, readable through {@link #metrics()}.
+     */
+    public VarveConsumer(Map<String, ?> props, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
+                         MeterRegistry registry) {
+        this(ConsumerConfig.from(props), Clock.system(), new Random(), keyDeserializer, valueDeserializer, registry);
     }
 
     /** Creates a consumer with its own clock and random source (backoff jitter). */
     public VarveConsumer(ConsumerConfig config, Clock clock, Random random, Deserializer<K> keyDeserializer,
                          Deserializer<V> valueDeserializer) {
+        this(config, clock, random, keyDeserializer, valueDeserializer, new SimpleMeterRegistry());
+    }
+
+    /** Creates a consumer with its own clock, random source and metrics registry. */
+    public VarveConsumer(ConsumerConfig config, Clock clock, Random random, Deserializer<K> keyDeserializer,
+                         Deserializer<V> valueDeserializer, MeterRegistry registry) {
         this(config, new ClientNetwork(config.clientConfig(), clock, random), clock, random, keyDeserializer,
-            valueDeserializer);
+            valueDeserializer, registry);
     }
 
     VarveConsumer(ConsumerConfig config, ConsumerNetwork network, Clock clock, Random random,
                   Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        this(config, network, clock, random, keyDeserializer, valueDeserializer, new SimpleMeterRegistry());
+    }
+
+    VarveConsumer(ConsumerConfig config, ConsumerNetwork network, Clock clock, Random random,
+                  Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.network = network;
         this.waiter = new Waiter(network, clock);
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
         this.fetcher = new Fetcher<>(config, subscriptions, network, clock, random,
-            Objects.requireNonNull(keyDeserializer, "keyDeserializer"), Objects.requireNonNull(valueDeserializer, "valueDeserializer"));
+            Objects.requireNonNull(keyDeserializer, "keyDeserializer"), Objects.requireNonNull(valueDeserializer, "valueDeserializer"),
+            new ConsumerMetrics(registry, config.clientConfig().clientId()));
         this.offsets = new OffsetLookup(network, waiter, config, random);
     }
 
@@ -333,6 +359,11 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
     /** Makes the running or next blocking call throw {@link WakeupException}. Thread-safe. */
     public void wakeup() {
         waiter.wakeup();
+    }
+
+    /** The registry this consumer records its metrics in. */
+    public MeterRegistry metrics() {
+        return registry;
     }
 
     /** Closes the connections. Idempotent; later calls other than close throw IllegalStateException. */

@@ -1,5 +1,7 @@
 package io.varve.producer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.varve.protocol.record.compress.CompressionType;
 import io.varve.client.NetworkClient;
 import io.varve.client.metadata.Cluster;
@@ -9,6 +11,7 @@ import io.varve.common.TopicPartition;
 import io.varve.producer.ProducerException.Reason;
 import io.varve.producer.internals.KeyPartitioner;
 import io.varve.producer.internals.MemoryLimiter;
+import io.varve.producer.internals.ProducerMetrics;
 import io.varve.producer.internals.ProducerBatch;
 import io.varve.producer.internals.RecordAccumulator;
 import io.varve.producer.internals.Sender;
@@ -62,6 +65,8 @@ public final class VarveProducer<K, V> implements AutoCloseable {
     private final StickyPartitioner sticky;
     private final Sender sender;
     private final Thread senderThread;
+    private final MeterRegistry registry;
+    private final ProducerMetrics producerMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -70,7 +75,17 @@ public final class VarveProducer<K, V> implements AutoCloseable {
      * @throws io.varve.config.ConfigException when a property is missing, malformed or in conflict
      */
     public VarveProducer(Map<String, ?> props, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        this(ProducerConfig.from(props), keySerializer, valueSerializer, Clock.system(), new Random());
+        this(props, keySerializer, valueSerializer, new SimpleMeterRegistry());
+    }
+
+    /**
+     * A producer that records its metrics (docs/metrics.md, "Varve clients") in {@code registry},
+     * tagged with its {@code client.id}; the other constructors use a {@link SimpleMeterRegistry} of
+     * the producer's own, readable through {@link #metrics()}.
+     */
+    public VarveProducer(Map<String, ?> props, Serializer<K> keySerializer, Serializer<V> valueSerializer,
+                         MeterRegistry registry) {
+        this(ProducerConfig.from(props), keySerializer, valueSerializer, Clock.system(), new Random(), registry);
     }
 
     /**
@@ -84,7 +99,13 @@ public final class VarveProducer<K, V> implements AutoCloseable {
     }
 
     VarveProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer, Clock clock, Random random) {
+        this(config, keySerializer, valueSerializer, clock, random, new SimpleMeterRegistry());
+    }
+
+    VarveProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer, Clock clock, Random random,
+                  MeterRegistry registry) {
         this.config = config;
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
         this.clock = clock;
@@ -94,7 +115,8 @@ public final class VarveProducer<K, V> implements AutoCloseable {
         this.accumulator = new RecordAccumulator(config.batchSize(), config.lingerMs(), config.deliveryTimeoutMs(),
             CompressionType.forName(config.compressionType()), memory, clock);
         this.sticky = new StickyPartitioner(random);
-        this.sender = new Sender(config, clock, client, metadata, accumulator, random);
+        this.producerMetrics = new ProducerMetrics(registry, config.client().clientId(), memory);
+        this.sender = new Sender(config, clock, client, metadata, accumulator, random, producerMetrics);
         String clientId = config.client().clientId();
         this.senderThread = new Thread(sender, "varve-producer-sender" + (clientId.isEmpty() ? "" : "-" + clientId));
         senderThread.setDaemon(true);
@@ -130,9 +152,11 @@ public final class VarveProducer<K, V> implements AutoCloseable {
         try {
             return doSend(record, callback);
         } catch (ProducerException e) {
+            producerMetrics.onFailed(1);
             return failNow(e, callback);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            producerMetrics.onFailed(1);
             return failNow(new ProducerException(Reason.INTERRUPTED, "interrupted while waiting to send"), callback);
         }
     }
@@ -247,6 +271,11 @@ public final class VarveProducer<K, V> implements AutoCloseable {
         } finally {
             accumulator.endFlush();
         }
+    }
+
+    /** The registry this producer records its metrics in. */
+    public MeterRegistry metrics() {
+        return registry;
     }
 
     /** Closes, waiting as long as it takes to send what was accepted. */

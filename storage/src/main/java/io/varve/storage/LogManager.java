@@ -82,6 +82,7 @@ public final class LogManager implements AutoCloseable {
     /** Periodic work holds it shared, {@link #close()} exclusively: no retention or flush on a closing log. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    private volatile FlushListener flushListener = FlushListener.NONE;
 
     private LogManager(StorageConfig config, Clock clock, Executor executor, Function<String, LogConfig> topicConfigs,
                        List<LogDir> dirs) {
@@ -218,9 +219,22 @@ public final class LogManager implements AutoCloseable {
             }
             LogDir dir = leastLoadedDir();
             PartitionLog log = PartitionLog.open(dir.path().resolve(tp.directoryName()), tp, logConfig, clock);
+            log.flushListener(flushListener);
             logs.put(tp, log);
             LOG.info("created log {} in {}", tp, dir.path());
             return log;
+        } finally {
+            adminLock.unlock();
+        }
+    }
+
+    /** Sets who is told of every flush of every log, those open now and those created later. */
+    public void flushListener(FlushListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        adminLock.lock();
+        try {
+            this.flushListener = listener;
+            logs.values().forEach(log -> log.flushListener(listener));
         } finally {
             adminLock.unlock();
         }

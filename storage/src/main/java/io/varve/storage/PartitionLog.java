@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
@@ -64,6 +65,7 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long recoveryPoint;
     private volatile boolean failed;
     private volatile boolean closed;
+    private volatile FlushListener flushListener = FlushListener.NONE;
     private long unflushedRecords;
     private long lastFlushMs;
 
@@ -481,6 +483,7 @@ public final class PartitionLog implements AutoCloseable {
             throw new UncheckedIOException(new IOException(topicPartition + " is in the failed state"));
         }
         long flushTo = logEndOffset;
+        long startNs = clock.nanoTime();
         try {
             for (LogSegment segment : segments.from(recoveryPoint)) {
                 segment.flush();
@@ -492,6 +495,12 @@ public final class PartitionLog implements AutoCloseable {
         recoveryPoint = flushTo;
         unflushedRecords = 0;
         lastFlushMs = clock.monotonicMs();
+        flushListener.onFlush(topicPartition, clock.nanoTime() - startNs);
+    }
+
+    /** Sets who is told of each successful flush and its duration (the broker's flush timer). */
+    public void flushListener(FlushListener listener) {
+        this.flushListener = Objects.requireNonNull(listener, "listener");
     }
 
     private void markFailed(String operation, Exception e) {

@@ -55,6 +55,7 @@ public final class EmbeddedVarve implements AutoCloseable {
         Map<String, String> props = new HashMap<>();
         props.put("log.dirs", dataDir.resolve("logs").toString());
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + listenPort);
+        props.put("metrics.port", "0"); // a free port: tests run many nodes side by side
         props.putAll(overrides);
         broker = VarveBroker.start(props);
         port = broker.clientPort();

@@ -3,6 +3,7 @@ package io.varve.broker.controller;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerReply;
 import io.varve.raft.metadata.MetadataImage;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,7 @@ public final class ControllerService implements AutoCloseable {
     private final Consumer<MetadataImage> publisher;
     private final ThreadPoolExecutor loop;
     private volatile MetadataImage published;
+    private volatile LongConsumer commitListener = nanos -> { };
 
     /**
      * @param publisher called on the controller thread with each new image, in order
@@ -63,7 +66,11 @@ public final class ControllerService implements AutoCloseable {
         try {
             loop.execute(() -> {
                 try {
+                    long startNs = System.nanoTime();
                     ControllerReply<R> reply = command.apply(controller);
+                    if (reply.image() != published) {
+                        commitListener.accept(System.nanoTime() - startNs); // records committed (local quorum append)
+                    }
                     publish(reply.image());
                     result.complete(reply.response());
                 } catch (RuntimeException | Error e) {
@@ -75,6 +82,11 @@ public final class ControllerService implements AutoCloseable {
             result.completeExceptionally(new ControllerBusyException(MAX_QUEUED_COMMANDS));
         }
         return result;
+    }
+
+    /** Sets who is told how long each command that committed metadata records took (the commit timer). */
+    public void onCommit(LongConsumer listener) {
+        this.commitListener = Objects.requireNonNull(listener, "listener");
     }
 
     private void publish(MetadataImage image) {

@@ -1,6 +1,7 @@
 package io.varve.broker.handler;
 
 import io.varve.broker.controller.ControllerService;
+import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.RequestHandler;
 import io.varve.broker.network.ResponseCallback;
@@ -52,10 +53,17 @@ public final class BrokerRequestHandler implements RequestHandler {
     public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
                                 DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
                                 boolean autoCreateTopics, int fetchMaxBytes) {
+        this(nodeId, controller, replicas, fetchPurgatory, brokerProps, autoCreateTopics, fetchMaxBytes, TopicTraffic.NONE);
+    }
+
+    /** @param traffic told the bytes and records produced and fetched per topic (the broker's metrics) */
+    public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
+                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
+                                boolean autoCreateTopics, int fetchMaxBytes, TopicTraffic traffic) {
         this.nodeId = nodeId;
         this.controller = controller;
-        this.produce = new ProduceHandler(replicas);
-        this.fetch = new FetchHandler(replicas, fetchPurgatory, fetchMaxBytes);
+        this.produce = new ProduceHandler(replicas, traffic);
+        this.fetch = new FetchHandler(replicas, fetchPurgatory, fetchMaxBytes, traffic);
         this.listOffsets = new ListOffsetsHandler(replicas);
         this.metadata = new MetadataHandler(controller, nodeId, autoCreateTopics);
         this.admin = new AdminHandler(controller, brokerProps, nodeId);

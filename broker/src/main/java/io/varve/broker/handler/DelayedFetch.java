@@ -1,5 +1,6 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.handler.FetchHandler.FetchedPartition;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.purgatory.DelayedOperation;
@@ -34,15 +35,17 @@ final class DelayedFetch extends DelayedOperation {
     private final FetchRequest request;
     private final List<FetchedPartition> partitions;
     private final int maxResponseBytes;
+    private final TopicTraffic traffic;
     private final ResponseCallback done;
 
     DelayedFetch(ReplicaManager replicas, FetchRequest request, List<FetchedPartition> partitions,
-                 int maxResponseBytes, ResponseCallback done) {
+                 int maxResponseBytes, TopicTraffic traffic, ResponseCallback done) {
         super(Math.max(0, request.maxWaitMs()));
         this.replicas = replicas;
         this.request = request;
         this.partitions = partitions;
         this.maxResponseBytes = maxResponseBytes;
+        this.traffic = traffic;
         this.done = done;
     }
 
@@ -112,6 +115,8 @@ final class DelayedFetch extends DelayedOperation {
             if (slice.isEmpty() || (responseBytes > 0 && slice.sizeInBytes() > room)) {
                 slice.close(); // the first batch is larger than the room left: the next fetch gets it
             } else {
+                traffic.onFetched(p.topicPartition().topic(), slice.sizeInBytes(),
+                    TopicTraffic.countRecords(slice.buffer(), slice.sizeInBytes()));
                 records = new LogSliceRecords(slice);
             }
         }

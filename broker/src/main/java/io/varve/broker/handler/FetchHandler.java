@@ -1,5 +1,6 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
@@ -29,11 +30,18 @@ final class FetchHandler {
     private final ReplicaManager replicas;
     private final DelayedOperationPurgatory<TopicPartition> purgatory;
     private final int maxResponseBytes;
+    private final TopicTraffic traffic;
 
     FetchHandler(ReplicaManager replicas, DelayedOperationPurgatory<TopicPartition> purgatory, int maxResponseBytes) {
+        this(replicas, purgatory, maxResponseBytes, TopicTraffic.NONE);
+    }
+
+    FetchHandler(ReplicaManager replicas, DelayedOperationPurgatory<TopicPartition> purgatory, int maxResponseBytes,
+                 TopicTraffic traffic) {
         this.replicas = replicas;
         this.purgatory = purgatory;
         this.maxResponseBytes = maxResponseBytes;
+        this.traffic = traffic;
     }
 
     void handle(RequestContext context, FetchRequest request, ResponseCallback done) {
@@ -55,7 +63,7 @@ final class FetchHandler {
             }
         }
         int maxBytes = Math.max(1, Math.min(request.maxBytes() <= 0 ? maxResponseBytes : request.maxBytes(), maxResponseBytes));
-        DelayedFetch fetch = new DelayedFetch(replicas, request, partitions, maxBytes, done);
+        DelayedFetch fetch = new DelayedFetch(replicas, request, partitions, maxBytes, traffic, done);
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || partitions.isEmpty()) {
             fetch.forceComplete();
             return;

@@ -1,5 +1,6 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.replica.Partition;
@@ -28,9 +29,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ProduceHandler {
 
     private final ReplicaManager replicas;
+    private final TopicTraffic traffic;
 
     ProduceHandler(ReplicaManager replicas) {
+        this(replicas, TopicTraffic.NONE);
+    }
+
+    ProduceHandler(ReplicaManager replicas, TopicTraffic traffic) {
         this.replicas = replicas;
+        this.traffic = traffic;
     }
 
     void handle(RequestContext context, ProduceRequest request, ResponseCallback done) {
@@ -75,6 +82,7 @@ final class ProduceHandler {
                 AppendErrors.message(result), LeaderIdAndEpoch.UNKNOWN);
         }
         if (!result.duplicate()) {
+            traffic.onProduced(topic, bytes.remaining(), result.lastOffset() - result.firstOffset() + 1);
             replicas.appended(tp);
         }
         // A duplicate (a retry of one of the producer's last five batches) is answered with the

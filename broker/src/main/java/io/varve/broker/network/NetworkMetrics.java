@@ -1,11 +1,13 @@
 package io.varve.broker.network;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of the network edge, one per outcome a connection or frame can have. Plain
  * {@link LongAdder}s: incremented on the event loops, read at any time from any thread (a metrics
- * registry will read them at scrape time). Thread-safe.
+ * registry reads them at scrape time, see {@code io.varve.broker.metrics.BrokerMetrics}). Request
+ * timing and error codes go to a {@link RequestObserver} instead. Thread-safe.
  */
 public final class NetworkMetrics {
 
@@ -25,6 +27,19 @@ public final class NetworkMetrics {
     private final LongAdder readPauses = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private volatile RequestObserver requestObserver = RequestObserver.NONE;
+
+    /**
+     * Sets who times requests and counts their errors (the broker's metrics); connections opened
+     * afterwards report to it. Set it before the server starts.
+     */
+    public void observeRequests(RequestObserver observer) {
+        this.requestObserver = Objects.requireNonNull(observer, "observer");
+    }
+
+    RequestObserver requestObserver() {
+        return requestObserver;
+    }
 
     void onConnectionAccepted() {
         connectionsAccepted.increment();

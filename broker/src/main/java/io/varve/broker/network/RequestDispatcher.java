@@ -32,6 +32,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private final RequestHandler handler;
     private final NetworkMetrics metrics;
+    private final RequestObserver observer;
     private final FrameDecoder frameDecoder;
     private final int maxInflight;
     private final long connectionId;
@@ -52,6 +53,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         this.handler = handler;
         this.metrics = metrics;
+        this.observer = metrics.requestObserver();
         this.frameDecoder = frameDecoder;
         this.maxInflight = maxInflight;
         this.connectionId = connectionId;
@@ -70,7 +72,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             throw new IllegalStateException("unexpected message " + msg.getClass().getName());
         }
         metrics.onRequest();
-        Slot slot = new Slot(in.header(), in.request(), in.responseVersion());
+        Slot slot = new Slot(in.header(), in.request(), in.responseVersion(), in.receiveTimeNs());
         pending.add(slot);
         outstanding++;
         if (in.answer() != null) {
@@ -89,8 +91,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private void handle(InboundRequest in, Slot slot) {
         RequestContext context = new RequestContext(connectionId, listenerName, ctx.channel().remoteAddress(),
             in.header(), in.receiveTimeNs());
+        long startNs = observer.onHandleStart(in.header().apiKey(), in.receiveTimeNs());
         try {
             handler.handle(context, in.request(), slot);
+            observer.onHandleEnd(in.header().apiKey(), startNs);
         } catch (RuntimeException | Error e) {
             metrics.onHandlerError();
             LOG.warn("handler failed on {} from connection {}", in.header(), connectionId, e);
@@ -112,19 +116,26 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             ResponseEncoder.discard(response, slot.responseVersion);
             return;
         }
+        observer.onResponse(slot.header.apiKey(), response);
         slot.response = response;
         slot.ready = true;
         boolean wrote = false;
         while (!pending.isEmpty() && pending.peekFirst().ready) {
             Slot head = pending.pollFirst();
             if (head.response == null) {
+                observer.onResponseSent(head.header.apiKey(), head.receiveTimeNs);
                 onResponseDone();
                 continue;
             }
             OutboundResponse out = new OutboundResponse(head.header.apiKey(), head.responseVersion,
                 head.header.correlationId(), head.response);
             head.response = null;
-            ctx.write(out).addListener(this::onWritten);
+            ctx.write(out).addListener(f -> {
+                if (f.isSuccess()) {
+                    observer.onResponseSent(head.header.apiKey(), head.receiveTimeNs);
+                }
+                onWritten(f);
+            });
             wrote = true;
         }
         if (wrote) {
@@ -205,15 +216,17 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         final RequestHeader header;
         final ApiRequest request;
         final short responseVersion;
+        final long receiveTimeNs;
         final AtomicBoolean answered = new AtomicBoolean();
         /** Event-loop only from here on. */
         ApiResponse response;
         boolean ready;
 
-        Slot(RequestHeader header, ApiRequest request, short responseVersion) {
+        Slot(RequestHeader header, ApiRequest request, short responseVersion, long receiveTimeNs) {
             this.header = header;
             this.request = request;
             this.responseVersion = responseVersion;
+            this.receiveTimeNs = receiveTimeNs;
         }
 
         @Override

@@ -81,9 +81,17 @@ public final class Sender implements Runnable {
     private boolean producerIdInFlight;
     private long producerIdRetryAtMs;
     private int producerIdAttempts;
+    private final ProducerMetrics metrics;
 
     public Sender(ProducerConfig config, Clock clock, NetworkClient client, MetadataManager metadata,
                   RecordAccumulator accumulator, Random random) {
+        this(config, clock, client, metadata, accumulator, random, null);
+    }
+
+    /** @param metrics where acknowledged, failed and retried batches and request latencies go; null for none */
+    public Sender(ProducerConfig config, Clock clock, NetworkClient client, MetadataManager metadata,
+                  RecordAccumulator accumulator, Random random, ProducerMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.client = client;
@@ -265,11 +273,17 @@ public final class Sender implements Runnable {
         List<ProduceRequest.TopicData> topics = new ArrayList<>(byTopic.size());
         byTopic.forEach((topic, partitions) -> topics.add(new ProduceRequest.TopicData(topic, partitions)));
         ProduceRequest request = new ProduceRequest(null, config.acks(), config.client().requestTimeoutMs(), topics);
+        long sentNs = clock.nanoTime();
         if (config.acks() == 0) {
             acksZeroNodes.add(node);
             client.sendNoResponse(node, request).whenComplete((v, e) -> events.offer(() -> onResponse(batches, null, e)));
         } else {
-            client.send(node, request).whenComplete((r, e) -> events.offer(() -> onResponse(batches, (ProduceResponse) r, e)));
+            client.send(node, request).whenComplete((r, e) -> {
+                if (metrics != null && e == null) {
+                    metrics.onResponse(clock.nanoTime() - sentNs);
+                }
+                events.offer(() -> onResponse(batches, (ProduceResponse) r, e));
+            });
         }
     }
 
@@ -319,6 +333,9 @@ public final class Sender implements Runnable {
             long retryAtMs = nowMs + retryBackoff.backoffMs(b.attempts() - 1, random);
             tracker.onRetry(b, retryAtMs);
             accumulator.reenqueue(b);
+            if (metrics != null) {
+                metrics.onRetry();
+            }
             LOG.debug("retrying {} (sequence {}) after {}", b.topicPartition(), b.baseSequence(), code);
             return;
         }
@@ -331,6 +348,9 @@ public final class Sender implements Runnable {
 
     private void completeBatch(ProducerBatch b, long baseOffset, long logAppendTimeMs) {
         tracker.onResolved(b, false);
+        if (metrics != null) {
+            metrics.onAcknowledged(b.recordCount(), b.estimatedSizeInBytes());
+        }
         try {
             b.complete(baseOffset, logAppendTimeMs);
         } finally {
@@ -339,6 +359,9 @@ public final class Sender implements Runnable {
     }
 
     private void failBatch(ProducerBatch b, ProducerException error) {
+        if (metrics != null) {
+            metrics.onFailed(b.recordCount());
+        }
         try {
             b.fail(error);
         } finally {

@@ -36,6 +36,7 @@ final class VarveProcess implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("log.dirs", workDir.resolve("data").toString());
+        p.setProperty("metrics.port", "0");
         try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(out, "Varve node for fault tests");
         }
