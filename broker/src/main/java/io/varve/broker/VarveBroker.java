@@ -1,16 +1,24 @@
 package io.varve.broker;
 
+import io.varve.broker.controller.ControllerIsrChangeSink;
 import io.varve.broker.controller.ControllerService;
 import io.varve.broker.handler.BrokerRequestHandler;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
+import io.varve.broker.replica.IsrChangeSink;
 import io.varve.broker.replica.LogMaintenance;
+import io.varve.broker.replica.NetworkLeaderEndpoint;
+import io.varve.broker.replica.ReplicaConfig;
+import io.varve.broker.replica.ReplicaFetcherManager;
 import io.varve.broker.replica.ReplicaManager;
+import io.varve.client.NetworkClient;
+import io.varve.client.Node;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
+import io.varve.config.ClientConfig;
 import io.varve.config.Listener;
 import io.varve.config.StorageConfig;
 import io.varve.raft.controller.TopicConfigs;
@@ -18,6 +26,7 @@ import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
 import io.varve.raft.controller.HeartbeatResult;
 import io.varve.raft.controller.RegisterBrokerResult;
+import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.TopicImage;
 import io.varve.storage.LogManager;
@@ -30,7 +39,9 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +58,15 @@ public final class VarveBroker implements AutoCloseable {
 
     /** Waiting fetches (long polls) beyond which new ones are answered at once. */
     private static final int MAX_WAITING_FETCHES = 100_000;
+    /** Waiting acks=all produces beyond which new ones time out at once. */
+    private static final int MAX_WAITING_PRODUCES = 100_000;
 
     private final BrokerConfig config;
     private final Path metadataDir;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final NetworkMetrics networkMetrics = new NetworkMetrics();
     private NetworkServer network;
+    private NetworkClient replicaClient;
     private boolean closed;
 
     private VarveBroker(BrokerConfig config, Path metadataDir) {
@@ -103,7 +117,12 @@ public final class VarveBroker implements AutoCloseable {
         }, new SecureRandom());
         closeables.push(logs);
 
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image);
+        AtomicReference<ControllerService> controllerRef = new AtomicReference<>();
+        IsrChangeSink isrSink = (topicId, partition, leaderId, leaderEpoch, isr, partitionEpoch) ->
+            new ControllerIsrChangeSink(controllerRef.get()).alterPartition(topicId, partition, leaderId, leaderEpoch, isr,
+                partitionEpoch);
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image, clock, isrSink);
+        startReplication(replicas, nodeId, clock);
         replicas.onImage(image);
         ControllerService controllerService = new ControllerService(controller, next -> {
             try {
@@ -112,6 +131,7 @@ public final class VarveBroker implements AutoCloseable {
                 throw new UncheckedIOException("applying metadata to the local logs failed", e);
             }
         });
+        controllerRef.set(controllerService);
         closeables.push(controllerService);
         closeables.push(new LogMaintenance(logs, storage));
 
@@ -120,14 +140,62 @@ public final class VarveBroker implements AutoCloseable {
         DelayedOperationPurgatory<TopicPartition> fetchPurgatory =
             new DelayedOperationPurgatory<>("fetch", timer, MAX_WAITING_FETCHES);
         replicas.onAppend(fetchPurgatory::checkAndComplete);
+        replicas.onHighWatermark(fetchPurgatory::checkAndComplete);
+        DelayedOperationPurgatory<TopicPartition> producePurgatory =
+            new DelayedOperationPurgatory<>("produce", timer, MAX_WAITING_PRODUCES);
+        replicas.onHighWatermark(producePurgatory::checkAndComplete);
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
-            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes());
+            producePurgatory, props, config.autoCreateTopicsEnable(), config.fetchMaxBytes());
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
         register(controllerService, nodeId, clock);
         LOG.info("Varve node {} started: {}", nodeId, describe());
+    }
+
+    /**
+     * Followers fetch from their leaders over one shared client (opened on first use, with the first
+     * leader as its bootstrap address), one fetcher thread per source broker; leaders check their ISR
+     * for lagging followers every half {@code replica.lag.time.max.ms}, as Kafka does.
+     */
+    private void startReplication(ReplicaManager replicas, int nodeId, Clock clock) {
+        ReplicaConfig replication = replicas.config();
+        closeables.push(this::closeReplicaClient);
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
+            leader -> new NetworkLeaderEndpoint(replicaClient(leader, nodeId, clock),
+                new Node(leader.nodeId(), leader.host(), leader.port())));
+        closeables.push(fetchers);
+        replicas.onFollowerChange(fetchers);
+        ScheduledExecutorService isrCheck = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "varve-isr-check");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMs = Math.max(1, replication.lagTimeMaxMs() / 2);
+        isrCheck.scheduleWithFixedDelay(() -> {
+            try {
+                replicas.maybeShrinkIsrs();
+            } catch (RuntimeException e) {
+                LOG.error("Checking ISRs for lagging followers failed", e);
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        closeables.push(isrCheck::shutdownNow);
+    }
+
+    private synchronized NetworkClient replicaClient(BrokerRegistration leader, int nodeId, Clock clock) {
+        if (replicaClient == null) {
+            replicaClient = new NetworkClient(ClientConfig.from(Map.of(
+                ClientConfig.BOOTSTRAP_SERVERS, leader.host() + ":" + leader.port(),
+                ClientConfig.CLIENT_ID, "varve-replica-" + nodeId)), clock, new SecureRandom());
+        }
+        return replicaClient;
+    }
+
+    private synchronized void closeReplicaClient() {
+        if (replicaClient != null) {
+            replicaClient.close();
+        }
     }
 
     /** Registers this incarnation of the node with the controller (a new broker epoch each start) and unfences it. */

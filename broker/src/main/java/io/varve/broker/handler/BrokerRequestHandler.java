@@ -50,11 +50,12 @@ public final class BrokerRequestHandler implements RequestHandler {
     private final ProducerIdManager producerIds;
 
     public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
-                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
+                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory,
+                                DelayedOperationPurgatory<TopicPartition> producePurgatory, Map<String, ?> brokerProps,
                                 boolean autoCreateTopics, int fetchMaxBytes) {
         this.nodeId = nodeId;
         this.controller = controller;
-        this.produce = new ProduceHandler(replicas);
+        this.produce = new ProduceHandler(replicas, producePurgatory);
         this.fetch = new FetchHandler(replicas, fetchPurgatory, fetchMaxBytes);
         this.listOffsets = new ListOffsetsHandler(replicas);
         this.metadata = new MetadataHandler(controller, nodeId, autoCreateTopics);

@@ -13,6 +13,7 @@ import io.varve.protocol.message.FetchResponse;
 import io.varve.protocol.message.FetchResponse.PartitionData;
 import io.varve.protocol.message.LeaderIdAndEpoch;
 import io.varve.storage.LogSlice;
+import io.varve.storage.checkpoint.EpochEndOffset;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,9 @@ import java.util.List;
  * fetch offsets, when any partition has an error to report, or at {@code max.wait.ms}. The response
  * is read when the operation completes, so it carries everything appended until then, as zero-copy
  * segment slices bounded by the partition and response maximums (the first batch always fits, so a
- * consumer always progresses).
+ * consumer always progresses). A consumer reads below the high-water mark; a follower (replica id set)
+ * reads up to the log end, and when its last fetched epoch shows that its log diverged from this
+ * leader's, it is answered at once with the diverging epoch and no records.
  *
  * <p>Thread-safe as {@link DelayedOperation} requires: {@link #tryComplete()} only reads.
  */
@@ -35,6 +38,7 @@ final class DelayedFetch extends DelayedOperation {
     private final List<FetchedPartition> partitions;
     private final int maxResponseBytes;
     private final ResponseCallback done;
+    private final boolean fromFollower;
 
     DelayedFetch(ReplicaManager replicas, FetchRequest request, List<FetchedPartition> partitions,
                  int maxResponseBytes, ResponseCallback done) {
@@ -44,6 +48,7 @@ final class DelayedFetch extends DelayedOperation {
         this.partitions = partitions;
         this.maxResponseBytes = maxResponseBytes;
         this.done = done;
+        this.fromFollower = request.replicaId() >= 0;
     }
 
     @Override
@@ -55,7 +60,10 @@ final class DelayedFetch extends DelayedOperation {
                 return forceComplete();
             }
             long offset = p.request().fetchOffset();
-            if (offset < partition.highWatermark()) {
+            if (fromFollower && divergence(p, partition) != null) {
+                return forceComplete();
+            }
+            if (offset < limit(partition)) {
                 try (LogSlice slice = partition.read(offset, Math.max(1, p.request().partitionMaxBytes()))) {
                     available += slice.sizeInBytes();
                 }
@@ -107,7 +115,13 @@ final class DelayedFetch extends DelayedOperation {
         Records records = NO_RECORDS;
         int room = maxResponseBytes - responseBytes;
         long offset = p.request().fetchOffset();
-        if (offset < hwm && room > 0) {
+        EpochEndOffset diverging = fromFollower ? divergence(p, partition) : null;
+        if (diverging != null) {
+            return new PartitionData(index, Errors.NONE.code, hwm, hwm, partition.logStartOffset(),
+                new FetchResponse.EpochEndOffset(diverging.epoch(), diverging.endOffset()), LeaderIdAndEpoch.UNKNOWN,
+                FetchResponse.SnapshotId.NONE, null, -1, NO_RECORDS);
+        }
+        if (offset < limit(partition) && room > 0) {
             LogSlice slice = partition.read(offset, Math.max(1, Math.min(p.request().partitionMaxBytes(), room)));
             if (slice.isEmpty() || (responseBytes > 0 && slice.sizeInBytes() > room)) {
                 slice.close(); // the first batch is larger than the room left: the next fetch gets it
@@ -120,7 +134,20 @@ final class DelayedFetch extends DelayedOperation {
             null, -1, records);
     }
 
-    /** Topic id (a topic re-created while the fetch waited), leader-epoch fencing and offset range, as Kafka reports them. */
+    /** How far this fetch may read: the log end for a follower, the high-water mark for a consumer. */
+    private long limit(Partition partition) {
+        return fromFollower ? partition.logEndOffset() : partition.highWatermark();
+    }
+
+    private static EpochEndOffset divergence(FetchedPartition p, Partition partition) {
+        return partition.divergence(p.request().fetchOffset(), p.request().lastFetchedEpoch());
+    }
+
+    /**
+     * Topic id (a topic re-created while the fetch waited), leader-epoch fencing and offset range, as
+     * Kafka reports them: the range is the log's, so a consumer ahead of a new leader's high-water mark
+     * waits instead of being reset.
+     */
     private static Errors check(FetchedPartition p, Partition partition) {
         if (p.topicId() != null && !FetchRequest.NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
             return Errors.UNKNOWN_TOPIC_ID;
@@ -133,7 +160,7 @@ final class DelayedFetch extends DelayedOperation {
             return Errors.UNKNOWN_LEADER_EPOCH;
         }
         long offset = p.request().fetchOffset();
-        if (offset < partition.logStartOffset() || offset > partition.highWatermark()) {
+        if (offset < partition.logStartOffset() || offset > partition.logEndOffset()) {
             return Errors.OFFSET_OUT_OF_RANGE;
         }
         return Errors.NONE;
