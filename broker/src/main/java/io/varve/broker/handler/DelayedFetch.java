@@ -148,7 +148,7 @@ final class DelayedFetch extends DelayedOperation {
      * Kafka reports them: the range is the log's, so a consumer ahead of a new leader's high-water mark
      * waits instead of being reset.
      */
-    private static Errors check(FetchedPartition p, Partition partition) {
+    private Errors check(FetchedPartition p, Partition partition) {
         if (p.topicId() != null && !FetchRequest.NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
             return Errors.UNKNOWN_TOPIC_ID;
         }
@@ -158,6 +158,9 @@ final class DelayedFetch extends DelayedOperation {
         }
         if (epoch > partition.leaderEpoch()) {
             return Errors.UNKNOWN_LEADER_EPOCH;
+        }
+        if (fromFollower && divergence(p, partition) != null) {
+            return Errors.NONE; // a diverged follower may be past this log's end: it is told where to truncate
         }
         long offset = p.request().fetchOffset();
         if (offset < partition.logStartOffset() || offset > partition.logEndOffset()) {

@@ -99,11 +99,13 @@ public final class Partition {
         try {
             synchronized (this) {
                 boolean changed = next != role || image.leaderEpoch() != leaderEpoch || image.leader() != leaderId;
+                if (image.partitionEpoch() != partitionEpoch) {
+                    isrChangeInFlight = false; // the partition changed: whatever was asked is decided
+                }
                 replicas = image.replicas();
                 isr = image.isr();
                 partitionEpoch = image.partitionEpoch();
                 minInsyncReplicas = minIsr;
-                isrChangeInFlight = false;
                 if (changed) {
                     role = next;
                     leaderId = image.leader();
