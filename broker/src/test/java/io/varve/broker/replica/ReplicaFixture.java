@@ -135,6 +135,17 @@ public final class ReplicaFixture implements AutoCloseable {
             leader, leaderEpoch, leaderEpoch);
     }
 
+    /** Registers {@link #OTHER_NODE} as an unfenced broker, so that it can lead what this node follows. */
+    public void registerOtherNode() {
+        publish(new MetadataRecord.RegisterBroker(OTHER_NODE, "127.0.0.1", 9092, null,
+            MetadataRecord.RegisterBroker.OWN_OFFSET, false, false));
+    }
+
+    /** Fences {@link #OTHER_NODE} (its lease ran out). */
+    public void fenceOtherNode() {
+        publish(new MetadataRecord.FenceBroker(OTHER_NODE, image.broker(OTHER_NODE).epoch()));
+    }
+
     /** Creates a topic led here and returns its id. */
     public UUID createTopic(String name, int partitions) {
         UUID id = UUID.randomUUID();

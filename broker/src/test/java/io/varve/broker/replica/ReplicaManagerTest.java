@@ -50,6 +50,7 @@ class ReplicaManagerTest {
 
     @Test
     void opensALogForEveryPartitionReplicatedHereAndServesOnlyThoseLedHere() {
+        fixture.registerOtherNode();
         UUID id = UUID.randomUUID();
         fixture.publish(new MetadataRecord.Topic("orders", id), partitionRecord(id, 0, NODE_ID, 0),
             partitionRecord(id, 1, OTHER_NODE, 0));
@@ -160,6 +161,7 @@ class ReplicaManagerTest {
 
     @Test
     void aPartitionWhoseLeadershipMovesAwayIsNoLongerServedButKeepsItsLog() {
+        fixture.registerOtherNode();
         UUID id = fixture.createTopic("orders", 1);
         fixture.append("orders", 0, Batches.of(1L, "a", "b"));
         fixture.publish(partitionRecord(id, 0, OTHER_NODE, 1));
@@ -169,6 +171,10 @@ class ReplicaManagerTest {
         Partition follower = fixture.replicas().replica(new TopicPartition("orders", 0));
         assertEquals(Partition.Role.FOLLOWER, follower.role());
         assertEquals(2, follower.logEndOffset(), "a log is never deleted because leadership moved");
+
+        fixture.fenceOtherNode();
+        assertEquals(Partition.Role.OFFLINE, follower.role(), "a fenced leader is not fetched from");
+        assertEquals(2, fixture.log("orders", 0).logEndOffset(), "and the log stays");
     }
 
     @Test
