@@ -108,6 +108,12 @@ final class DelayedFetch extends DelayedOperation {
             return error(index, replicas.errorFor(p.topicPartition()));
         }
         Errors error = check(p, partition);
+        if (error == Errors.OFFSET_OUT_OF_RANGE && fromFollower) {
+            // The follower needs the log start to restart from when retention here went past its offset.
+            return new PartitionData(index, error.code, partition.highWatermark(), -1L, partition.logStartOffset(),
+                FetchResponse.EpochEndOffset.NONE, LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE, null, -1,
+                NO_RECORDS);
+        }
         if (error != Errors.NONE) {
             return error(index, error);
         }

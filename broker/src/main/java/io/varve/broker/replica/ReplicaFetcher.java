@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * appends what came with the leader's offsets and epochs and takes the leader's high-water mark, or
  * truncates where the leader says the log diverged (never blindly to the high-water mark).
  *
+ * A follower whose fetch offset fell below the leader's log start (retention there) restarts its log
+ * at the leader's log start.
+ *
  * <p>{@link #doWork()} is one round, callable by a test without threads; {@link #start()} runs rounds on
  * one daemon thread until {@link #close()}, backing off {@code replica.fetch.backoff.ms} after a round
  * that failed or only met errors. The leader holds a fetch up to {@code replica.fetch.wait.max.ms}, so an
@@ -101,7 +104,7 @@ public final class ReplicaFetcher implements AutoCloseable {
             Partition.FetchPosition position = p.fetchPosition();
             int epoch = p.leaderEpoch();
             TopicPartition tp = p.topicPartition();
-            sent.put(tp, new Sent(p, epoch));
+            sent.put(tp, new Sent(p, epoch, position.fetchOffset()));
             ids.put(tp.topic(), p.topicId());
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(new FetchRequest.FetchPartition(
                 tp.partition(), epoch, position.fetchOffset(), position.lastFetchedEpoch(), p.logStartOffset(),
@@ -148,6 +151,13 @@ public final class ReplicaFetcher implements AutoCloseable {
     private boolean apply(Sent s, FetchResponse.PartitionData data) {
         Partition p = s.partition();
         Errors error = Errors.forCode(data.errorCode());
+        if (error == Errors.OFFSET_OUT_OF_RANGE && data.logStartOffset() > s.fetchOffset()) {
+            // Retention at the leader deleted what this follower still needs: start over at the leader's log start.
+            p.restartAt(data.logStartOffset(), s.epoch());
+            LOG.info("{}: fetch offset {} is below leader {}'s log start {}; restarted the log there",
+                p.topicPartition(), s.fetchOffset(), sourceId, data.logStartOffset());
+            return true;
+        }
         if (error != Errors.NONE) {
             // Fenced or not the leader: the next image says who leads now; until then the fetch is repeated.
             LOG.debug("{}: fetch from broker {} answered {}", p.topicPartition(), sourceId, error);
@@ -195,6 +205,14 @@ public final class ReplicaFetcher implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } finally {
+            endpoint.close();
+        }
+    }
+
+    private void loop() {
         while (running) {
             Outcome outcome;
             try {
@@ -227,27 +245,39 @@ public final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (bounded wait for the round in flight) and closes the endpoint. */
+    /**
+     * Stops the thread without waiting for it (the metadata thread calls this and must not block on a
+     * round in flight); the thread closes the endpoint as it exits. A round still in flight may finish,
+     * but its appends are refused unless the partition still follows this source at the same epoch.
+     */
     @Override
     public void close() {
         Thread t;
         synchronized (this) {
             running = false;
             t = thread;
+            thread = null;
         }
         synchronized (wakeup) {
             wakeup.notifyAll();
         }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(config.fetchWaitMaxMs() + RESPONSE_SLACK_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (t == null) {
+            endpoint.close();
         }
-        endpoint.close();
     }
 
-    private record Sent(Partition partition, int epoch) {
+    /** Waits up to {@code timeoutMs} for the thread of a closed fetcher to exit. */
+    public void awaitExit(Thread t, long timeoutMs) throws InterruptedException {
+        if (t != null && t != Thread.currentThread()) {
+            t.join(timeoutMs);
+        }
+    }
+
+    /** The running thread, or null. */
+    synchronized Thread thread() {
+        return thread;
+    }
+
+    private record Sent(Partition partition, int epoch, long fetchOffset) {
     }
 }

@@ -2,7 +2,9 @@ package io.varve.broker.replica;
 
 import io.varve.common.TopicPartition;
 import io.varve.raft.metadata.BrokerRegistration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Function;
@@ -77,11 +79,23 @@ public final class ReplicaFetcherManager implements ReplicaManager.FollowerListe
         return fetchers.size();
     }
 
+    /** Stops every fetcher and waits, bounded by one fetch wait plus a second each, for their threads to exit. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        fetchers.values().forEach(s -> s.fetcher().close());
-        fetchers.clear();
+    public void close() throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        List<ReplicaFetcher> closing;
+        synchronized (this) {
+            closed = true;
+            closing = fetchers.values().stream().map(Source::fetcher).toList();
+            fetchers.clear();
+        }
+        for (ReplicaFetcher fetcher : closing) {
+            threads.add(fetcher.thread());
+            fetcher.close();
+        }
+        for (int i = 0; i < closing.size(); i++) {
+            closing.get(i).awaitExit(threads.get(i), config.fetchWaitMaxMs() + 1_000L);
+        }
     }
 
     private record Source(String host, int port, ReplicaFetcher fetcher) {

@@ -235,4 +235,20 @@ class ReplicationTest {
         cluster.fetchRound(1, 2); // the old leader, now a follower, reports its log end 2
         assertEquals(2, on(2).highWatermark());
     }
+
+    @Test
+    void aFollowerBelowTheLeadersLogStartRestartsItsLogThere() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2);
+        produce(1, (short) 1, "a");
+        produce(1, (short) 1, "b");
+        produce(1, (short) 1, "c");
+        on(1).log().advanceLogStartOffset(2); // retention at the leader, before follower 2 fetched anything
+
+        assertEquals(ReplicaFetcher.Outcome.FETCHED, cluster.fetchRound(2, 1));
+        assertEquals(2, on(2).logStartOffset(), "restarted at the leader's log start");
+        assertEquals(2, on(2).logEndOffset());
+        cluster.fetchRound(2, 1);
+
+        assertEquals(List.of("c"), cluster.values(2, TOPIC));
+    }
 }
