@@ -7,7 +7,6 @@ import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
-import io.varve.broker.replica.IsrChangeSink;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.NetworkLeaderEndpoint;
 import io.varve.broker.replica.ReplicaConfig;
@@ -118,10 +117,8 @@ public final class VarveBroker implements AutoCloseable {
         closeables.push(logs);
 
         AtomicReference<ControllerService> controllerRef = new AtomicReference<>();
-        IsrChangeSink isrSink = (topicId, partition, leaderId, leaderEpoch, isr, partitionEpoch) ->
-            new ControllerIsrChangeSink(controllerRef.get()).alterPartition(topicId, partition, leaderId, leaderEpoch, isr,
-                partitionEpoch);
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image, clock, isrSink);
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image, clock,
+            new ControllerIsrChangeSink(controllerRef::get));
         startReplication(replicas, nodeId, clock);
         replicas.onImage(image);
         ControllerService controllerService = new ControllerService(controller, next -> {

@@ -140,9 +140,12 @@ final class DelayedFetch extends DelayedOperation {
             null, -1, records);
     }
 
-    /** How far this fetch may read: the log end for a follower, the high-water mark for a consumer. */
+    /**
+     * How far this fetch may read: the log end for a follower (a replica id that is one of the
+     * partition's replicas), the high-water mark for anyone else.
+     */
     private long limit(Partition partition) {
-        return fromFollower ? partition.logEndOffset() : partition.highWatermark();
+        return fromFollower && partition.hasReplica(request.replicaId()) ? partition.logEndOffset() : partition.highWatermark();
     }
 
     private static EpochEndOffset divergence(FetchedPartition p, Partition partition) {

@@ -345,9 +345,10 @@ public final class Partition {
     }
 
     /**
-     * The leader says this log diverged: truncates to where the leader's copy of the shared epoch ends
-     * ({@code divergingEpoch.endOffset}), but never below what this log holds of that epoch's successor
-     * range. Refused unless following {@code epoch}. Returns the new log end.
+     * The leader says this log diverged ({@code diverging}: the largest epoch the leader knows at or below
+     * the follower's last fetched one, and where that epoch ends on the leader): truncates to the smaller
+     * of that end and this log's own end of the same epoch. Refused (nothing truncated) unless following
+     * at {@code epoch}. Returns the new log end.
      */
     public long truncateOnDivergence(EpochEndOffset diverging, int epoch) {
         roleLock.writeLock().lock();
@@ -423,6 +424,11 @@ public final class Partition {
     /** The replicas, in the image's order. */
     public int[] replicas() {
         return replicas.clone();
+    }
+
+    /** Whether {@code nodeId} is one of the replicas: only those fetch as followers, up to the log end. */
+    public boolean hasReplica(int nodeId) {
+        return nodeId != localId && contains(replicas, nodeId);
     }
 
     /** The ISR the controller last committed. */

@@ -266,8 +266,8 @@ public final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeoutMs} for the thread of a closed fetcher to exit. */
-    public void awaitExit(Thread t, long timeoutMs) throws InterruptedException {
+    /** Waits up to {@code timeoutMs} for {@code t}, the thread of a closed fetcher ({@link #thread()} before closing), to exit. */
+    static void awaitExit(Thread t, long timeoutMs) throws InterruptedException {
         if (t != null && t != Thread.currentThread()) {
             t.join(timeoutMs);
         }

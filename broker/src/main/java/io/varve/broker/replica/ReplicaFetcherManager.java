@@ -94,7 +94,7 @@ public final class ReplicaFetcherManager implements ReplicaManager.FollowerListe
             fetcher.close();
         }
         for (int i = 0; i < closing.size(); i++) {
-            closing.get(i).awaitExit(threads.get(i), config.fetchWaitMaxMs() + 1_000L);
+            ReplicaFetcher.awaitExit(threads.get(i), config.fetchWaitMaxMs() + 1_000L);
         }
     }
 
