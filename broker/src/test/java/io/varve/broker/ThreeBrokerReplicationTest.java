@@ -12,6 +12,7 @@ import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.replica.NetworkLeaderEndpoint;
+import io.varve.broker.replica.ReplicaConfig;
 import io.varve.broker.replica.ReplicaFetcherManager;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.client.NetworkClient;
@@ -46,6 +47,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,7 +66,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code KafkaProducer} writes with {@code acks=all} to a topic of three replicas, the official consumer
  * reads everything back from the leader; then the leader is closed, its lease runs out on the
  * controller's manual clock, the controller fences it and moves leadership to another in-sync replica
- * with a new leader epoch, and that new leader serves every acknowledged record.
+ * with a new leader epoch, and that new leader serves every acknowledged record. A follower that stops
+ * fetching is dropped from the ISR by its leader's lag check through the in-process AlterPartition.
  */
 class ThreeBrokerReplicationTest {
 
@@ -135,8 +138,12 @@ class ThreeBrokerReplicationTest {
     }
 
     private Broker startBroker(int id) throws Exception {
+        return startBroker(id, Map.of());
+    }
+
+    private Broker startBroker(int id, Map<String, Object> extra) throws Exception {
         Broker b = new Broker(id);
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(extra);
         props.put(StorageConfig.LOG_DIRS, dir.resolve("broker-" + id).toString());
         props.put(LogConfig.SEGMENT_BYTES, 1 << 20);
         props.put(LogConfig.INDEX_SIZE_MAX_BYTES, 12_288);
@@ -231,6 +238,40 @@ class ThreeBrokerReplicationTest {
         assertTrue(after.leader() != PartitionImage.NO_LEADER);
         assertEquals(before.leaderEpoch() + 1, after.leaderEpoch(), "a new leader epoch fences the old leader");
         assertEquals(sent, consume(after.leader()), "the new leader has every acknowledged record");
+    }
+
+    @Test
+    void aFollowerThatStopsFetchingLeavesTheIsrThroughTheControllerAndAcksAllGoesOn() throws Exception {
+        startController();
+        for (int id = 1; id <= 3; id++) {
+            startBroker(id, Map.of(ReplicaConfig.REPLICA_LAG_TIME_MAX_MS, 2_000L));
+        }
+        controller.<List<CreateTopicResult>>submit(
+            c -> c.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3, Map.of())), false)).join();
+        PartitionImage before = partition();
+        int leader = before.leader();
+        int stopped = before.replica(0) == leader ? before.replica(1) : before.replica(0);
+
+        brokers.remove(stopped).close(); // its lease is still valid: only the leader's lag check can drop it
+        ReplicaManager leading = brokers.get(leader).replicas;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (partition().isr().length == 3 && System.nanoTime() < deadline) {
+            leading.maybeShrinkIsrs();
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+
+        PartitionImage after = partition();
+        assertEquals(2, after.isr().length, "the lagging follower left the ISR: " + after);
+        assertTrue(java.util.Arrays.stream(after.isr()).noneMatch(id -> id == stopped));
+        assertEquals(before.leaderEpoch(), after.leaderEpoch(), "an ISR change keeps the leader and its epoch");
+        assertEquals(before.partitionEpoch() + 1, after.partitionEpoch());
+        assertTrue(leading.replica(new TopicPartition(TOPIC, 0)).isUnderReplicated());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+            "bootstrap.servers", bootstrap(leader), "acks", "all", "delivery.timeout.ms", "30000",
+            "request.timeout.ms", "10000"), new StringSerializer(), new StringSerializer())) {
+            assertEquals(0, producer.send(new ProducerRecord<>(TOPIC, 0, null, "after")).get().offset(),
+                "acks=all is answered by the remaining in-sync replicas");
+        }
     }
 
     /** Every record of the partition, read from the beginning through broker {@code id}; bounded wait. */
