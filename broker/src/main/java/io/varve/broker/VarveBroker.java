@@ -1,5 +1,6 @@
 package io.varve.broker;
 
+import io.varve.broker.controller.ControllerIsrChangeSink;
 import io.varve.broker.controller.ControllerService;
 import io.varve.broker.controller.LocalRaftStatus;
 import io.varve.broker.handler.BrokerRequestHandler;
@@ -10,10 +11,16 @@ import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.replica.LogMaintenance;
+import io.varve.broker.replica.NetworkLeaderEndpoint;
+import io.varve.broker.replica.ReplicaConfig;
+import io.varve.broker.replica.ReplicaFetcherManager;
 import io.varve.broker.replica.ReplicaManager;
+import io.varve.client.NetworkClient;
+import io.varve.client.Node;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
+import io.varve.config.ClientConfig;
 import io.varve.config.Listener;
 import io.varve.config.MetricsConfig;
 import io.varve.config.StorageConfig;
@@ -22,6 +29,7 @@ import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
 import io.varve.raft.controller.HeartbeatResult;
 import io.varve.raft.controller.RegisterBrokerResult;
+import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.TopicImage;
 import io.varve.storage.LogManager;
@@ -34,7 +42,9 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +61,8 @@ public final class VarveBroker implements AutoCloseable {
 
     /** Waiting fetches (long polls) beyond which new ones are answered at once. */
     private static final int MAX_WAITING_FETCHES = 100_000;
+    /** Waiting acks=all produces beyond which new ones time out at once. */
+    private static final int MAX_WAITING_PRODUCES = 100_000;
 
     private final BrokerConfig config;
     private final Path metadataDir;
@@ -61,6 +73,7 @@ public final class VarveBroker implements AutoCloseable {
     private MetricsHttpServer metricsServer;
     /** Listeners bound, metadata loaded, node registered: what {@code /health/ready} reports. */
     private volatile boolean ready;
+    private NetworkClient replicaClient;
     private boolean closed;
 
     private VarveBroker(BrokerConfig config, Path metadataDir) {
@@ -112,7 +125,10 @@ public final class VarveBroker implements AutoCloseable {
         }, new SecureRandom());
         closeables.push(logs);
 
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image);
+        AtomicReference<ControllerService> controllerRef = new AtomicReference<>();
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image, clock,
+            new ControllerIsrChangeSink(controllerRef::get));
+        startReplication(replicas, nodeId, clock);
         replicas.onImage(image);
         logs.flushListener(metrics.bindPartitions(replicas::partitions));
         ControllerService controllerService = new ControllerService(controller, next -> {
@@ -123,6 +139,7 @@ public final class VarveBroker implements AutoCloseable {
             }
             metrics.topics().retainTopics(next.topicsByName().keySet());
         });
+        controllerRef.set(controllerService);
         closeables.push(controllerService);
         controllerService.onCommit(metrics.controller()::onCommit);
         metrics.controller().bind(new LocalRaftStatus(nodeId, controller, controllerService));
@@ -136,8 +153,14 @@ public final class VarveBroker implements AutoCloseable {
         replicas.onAppend(fetchPurgatory::checkAndComplete);
         metrics.bindPurgatory(fetchPurgatory);
 
+        replicas.onHighWatermark(fetchPurgatory::checkAndComplete);
+        DelayedOperationPurgatory<TopicPartition> producePurgatory =
+            new DelayedOperationPurgatory<>("produce", timer, MAX_WAITING_PRODUCES);
+        replicas.onHighWatermark(producePurgatory::checkAndComplete);
+        metrics.bindPurgatory(producePurgatory);
+
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
-            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), metrics.topics());
+            producePurgatory, props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), metrics.topics());
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
@@ -156,6 +179,50 @@ public final class VarveBroker implements AutoCloseable {
             metricsServer = MetricsHttpServer.start(metricsConfig.host(), metricsConfig.port(),
                 metrics.prometheusRegistry().getPrometheusRegistry(), metrics::refresh, () -> ready);
             closeables.push(metricsServer);
+        }
+    }
+
+    /**
+     * Followers fetch from their leaders over one shared client (opened on first use, with the first
+     * leader as its bootstrap address), one fetcher thread per source broker; leaders check their ISR
+     * for lagging followers every half {@code replica.lag.time.max.ms}, as Kafka does.
+     */
+    private void startReplication(ReplicaManager replicas, int nodeId, Clock clock) {
+        ReplicaConfig replication = replicas.config();
+        closeables.push(this::closeReplicaClient);
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
+            leader -> new NetworkLeaderEndpoint(replicaClient(leader, nodeId, clock),
+                new Node(leader.nodeId(), leader.host(), leader.port())));
+        closeables.push(fetchers);
+        replicas.onFollowerChange(fetchers);
+        ScheduledExecutorService isrCheck = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "varve-isr-check");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMs = Math.max(1, replication.lagTimeMaxMs() / 2);
+        isrCheck.scheduleWithFixedDelay(() -> {
+            try {
+                replicas.maybeShrinkIsrs();
+            } catch (RuntimeException e) {
+                LOG.error("Checking ISRs for lagging followers failed", e);
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        closeables.push(isrCheck::shutdownNow);
+    }
+
+    private synchronized NetworkClient replicaClient(BrokerRegistration leader, int nodeId, Clock clock) {
+        if (replicaClient == null) {
+            replicaClient = new NetworkClient(ClientConfig.from(Map.of(
+                ClientConfig.BOOTSTRAP_SERVERS, leader.host() + ":" + leader.port(),
+                ClientConfig.CLIENT_ID, "varve-replica-" + nodeId)), clock, new SecureRandom());
+        }
+        return replicaClient;
+    }
+
+    private synchronized void closeReplicaClient() {
+        if (replicaClient != null) {
+            replicaClient.close();
         }
     }
 

@@ -86,11 +86,13 @@ public enum Errors {
     UNSTABLE_OFFSET_COMMIT(88, true),
     THROTTLING_QUOTA_EXCEEDED(89, true),
     PRODUCER_FENCED(90, false),
+    INVALID_UPDATE_VERSION(95, false),
     UNKNOWN_TOPIC_ID(100, true),
     DUPLICATE_BROKER_REGISTRATION(101, false),
     BROKER_ID_NOT_REGISTERED(102, false),
     INCONSISTENT_TOPIC_ID(103, true),
-    INCONSISTENT_CLUSTER_ID(104, false);
+    INCONSISTENT_CLUSTER_ID(104, false),
+    INELIGIBLE_REPLICA(107, false);
 
     private static final Errors[] BY_CODE = new Errors[128];
 

@@ -51,18 +51,21 @@ public final class BrokerRequestHandler implements RequestHandler {
     private final ProducerIdManager producerIds;
 
     public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
-                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
+                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory,
+                                DelayedOperationPurgatory<TopicPartition> producePurgatory, Map<String, ?> brokerProps,
                                 boolean autoCreateTopics, int fetchMaxBytes) {
-        this(nodeId, controller, replicas, fetchPurgatory, brokerProps, autoCreateTopics, fetchMaxBytes, TopicTraffic.NONE);
+        this(nodeId, controller, replicas, fetchPurgatory, producePurgatory, brokerProps, autoCreateTopics, fetchMaxBytes,
+            TopicTraffic.NONE);
     }
 
     /** @param traffic told the bytes and records produced and fetched per topic (the broker's metrics) */
     public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
-                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
+                                DelayedOperationPurgatory<TopicPartition> fetchPurgatory,
+                                DelayedOperationPurgatory<TopicPartition> producePurgatory, Map<String, ?> brokerProps,
                                 boolean autoCreateTopics, int fetchMaxBytes, TopicTraffic traffic) {
         this.nodeId = nodeId;
         this.controller = controller;
-        this.produce = new ProduceHandler(replicas, traffic);
+        this.produce = new ProduceHandler(replicas, producePurgatory, traffic);
         this.fetch = new FetchHandler(replicas, fetchPurgatory, fetchMaxBytes, traffic);
         this.listOffsets = new ListOffsetsHandler(replicas);
         this.metadata = new MetadataHandler(controller, nodeId, autoCreateTopics);

@@ -14,6 +14,7 @@ import io.varve.protocol.message.FetchResponse;
 import io.varve.protocol.message.FetchResponse.PartitionData;
 import io.varve.protocol.message.LeaderIdAndEpoch;
 import io.varve.storage.LogSlice;
+import io.varve.storage.checkpoint.EpochEndOffset;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.List;
  * fetch offsets, when any partition has an error to report, or at {@code max.wait.ms}. The response
  * is read when the operation completes, so it carries everything appended until then, as zero-copy
  * segment slices bounded by the partition and response maximums (the first batch always fits, so a
- * consumer always progresses).
+ * consumer always progresses). A consumer reads below the high-water mark; a follower (replica id set)
+ * reads up to the log end, and when its last fetched epoch shows that its log diverged from this
+ * leader's, it is answered at once with the diverging epoch and no records.
  *
  * <p>Thread-safe as {@link DelayedOperation} requires: {@link #tryComplete()} only reads.
  */
@@ -37,6 +40,7 @@ final class DelayedFetch extends DelayedOperation {
     private final int maxResponseBytes;
     private final TopicTraffic traffic;
     private final ResponseCallback done;
+    private final boolean fromFollower;
 
     DelayedFetch(ReplicaManager replicas, FetchRequest request, List<FetchedPartition> partitions,
                  int maxResponseBytes, TopicTraffic traffic, ResponseCallback done) {
@@ -47,6 +51,7 @@ final class DelayedFetch extends DelayedOperation {
         this.maxResponseBytes = maxResponseBytes;
         this.traffic = traffic;
         this.done = done;
+        this.fromFollower = request.replicaId() >= 0;
     }
 
     @Override
@@ -58,7 +63,10 @@ final class DelayedFetch extends DelayedOperation {
                 return forceComplete();
             }
             long offset = p.request().fetchOffset();
-            if (offset < partition.highWatermark()) {
+            if (fromFollower && divergence(p, partition) != null) {
+                return forceComplete();
+            }
+            if (offset < limit(partition)) {
                 try (LogSlice slice = partition.read(offset, Math.max(1, p.request().partitionMaxBytes()))) {
                     available += slice.sizeInBytes();
                 }
@@ -103,6 +111,12 @@ final class DelayedFetch extends DelayedOperation {
             return error(index, replicas.errorFor(p.topicPartition()));
         }
         Errors error = check(p, partition);
+        if (error == Errors.OFFSET_OUT_OF_RANGE && fromFollower) {
+            // The follower needs the log start to restart from when retention here went past its offset.
+            return new PartitionData(index, error.code, partition.highWatermark(), -1L, partition.logStartOffset(),
+                FetchResponse.EpochEndOffset.NONE, LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE, null, -1,
+                NO_RECORDS);
+        }
         if (error != Errors.NONE) {
             return error(index, error);
         }
@@ -110,7 +124,13 @@ final class DelayedFetch extends DelayedOperation {
         Records records = NO_RECORDS;
         int room = maxResponseBytes - responseBytes;
         long offset = p.request().fetchOffset();
-        if (offset < hwm && room > 0) {
+        EpochEndOffset diverging = fromFollower ? divergence(p, partition) : null;
+        if (diverging != null) {
+            return new PartitionData(index, Errors.NONE.code, hwm, hwm, partition.logStartOffset(),
+                new FetchResponse.EpochEndOffset(diverging.epoch(), diverging.endOffset()), LeaderIdAndEpoch.UNKNOWN,
+                FetchResponse.SnapshotId.NONE, null, -1, NO_RECORDS);
+        }
+        if (offset < limit(partition) && room > 0) {
             LogSlice slice = partition.read(offset, Math.max(1, Math.min(p.request().partitionMaxBytes(), room)));
             if (slice.isEmpty() || (responseBytes > 0 && slice.sizeInBytes() > room)) {
                 slice.close(); // the first batch is larger than the room left: the next fetch gets it
@@ -125,8 +145,24 @@ final class DelayedFetch extends DelayedOperation {
             null, -1, records);
     }
 
-    /** Topic id (a topic re-created while the fetch waited), leader-epoch fencing and offset range, as Kafka reports them. */
-    private static Errors check(FetchedPartition p, Partition partition) {
+    /**
+     * How far this fetch may read: the log end for a follower (a replica id that is one of the
+     * partition's replicas), the high-water mark for anyone else.
+     */
+    private long limit(Partition partition) {
+        return fromFollower && partition.hasReplica(request.replicaId()) ? partition.logEndOffset() : partition.highWatermark();
+    }
+
+    private static EpochEndOffset divergence(FetchedPartition p, Partition partition) {
+        return partition.divergence(p.request().fetchOffset(), p.request().lastFetchedEpoch());
+    }
+
+    /**
+     * Topic id (a topic re-created while the fetch waited), leader-epoch fencing and offset range, as
+     * Kafka reports them: the range is the log's, so a consumer ahead of a new leader's high-water mark
+     * waits instead of being reset.
+     */
+    private Errors check(FetchedPartition p, Partition partition) {
         if (p.topicId() != null && !FetchRequest.NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
             return Errors.UNKNOWN_TOPIC_ID;
         }
@@ -137,8 +173,11 @@ final class DelayedFetch extends DelayedOperation {
         if (epoch > partition.leaderEpoch()) {
             return Errors.UNKNOWN_LEADER_EPOCH;
         }
+        if (fromFollower && divergence(p, partition) != null) {
+            return Errors.NONE; // a diverged follower may be past this log's end: it is told where to truncate
+        }
         long offset = p.request().fetchOffset();
-        if (offset < partition.logStartOffset() || offset > partition.highWatermark()) {
+        if (offset < partition.logStartOffset() || offset > partition.logEndOffset()) {
             return Errors.OFFSET_OUT_OF_RANGE;
         }
         return Errors.NONE;

@@ -4,6 +4,7 @@ import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
+import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
@@ -22,8 +23,9 @@ import java.util.stream.Collectors;
  * brings enough bytes or {@code max.wait.ms} passes (Request Waiting List; no polling).
  *
  * <p>Fetch sessions are not kept: every response carries session id 0, which tells Kafka clients
- * to keep sending full fetch requests. Follower fetches (replica id set) are answered like
- * consumer fetches until replication lands.
+ * to keep sending full fetch requests. A follower's fetch (replica id set) first tells the leader how
+ * far that follower has got (its fetch offset is its log end), which may move the high-water mark and
+ * complete waiting {@code acks=all} produces, then reads up to the log end (see {@link DelayedFetch}).
  */
 final class FetchHandler {
 
@@ -62,6 +64,9 @@ final class FetchHandler {
                 partitions.add(new FetchedPartition(topic.topic(), topicId, p, tp, error));
             }
         }
+        if (request.replicaId() >= 0) {
+            recordFollowerProgress(request.replicaId(), partitions);
+        }
         int maxBytes = Math.max(1, Math.min(request.maxBytes() <= 0 ? maxResponseBytes : request.maxBytes(), maxResponseBytes));
         DelayedFetch fetch = new DelayedFetch(replicas, request, partitions, maxBytes, traffic, done);
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || partitions.isEmpty()) {
@@ -76,6 +81,20 @@ final class FetchHandler {
         }
         if (purgatory.tryCompleteElseWatch(fetch, keys) == DelayedOperationPurgatory.WatchResult.FULL) {
             fetch.forceComplete(); // too many waiting fetches: answer now with what there is
+        }
+    }
+
+    /** Follower progress, only for partitions led here at the epoch the follower names and not diverged. */
+    private void recordFollowerProgress(int replicaId, List<FetchedPartition> partitions) {
+        for (FetchedPartition p : partitions) {
+            Partition partition = p.topicPartition() == null ? null : replicas.partition(p.topicPartition());
+            FetchRequest.FetchPartition fetch = p.request();
+            if (partition == null || p.resolveError() != Errors.NONE || fetch.currentLeaderEpoch() != partition.leaderEpoch()
+                || fetch.fetchOffset() > partition.logEndOffset()
+                || partition.divergence(fetch.fetchOffset(), fetch.lastFetchedEpoch()) != null) {
+                continue;
+            }
+            replicas.onFollowerFetch(partition, replicaId, fetch.fetchOffset());
         }
     }
 

@@ -3,6 +3,7 @@ package io.varve.broker.handler;
 import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.ResponseCallback;
+import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
@@ -10,7 +11,6 @@ import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
 import io.varve.protocol.message.LeaderIdAndEpoch;
 import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
 import io.varve.protocol.message.ProduceResponse.PartitionResponse;
 import io.varve.storage.AppendResult;
 import java.nio.ByteBuffer;
@@ -20,23 +20,28 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Produce: validates and appends each partition's batches on the event loop (short, bounded work
- * under the partition's lock), then answers. With one replica the high-water mark moves with the
- * append, so {@code acks=all} is committed when written; {@code acks=0} gets no response.
- * Transactional produce is refused: Varve has no transaction coordinator yet.
+ * under the partition's lock). {@code acks=1} answers once written, {@code acks=0} gets no response,
+ * and {@code acks=all} is refused with NOT_ENOUGH_REPLICAS while the ISR is below
+ * {@code min.insync.replicas}, else answered when every in-sync replica has the batches: at once when
+ * the high-water mark already passed them (an ISR of the leader alone), otherwise from the produce
+ * purgatory ({@link DelayedProduce}). Transactional produce is refused: Varve has no transaction
+ * coordinator yet.
  *
  * <p>Thread-safe and stateless beyond its collaborators.
  */
 final class ProduceHandler {
 
     private final ReplicaManager replicas;
+    private final DelayedOperationPurgatory<TopicPartition> purgatory;
     private final TopicTraffic traffic;
 
-    ProduceHandler(ReplicaManager replicas) {
-        this(replicas, TopicTraffic.NONE);
+    ProduceHandler(ReplicaManager replicas, DelayedOperationPurgatory<TopicPartition> purgatory) {
+        this(replicas, purgatory, TopicTraffic.NONE);
     }
 
-    ProduceHandler(ReplicaManager replicas, TopicTraffic traffic) {
+    ProduceHandler(ReplicaManager replicas, DelayedOperationPurgatory<TopicPartition> purgatory, TopicTraffic traffic) {
         this.replicas = replicas;
+        this.purgatory = purgatory;
         this.traffic = traffic;
     }
 
@@ -50,36 +55,45 @@ final class ProduceHandler {
             done.respond(request.errorResponse(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
             return;
         }
-        List<ProduceResponse.TopicResponse> topics = new ArrayList<>(request.topics().size());
+        boolean acksAll = acks == -1;
+        List<DelayedProduce.TopicStatus> topics = new ArrayList<>(request.topics().size());
         for (ProduceRequest.TopicData topic : request.topics()) {
-            List<PartitionResponse> partitions = new ArrayList<>(topic.partitions().size());
+            List<DelayedProduce.PartitionStatus> partitions = new ArrayList<>(topic.partitions().size());
             for (ProduceRequest.PartitionData data : topic.partitions()) {
-                partitions.add(append(topic.name(), data));
+                partitions.add(append(topic.name(), data, acksAll));
             }
-            topics.add(new ProduceResponse.TopicResponse(topic.name(), partitions));
+            topics.add(new DelayedProduce.TopicStatus(topic.name(), partitions));
         }
-        done.respond(acks == 0 ? null : new ProduceResponse(topics, 0, List.of()));
+        DelayedProduce produce = new DelayedProduce(request.timeoutMs(), replicas, topics, acks == 0 ? r -> done.respond(null) : done);
+        List<TopicPartition> waiting = produce.waitingPartitions();
+        if (waiting.isEmpty() || purgatory.tryCompleteElseWatch(produce, waiting) == DelayedOperationPurgatory.WatchResult.FULL) {
+            produce.forceComplete(); // nothing to wait for, or no room to wait: the waiting ones time out now
+        }
     }
 
-    private PartitionResponse append(String topic, ProduceRequest.PartitionData data) {
+    private DelayedProduce.PartitionStatus append(String topic, ProduceRequest.PartitionData data, boolean acksAll) {
         TopicPartition tp = TopicPartitions.parse(topic, data.index());
         if (tp == null) {
-            return failed(data.index(), Errors.INVALID_TOPIC_EXCEPTION);
+            return failed(null, data.index(), Errors.INVALID_TOPIC_EXCEPTION);
         }
         Partition partition = replicas.partition(tp);
         if (partition == null) {
-            return failed(data.index(), replicas.errorFor(tp));
+            return failed(tp, data.index(), replicas.errorFor(tp));
         }
         Records records = data.records();
         if (!(records instanceof Records.BufferRecords buffer) || records.sizeInBytes() == 0) {
-            return failed(data.index(), Errors.INVALID_RECORD);
+            return failed(tp, data.index(), Errors.INVALID_RECORD);
         }
         ByteBuffer bytes = buffer.buffer();
-        AppendResult result = partition.appendAsLeader(new UnsafeBuffer(bytes), 0, bytes.remaining());
+        Partition.LeaderAppend append = partition.appendAsLeader(new UnsafeBuffer(bytes), 0, bytes.remaining(), acksAll);
+        if (append.refusal() != Errors.NONE) {
+            return failed(tp, data.index(), append.refusal());
+        }
+        AppendResult result = append.result();
         Errors error = AppendErrors.toKafka(result);
         if (error != Errors.NONE) {
-            return new PartitionResponse(data.index(), error.code, -1L, -1L, -1L, List.of(),
-                AppendErrors.message(result), LeaderIdAndEpoch.UNKNOWN);
+            return new DelayedProduce.PartitionStatus(tp, -1, new PartitionResponse(data.index(), error.code, -1L, -1L,
+                -1L, List.of(), AppendErrors.message(result), LeaderIdAndEpoch.UNKNOWN));
         }
         if (!result.duplicate()) {
             traffic.onProduced(topic, bytes.remaining(), result.lastOffset() - result.firstOffset() + 1);
@@ -87,11 +101,13 @@ final class ProduceHandler {
         }
         // A duplicate (a retry of one of the producer's last five batches) is answered with the
         // offsets the original append got, as Kafka does; nothing was written.
-        return new PartitionResponse(data.index(), Errors.NONE.code, result.firstOffset(), -1L,
+        PartitionResponse ok = new PartitionResponse(data.index(), Errors.NONE.code, result.firstOffset(), -1L,
             partition.logStartOffset(), List.of(), null, LeaderIdAndEpoch.UNKNOWN);
+        return new DelayedProduce.PartitionStatus(tp, acksAll ? result.lastOffset() + 1 : -1, ok);
     }
 
-    private static PartitionResponse failed(int index, Errors error) {
-        return new PartitionResponse(index, error.code, -1L, -1L, -1L, List.of(), null, LeaderIdAndEpoch.UNKNOWN);
+    private static DelayedProduce.PartitionStatus failed(TopicPartition tp, int index, Errors error) {
+        return new DelayedProduce.PartitionStatus(tp, -1,
+            new PartitionResponse(index, error.code, -1L, -1L, -1L, List.of(), null, LeaderIdAndEpoch.UNKNOWN));
     }
 }

@@ -1,8 +1,10 @@
 package io.varve.broker.replica;
 
+import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
-import io.varve.raft.controller.TopicConfigs;
 import io.varve.protocol.Errors;
+import io.varve.raft.controller.TopicConfigs;
+import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
 import io.varve.raft.metadata.TopicImage;
@@ -11,7 +13,9 @@ import io.varve.storage.PartitionLog;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,36 +24,70 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions this broker hosts, kept in step with the metadata image: a partition whose replica
- * set names this node gets a log (created or reopened), a partition whose topic is gone has its log
- * deleted. Request handlers look partitions up here and learn why one is missing.
+ * The partitions this broker hosts, kept in step with the metadata image: every partition whose replica
+ * set names this node has a log (created or reopened) and a role, leader or follower, at the image's
+ * leader epoch; a partition this node stops being a replica of, or whose topic is gone, has its log
+ * deleted. A log is never deleted because leadership moved. Request handlers look partitions up here.
+ *
+ * <p>Followers are handed to the registered {@link FollowerListener} (the replica fetchers) whenever
+ * their leader or leader epoch changes, and taken away when they stop following (leaderless, led by a
+ * fenced broker, leader here, or removed). Every event that may move a high-water mark (an append, a
+ * follower's fetch, an ISR change) tells the {@link #onHighWatermark} listeners, which complete waiting
+ * produces and fetches (events, never polling).
  *
  * <p>Thread-safe. {@link #onImage} is called by the single metadata-publishing thread; lookups and
- * appends come from any event loop.
+ * appends come from any event loop, follower fetches from the fetcher threads.
  */
 public final class ReplicaManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
+    /** Told when a hosted partition starts or stops following a leader. Called on the metadata thread. */
+    public interface FollowerListener {
+        /** {@code partition} follows {@code leader} at {@link Partition#leaderEpoch()} from now on. */
+        void follow(Partition partition, BrokerRegistration leader);
+
+        /** {@code tp} follows no one any more (or is gone). */
+        void unfollow(TopicPartition tp);
+    }
+
     private final int nodeId;
     private final LogManager logs;
     private final Map<String, ?> brokerProps;
+    private final ReplicaConfig config;
+    private final Clock clock;
+    private final IsrChangeSink isrSink;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Collection<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
+    private final Collection<Consumer<TopicPartition>> highWatermarkListeners = new CopyOnWriteArrayList<>();
+    private final Collection<FollowerListener> followerListeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image;
 
     /**
-     * @param brokerProps the broker's properties: topic logs start from these and add the topic's overrides
+     * @param brokerProps the broker's properties: topic logs start from these and add the topic's overrides;
+     *                    the replication settings ({@link ReplicaConfig}) are read from them too
+     * @param clock       the node's clock: follower lag is measured on its monotonic milliseconds
+     * @param isrSink     where ISR changes go (AlterPartition)
      */
-    public ReplicaManager(int nodeId, LogManager logs, Map<String, ?> brokerProps, MetadataImage initial) {
+    public ReplicaManager(int nodeId, LogManager logs, Map<String, ?> brokerProps, MetadataImage initial, Clock clock,
+                          IsrChangeSink isrSink) {
         this.nodeId = nodeId;
         this.logs = logs;
         this.brokerProps = Map.copyOf(brokerProps);
+        this.config = ReplicaConfig.from(brokerProps);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.isrSink = Objects.requireNonNull(isrSink, "isrSink");
         this.image = initial;
     }
 
     /** The partition if this node leads it, else null; see {@link #errorFor} for why not. */
     public Partition partition(TopicPartition tp) {
+        Partition p = partitions.get(tp);
+        return p != null && p.isLeader() ? p : null;
+    }
+
+    /** The partition if this node hosts it, leader, follower or offline, else null. */
+    public Partition replica(TopicPartition tp) {
         return partitions.get(tp);
     }
 
@@ -67,32 +105,89 @@ public final class ReplicaManager {
         return image;
     }
 
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public ReplicaConfig config() {
+        return config;
+    }
+
     /** Registers a listener told after every successful append (the fetch purgatory's trigger). */
     public void onAppend(Consumer<TopicPartition> listener) {
         appendListeners.add(listener);
     }
 
-    /** Tells the listeners that {@code tp} has new data. */
+    /** Registers a listener told whenever a partition's high-water mark or ISR may have changed. */
+    public void onHighWatermark(Consumer<TopicPartition> listener) {
+        highWatermarkListeners.add(listener);
+    }
+
+    /** Registers the fetcher side; call before the first {@link #onImage}. */
+    public void onFollowerChange(FollowerListener listener) {
+        followerListeners.add(listener);
+    }
+
+    /** Tells the listeners that {@code tp} has new data (and perhaps a new high-water mark). */
     public void appended(TopicPartition tp) {
         for (Consumer<TopicPartition> listener : appendListeners) {
+            listener.accept(tp);
+        }
+        highWatermarkMoved(tp);
+    }
+
+    /** Tells the listeners that {@code tp}'s high-water mark or ISR may have changed. */
+    public void highWatermarkMoved(TopicPartition tp) {
+        for (Consumer<TopicPartition> listener : highWatermarkListeners) {
             listener.accept(tp);
         }
     }
 
     /**
-     * Brings the hosted partitions in line with {@code next}: opens logs for new partitions led here,
-     * updates leader epochs, deletes the logs of removed topics (or of a topic re-created under the
+     * A follower's fetch reached this leader: records that follower {@code replicaId} has everything
+     * below {@code fetchOffset}, and wakes waiting produces if the high-water mark moved.
+     */
+    public void onFollowerFetch(Partition partition, int replicaId, long fetchOffset) {
+        if (partition.onFollowerFetch(replicaId, fetchOffset, clock.monotonicMs())) {
+            highWatermarkMoved(partition.topicPartition());
+        }
+    }
+
+    /**
+     * Asks for every led partition whose ISR holds a follower that lagged past
+     * {@code replica.lag.time.max.ms} to shrink it. Call it on a timer (Kafka: every half of that time).
+     *
+     * @return how many partitions asked the controller for a change
+     */
+    public int maybeShrinkIsrs() {
+        long nowMs = clock.monotonicMs();
+        int asked = 0;
+        for (Partition p : partitions.values()) {
+            if (p.maybeShrinkIsr(nowMs)) {
+                asked++;
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * Brings the hosted partitions in line with {@code next}: opens logs for partitions this node is a
+     * replica of, takes each one's role, leader epoch and ISR, hands followers to the fetchers, and
+     * deletes the logs of partitions this node no longer replicates (or of a topic re-created under the
      * same name with a new id). Called by one thread, in image order.
      */
     public synchronized void onImage(MetadataImage next) throws IOException {
         Set<TopicPartition> wanted = new HashSet<>();
         Set<TopicPartition> removed = new HashSet<>();
+        Set<TopicPartition> changed = new HashSet<>();
+        long nowMs = clock.monotonicMs();
         for (TopicImage topic : next.topicsByName().values()) {
+            int minIsr = config.minInsyncReplicas(topic.configs());
             for (PartitionImage p : topic.partitions().values()) {
-                TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                if (p.leader() != nodeId) {
+                if (!p.isReplica(nodeId)) {
                     continue;
                 }
+                TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 wanted.add(tp);
                 Partition existing = partitions.get(tp);
                 if (existing != null && !existing.topicId().equals(topic.topicId())) {
@@ -101,10 +196,14 @@ public final class ReplicaManager {
                 }
                 if (existing == null) {
                     PartitionLog log = logs.getOrCreateLog(tp, TopicConfigs.logConfig(brokerProps, topic.configs()));
-                    partitions.put(tp, new Partition(tp, topic.topicId(), log, p.leaderEpoch()));
-                } else {
-                    existing.leaderEpoch(p.leaderEpoch());
+                    existing = new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink);
+                    partitions.put(tp, existing);
                 }
+                PartitionImage effective = withUsableLeader(next, p);
+                if (existing.apply(effective, minIsr, nowMs)) {
+                    roleChanged(existing, next);
+                }
+                changed.add(tp);
             }
         }
         for (TopicPartition tp : Set.copyOf(partitions.keySet())) {
@@ -113,26 +212,75 @@ public final class ReplicaManager {
             }
         }
         for (PartitionLog log : logs.allLogs()) {
-            // Logs on disk that no image names: their topic was deleted while this node was down.
+            // Logs on disk that no image names: deleted, or moved away, while this node was down.
             if (!wanted.contains(log.topicPartition())) {
                 logs.deleteLog(log.topicPartition());
-                LOG.info("Deleted the log of {}: the metadata no longer names it", log.topicPartition());
+                LOG.info("Deleted the log of {}: the metadata names no replica of it here", log.topicPartition());
             }
         }
         image = next;
-        // Woken only now, so that waiting fetches answer with the error the new image gives.
+        // Woken only now, so that waiting requests answer with the error the new image gives.
         removed.forEach(this::appended);
+        changed.forEach(this::highWatermarkMoved);
+    }
+
+    /** The image's partition, leaderless when its leader is another broker that is fenced or unknown. */
+    private PartitionImage withUsableLeader(MetadataImage next, PartitionImage p) {
+        if (p.leader() == nodeId || p.leader() == PartitionImage.NO_LEADER) {
+            return p;
+        }
+        BrokerRegistration leader = next.broker(p.leader());
+        if (leader != null && !leader.fenced()) {
+            return p;
+        }
+        return new PartitionImage(p.partitionIndex(), PartitionImage.NO_LEADER, p.leaderEpoch(), p.replicas(), p.isr(),
+            p.partitionEpoch());
+    }
+
+    private void roleChanged(Partition partition, MetadataImage next) {
+        TopicPartition tp = partition.topicPartition();
+        LOG.info("{} is now {} at leader epoch {} (leader {})", tp, partition.role(), partition.leaderEpoch(),
+            partition.leaderId());
+        for (FollowerListener listener : followerListeners) {
+            if (partition.role() == Partition.Role.FOLLOWER) {
+                listener.follow(partition, next.broker(partition.leaderId()));
+            } else {
+                listener.unfollow(tp);
+            }
+        }
     }
 
     private void removePartition(TopicPartition tp, Set<TopicPartition> removed) throws IOException {
-        if (partitions.remove(tp) != null) {
+        Partition partition = partitions.remove(tp);
+        if (partition != null) {
+            partition.stop();
+            for (FollowerListener listener : followerListeners) {
+                listener.unfollow(tp);
+            }
             logs.deleteLog(tp);
-            LOG.info("Deleted the log of {}: its topic is gone", tp);
+            LOG.info("Deleted the log of {}: this node no longer replicates it", tp);
             removed.add(tp);
         }
     }
 
+    /** Every hosted partition, whatever its role. */
     public Collection<Partition> partitions() {
         return partitions.values();
+    }
+
+    /** Led partitions whose ISR is smaller than their replica set (for the under-replicated gauge). */
+    public int underReplicatedCount() {
+        int n = 0;
+        for (Partition p : partitions.values()) {
+            if (p.isUnderReplicated()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The partitions this node leads, a snapshot. */
+    public List<Partition> leaders() {
+        return partitions.values().stream().filter(Partition::isLeader).toList();
     }
 }

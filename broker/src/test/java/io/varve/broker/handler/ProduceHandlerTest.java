@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.broker.handler.Answers.Answer;
 import io.varve.broker.replica.Batches;
+import io.varve.broker.purgatory.DelayedOperationPurgatory;
+import io.varve.broker.purgatory.ManualDelayScheduler;
 import io.varve.broker.replica.ReplicaFixture;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
@@ -47,7 +49,7 @@ class ProduceHandlerTest {
     @BeforeEach
     void setUp() throws Exception {
         fixture = ReplicaFixture.open(dir);
-        handler = new ProduceHandler(fixture.replicas());
+        handler = new ProduceHandler(fixture.replicas(), new DelayedOperationPurgatory<>("produce", new ManualDelayScheduler(), 16));
         fixture.replicas().onAppend(appendEvents::add);
         ordersId = fixture.createTopic("orders", 2);
     }

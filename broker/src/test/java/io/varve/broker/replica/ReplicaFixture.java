@@ -38,6 +38,7 @@ public final class ReplicaFixture implements AutoCloseable {
 
     private final Path logDir;
     private final ManualClock clock = new ManualClock(1_700_000_000_000L);
+    private final RecordingIsrChangeSink isrChanges = new RecordingIsrChangeSink();
     private LogManager logs;
     private ReplicaManager replicas;
     private MetadataImage image = MetadataImage.empty("test-cluster");
@@ -57,7 +58,7 @@ public final class ReplicaFixture implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(BROKER_PROPS);
         props.put(StorageConfig.LOG_DIRS, logDir.toString());
         logs = LogManager.open(StorageConfig.from(props), clock, Runnable::run);
-        replicas = new ReplicaManager(NODE_ID, logs, BROKER_PROPS, initial);
+        replicas = new ReplicaManager(NODE_ID, logs, BROKER_PROPS, initial, clock, isrChanges);
     }
 
     /**
@@ -77,6 +78,11 @@ public final class ReplicaFixture implements AutoCloseable {
 
     public LogManager logs() {
         return logs;
+    }
+
+    /** The ISR changes this node's leaders asked for. */
+    public RecordingIsrChangeSink isrChanges() {
+        return isrChanges;
     }
 
     public ManualClock clock() {
@@ -124,8 +130,20 @@ public final class ReplicaFixture implements AutoCloseable {
     }
 
     public static MetadataRecord.Partition partitionRecord(UUID id, int partition, int leader, int leaderEpoch) {
-        return new MetadataRecord.Partition(id, partition, new int[] {NODE_ID, OTHER_NODE}, new int[] {NODE_ID, OTHER_NODE},
+        // The ISR is the leader alone: these tests run no follower, so the high-water mark moves with appends.
+        return new MetadataRecord.Partition(id, partition, new int[] {NODE_ID, OTHER_NODE}, new int[] {leader},
             leader, leaderEpoch, leaderEpoch);
+    }
+
+    /** Registers {@link #OTHER_NODE} as an unfenced broker, so that it can lead what this node follows. */
+    public void registerOtherNode() {
+        publish(new MetadataRecord.RegisterBroker(OTHER_NODE, "127.0.0.1", 9092, null,
+            MetadataRecord.RegisterBroker.OWN_OFFSET, false, false));
+    }
+
+    /** Fences {@link #OTHER_NODE} (its lease ran out). */
+    public void fenceOtherNode() {
+        publish(new MetadataRecord.FenceBroker(OTHER_NODE, image.broker(OTHER_NODE).epoch()));
     }
 
     /** Creates a topic led here and returns its id. */

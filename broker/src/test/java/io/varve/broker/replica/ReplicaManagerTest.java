@@ -49,7 +49,8 @@ class ReplicaManagerTest {
     }
 
     @Test
-    void opensALogForEveryPartitionLedHereAndNoneForPartitionsLedElsewhere() {
+    void opensALogForEveryPartitionReplicatedHereAndServesOnlyThoseLedHere() {
+        fixture.registerOtherNode();
         UUID id = UUID.randomUUID();
         fixture.publish(new MetadataRecord.Topic("orders", id), partitionRecord(id, 0, NODE_ID, 0),
             partitionRecord(id, 1, OTHER_NODE, 0));
@@ -58,8 +59,9 @@ class ReplicaManagerTest {
         assertNotNull(led);
         assertEquals(id, led.topicId());
         assertTrue(Files.isDirectory(fixture.partitionDir("orders", 0)));
-        assertNull(fixture.partition("orders", 1));
-        assertNull(fixture.log("orders", 1));
+        assertNull(fixture.partition("orders", 1), "led elsewhere: not served to clients");
+        assertNotNull(fixture.log("orders", 1), "but replicated here: its follower log exists");
+        assertEquals(Partition.Role.FOLLOWER, fixture.replicas().replica(new TopicPartition("orders", 1)).role());
         assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, fixture.replicas().errorFor(new TopicPartition("orders", 1)));
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, fixture.replicas().errorFor(new TopicPartition("orders", 2)));
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, fixture.replicas().errorFor(new TopicPartition("nope", 0)));
@@ -158,12 +160,31 @@ class ReplicaManagerTest {
     }
 
     @Test
-    void aPartitionWhoseLeadershipMovesAwayIsNoLongerServedHere() {
+    void aPartitionWhoseLeadershipMovesAwayIsNoLongerServedButKeepsItsLog() {
+        fixture.registerOtherNode();
         UUID id = fixture.createTopic("orders", 1);
+        fixture.append("orders", 0, Batches.of(1L, "a", "b"));
         fixture.publish(partitionRecord(id, 0, OTHER_NODE, 1));
 
         assertNull(fixture.partition("orders", 0));
         assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, fixture.replicas().errorFor(new TopicPartition("orders", 0)));
+        Partition follower = fixture.replicas().replica(new TopicPartition("orders", 0));
+        assertEquals(Partition.Role.FOLLOWER, follower.role());
+        assertEquals(2, follower.logEndOffset(), "a log is never deleted because leadership moved");
+
+        fixture.fenceOtherNode();
+        assertEquals(Partition.Role.OFFLINE, follower.role(), "a fenced leader is not fetched from");
+        assertEquals(2, fixture.log("orders", 0).logEndOffset(), "and the log stays");
+    }
+
+    @Test
+    void aPartitionThisNodeNoLongerReplicatesHasItsLogDeleted() {
+        UUID id = fixture.createTopic("orders", 1);
+        fixture.append("orders", 0, Batches.of(1L, "a"));
+        fixture.publish(new MetadataRecord.Partition(id, 0, new int[] {OTHER_NODE}, new int[] {OTHER_NODE}, OTHER_NODE, 1, 1));
+
         assertTrue(fixture.replicas().partitions().isEmpty());
+        assertNull(fixture.log("orders", 0));
+        assertFalse(Files.exists(fixture.partitionDir("orders", 0)));
     }
 }

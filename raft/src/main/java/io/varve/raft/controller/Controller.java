@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -112,6 +113,14 @@ public final class Controller implements AutoCloseable {
     /** See {@link ControllerStateMachine#allocateProducerIds}. */
     public ControllerReply<ProducerIdBlock> allocateProducerIds(int nodeId) {
         ControllerResult<ProducerIdBlock> result = stateMachine.allocateProducerIds(image, nodeId);
+        return commit(result, (error, message) -> result.response().orFail(error));
+    }
+
+    /** See {@link ControllerStateMachine#alterPartition}: a leader's ISR change (AlterPartition's receiving end). */
+    public ControllerReply<AlterPartitionResult> alterPartition(UUID topicId, int partition, int leaderId,
+                                                                int leaderEpoch, int[] newIsr, int partitionEpoch) {
+        ControllerResult<AlterPartitionResult> result =
+            stateMachine.alterPartition(image, topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch);
         return commit(result, (error, message) -> result.response().orFail(error));
     }
 

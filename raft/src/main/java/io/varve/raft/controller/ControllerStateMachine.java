@@ -4,6 +4,7 @@ import io.varve.protocol.Errors;
 import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.MetadataRecord;
+import io.varve.raft.metadata.PartitionImage;
 import io.varve.raft.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -213,6 +214,54 @@ public final class ControllerStateMachine {
             records.add(new MetadataRecord.FenceBroker(nodeId, image.broker(nodeId).epoch()));
         }
         return new ControllerResult<>(null, records);
+    }
+
+    /**
+     * AlterPartition: the leader of a partition asks to change its ISR to {@code newIsr} (it dropped a
+     * lagging follower, or re-admitted one that caught up). Refused, in this order, for an unknown
+     * partition, a sender that is not the leader, a leader epoch other than the current one, a partition
+     * epoch other than the current one (a change raced with another), an ISR without the leader or with
+     * a member twice, and members that are not replicas or not active brokers (see
+     * {@link AlterPartitionResult}). Else one {@link MetadataRecord.Partition} with the new ISR, the same
+     * leader and leader epoch, and the partition epoch plus one.
+     */
+    public ControllerResult<AlterPartitionResult> alterPartition(MetadataImage image, UUID topicId, int partition,
+                                                                 int leaderId, int leaderEpoch, int[] newIsr,
+                                                                 int partitionEpoch) {
+        TopicImage topic = image.topic(topicId);
+        PartitionImage p = topic == null ? null : topic.partition(partition);
+        Errors error = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+            : leaderEpoch < p.leaderEpoch() ? Errors.FENCED_LEADER_EPOCH
+            : leaderEpoch > p.leaderEpoch() ? Errors.UNKNOWN_LEADER_EPOCH
+            : leaderId != p.leader() ? Errors.NOT_LEADER_OR_FOLLOWER
+            : partitionEpoch != p.partitionEpoch() ? Errors.INVALID_UPDATE_VERSION
+            : invalidIsr(image, p, newIsr);
+        if (error != Errors.NONE) {
+            return new ControllerResult<>(AlterPartitionResult.failed(error), List.of());
+        }
+        MetadataRecord.Partition record = new MetadataRecord.Partition(topicId, partition, p.replicas(), newIsr,
+            p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1);
+        return new ControllerResult<>(new AlterPartitionResult(Errors.NONE, p.leaderEpoch(), p.partitionEpoch() + 1,
+            newIsr), List.of(record));
+    }
+
+    private static Errors invalidIsr(MetadataImage image, PartitionImage p, int[] newIsr) {
+        Set<Integer> members = new HashSet<>();
+        for (int id : newIsr) {
+            if (!members.add(id)) {
+                return Errors.INVALID_REQUEST;
+            }
+        }
+        if (!members.contains(p.leader())) {
+            return Errors.INVALID_REQUEST;
+        }
+        for (int id : newIsr) {
+            BrokerRegistration broker = image.broker(id);
+            if (!p.isReplica(id) || broker == null || !broker.isActive()) {
+                return Errors.INELIGIBLE_REPLICA;
+            }
+        }
+        return Errors.NONE;
     }
 
     /** A random topic id that is not the zero or reserved id, and is used by no topic in the image or request. */

@@ -1,0 +1,254 @@
+package io.varve.broker.handler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.varve.broker.handler.Answers.Answer;
+import io.varve.broker.replica.Batches;
+import io.varve.broker.replica.Partition;
+import io.varve.broker.replica.ReplicaFetcher;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
+import io.varve.protocol.codec.Records;
+import io.varve.protocol.message.FetchRequest;
+import io.varve.protocol.message.FetchResponse;
+import io.varve.protocol.message.ProduceRequest;
+import io.varve.protocol.message.ProduceResponse;
+import io.varve.protocol.message.ProduceResponse.PartitionResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Leader and Followers with real logs, three brokers in one thread (DESIGN §6): followers copy the
+ * leader's log by fetching; the high-water mark is the minimum log end of the ISR; {@code acks=all}
+ * is answered only when every in-sync replica has the batch; a deposed leader's uncommitted tail is
+ * truncated where the new leader's log says, not at its high-water mark; a follower that stops fetching
+ * leaves the ISR after {@code replica.lag.time.max.ms} and comes back once caught up.
+ */
+class ReplicationTest {
+
+    private static final String TOPIC = "orders";
+
+    @TempDir
+    Path dir;
+    private InMemoryCluster cluster;
+    private final Answers answers = new Answers();
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new InMemoryCluster(dir, 1, 2, 3);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        answers.closeAll();
+        cluster.close();
+    }
+
+    private Partition on(int node) {
+        return cluster.node(node).replica(TOPIC, 0);
+    }
+
+    private Answer produce(int node, short acks, String... values) {
+        ProduceRequest request = new ProduceRequest(null, acks, 30_000, List.of(new ProduceRequest.TopicData(TOPIC,
+            List.of(new ProduceRequest.PartitionData(0, Records.of(Batches.of(1L, values)))))));
+        Answer answer = answers.next();
+        cluster.node(node).produce.handle(Answers.context(ApiKey.PRODUCE, 11), request, answer);
+        return answer;
+    }
+
+    private static PartitionResponse only(Answer answer) {
+        ProduceResponse response = answer.get();
+        return response.responses().get(0).partitions().get(0);
+    }
+
+    /** Rounds until every follower has fetched twice: the second fetch tells the leader what the first brought. */
+    private void replicateAll(int leader, int... followers) {
+        for (int round = 0; round < 2; round++) {
+            for (int f : followers) {
+                assertEquals(ReplicaFetcher.Outcome.FETCHED, cluster.fetchRound(f, leader));
+            }
+        }
+    }
+
+    @Test
+    void theHighWaterMarkIsTheMinimumLogEndOfTheIsrAndFollowersLearnIt() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        produce(1, (short) 1, "a", "b", "c");
+        assertEquals(0, on(1).highWatermark(), "no follower has the batch yet");
+
+        cluster.fetchRound(2, 1);
+        assertEquals(3, on(2).logEndOffset(), "the follower copied the leader's offsets");
+        cluster.fetchRound(2, 1);
+        assertEquals(0, on(1).highWatermark(), "follower 3 has nothing: the minimum ISR log end is 0");
+        assertEquals(3, on(1).followerLogEndOffset(2));
+
+        cluster.fetchRound(3, 1);
+        cluster.fetchRound(3, 1);
+        assertEquals(3, on(1).highWatermark());
+        cluster.fetchRound(2, 1);
+        assertEquals(3, on(2).highWatermark(), "a follower takes the leader's high-water mark");
+        assertEquals(List.of("a", "b", "c"), cluster.values(3, TOPIC));
+    }
+
+    @Test
+    void acksAllIsAnsweredOnlyWhenEveryInSyncReplicaHasTheBatch() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        Answer acked = produce(1, (short) -1, "a", "b");
+        assertFalse(acked.answered(), "waits in the produce purgatory");
+
+        replicateAll(1, 2);
+        assertFalse(acked.answered(), "follower 3 is in the ISR and has nothing");
+        replicateAll(1, 3);
+
+        assertTrue(acked.answered());
+        assertEquals(Errors.NONE.code, only(acked).errorCode());
+        assertEquals(0, only(acked).baseOffset());
+        assertEquals(0, cluster.node(1).producePurgatory.watched());
+    }
+
+    @Test
+    void acksAllTimesOutWhenFollowersNeverFetch() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        Answer acked = produce(1, (short) -1, "a");
+
+        cluster.node(1).timer.advance(30_000);
+
+        assertEquals(Errors.REQUEST_TIMED_OUT.code, only(acked).errorCode());
+        assertEquals(1, on(1).logEndOffset(), "the batch stays in the leader's log, not yet committed");
+        assertEquals(0, on(1).highWatermark());
+    }
+
+    @Test
+    void acksAllIsRefusedBelowMinInsyncReplicasAndAcksOneIsNot() {
+        UUID id = cluster.createTopic(TOPIC, Map.of("min.insync.replicas", "2"), 1, 2, 3);
+        var p = cluster.image().topic(TOPIC).partition(0);
+        cluster.publish(new io.varve.raft.metadata.MetadataRecord.Partition(id, 0, p.replicas(), new int[] {1}, 1,
+            p.leaderEpoch(), p.partitionEpoch() + 1));
+
+        assertEquals(Errors.NOT_ENOUGH_REPLICAS.code, only(produce(1, (short) -1, "a")).errorCode());
+        assertEquals(0, on(1).logEndOffset(), "refused before the append");
+        assertEquals(Errors.NONE.code, only(produce(1, (short) 1, "b")).errorCode());
+        assertEquals(0, on(1).highWatermark(), "below min.insync.replicas the high-water mark stays");
+    }
+
+    @Test
+    void anAcksAllProduceWhoseIsrShrinksBelowTheMinimumWhileWaitingFails() {
+        UUID id = cluster.createTopic(TOPIC, Map.of("min.insync.replicas", "2"), 1, 2, 3);
+        Answer acked = produce(1, (short) -1, "a");
+        var p = cluster.image().topic(TOPIC).partition(0);
+
+        cluster.publish(new io.varve.raft.metadata.MetadataRecord.Partition(id, 0, p.replicas(), new int[] {1}, 1,
+            p.leaderEpoch(), p.partitionEpoch() + 1));
+
+        assertEquals(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND.code, only(acked).errorCode());
+    }
+
+    @Test
+    void aDeposedLeaderTruncatesItsUncommittedTailToTheNewLeadersEpochEnd() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        produce(1, (short) 1, "a", "b");
+        replicateAll(1, 2, 3);
+        assertEquals(2, on(1).highWatermark());
+        produce(1, (short) 1, "c", "d"); // written at epoch 0, never replicated
+        assertEquals(4, on(1).logEndOffset());
+
+        cluster.electLeader(TOPIC, 2); // leader 1 is deposed; epoch 1 starts at offset 2 on node 2
+        produce(2, (short) 1, "x");
+        assertEquals(Partition.Role.FOLLOWER, on(1).role());
+
+        cluster.fetchRound(1, 2); // node 1 says: log end 4, last epoch 0; node 2 answers: epoch 0 ends at 2
+        assertEquals(2, on(1).logEndOffset(), "truncated to where epoch 0 ends on the new leader");
+        cluster.fetchRound(1, 2);
+
+        assertEquals(List.of("a", "b", "x"), cluster.values(1, TOPIC));
+        assertEquals(List.of("a", "b", "x"), cluster.values(2, TOPIC));
+        assertEquals(3, on(1).logEndOffset());
+    }
+
+    @Test
+    void aLaggingFollowerLeavesTheIsrAfterTheLagTimeAndComesBackOnceCaughtUp() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        produce(1, (short) 1, "a");
+        replicateAll(1, 2, 3);
+
+        produce(1, (short) 1, "b");
+        cluster.clock.advanceMs(InMemoryCluster.LAG_TIME_MAX_MS / 2);
+        replicateAll(1, 2); // follower 3 stops fetching
+        cluster.clock.advanceMs(InMemoryCluster.LAG_TIME_MAX_MS / 2);
+        assertEquals(0, cluster.node(1).replicas.maybeShrinkIsrs(), "not past the lag time yet");
+        cluster.clock.advanceMs(1);
+        assertEquals(1, cluster.node(1).replicas.maybeShrinkIsrs());
+        assertEquals(1, cluster.node(1).replicas.maybeShrinkIsrs() + cluster.pendingIsrChanges(),
+            "one AlterPartition in flight at a time");
+
+        assertEquals(List.of(Errors.NONE), cluster.commitIsrChanges());
+        assertArrayEquals(new int[] {1, 2}, on(1).isr());
+        assertTrue(on(1).isUnderReplicated());
+        assertEquals(2, on(1).highWatermark(), "the shrunk ISR has everything: the high-water mark moves");
+
+        cluster.fetchRound(3, 1);
+        cluster.fetchRound(3, 1); // now at the high-water mark: the leader asks to re-admit it
+        assertEquals(List.of(Errors.NONE), cluster.commitIsrChanges());
+        assertArrayEquals(new int[] {1, 2, 3}, on(1).isr());
+        assertFalse(on(1).isUnderReplicated());
+    }
+
+    @Test
+    void fetchesWithAStaleOrFutureLeaderEpochOrToAFollowerAreRefused() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        cluster.electLeader(TOPIC, 2);
+        UUID id = cluster.image().topic(TOPIC).topicId();
+
+        assertEquals(Errors.FENCED_LEADER_EPOCH.code, replicaFetch(2, id, 0));
+        assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code, replicaFetch(2, id, 7));
+        assertEquals(Errors.NONE.code, replicaFetch(2, id, 1));
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code, replicaFetch(1, id, 1), "node 1 only follows");
+    }
+
+    private short replicaFetch(int node, UUID topicId, int epoch) {
+        FetchRequest request = new FetchRequest(null, 3, -1L, 0, 1, 1 << 20, (byte) 0, 0, -1, List.of(
+            new FetchRequest.FetchTopic(TOPIC, topicId, List.of(new FetchRequest.FetchPartition(0, epoch, 0, -1, 0,
+                1 << 20)))), List.of(), "");
+        Answer answer = answers.next();
+        cluster.node(node).fetch.handle(Answers.context(ApiKey.FETCH, 12), request, answer);
+        FetchResponse response = answer.get();
+        return response.responses().get(0).partitions().get(0).errorCode();
+    }
+
+    @Test
+    void aNewLeaderServesConsumersOnlyBelowItsHighWaterMark() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2);
+        produce(1, (short) 1, "a", "b");
+        cluster.fetchRound(2, 1); // node 2 has both, but learnt no high-water mark yet
+        cluster.electLeader(TOPIC, 2);
+
+        assertEquals(0, on(2).highWatermark(), "a new leader does not expose what it cannot know is committed");
+        cluster.fetchRound(1, 2); // the old leader, now a follower, reports its log end 2
+        assertEquals(2, on(2).highWatermark());
+    }
+
+    @Test
+    void aFollowerBelowTheLeadersLogStartRestartsItsLogThere() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2);
+        produce(1, (short) 1, "a");
+        produce(1, (short) 1, "b");
+        produce(1, (short) 1, "c");
+        on(1).log().advanceLogStartOffset(2); // retention at the leader, before follower 2 fetched anything
+
+        assertEquals(ReplicaFetcher.Outcome.FETCHED, cluster.fetchRound(2, 1));
+        assertEquals(2, on(2).logStartOffset(), "restarted at the leader's log start");
+        assertEquals(2, on(2).logEndOffset());
+        cluster.fetchRound(2, 1);
+
+        assertEquals(List.of("c"), cluster.values(2, TOPIC));
+    }
+}
