@@ -545,14 +545,26 @@ final class LogSegment {
      * it back, and removes them once the last reader is gone.
      */
     void delete() throws IOException {
+        renameToDeleted();
+        release();
+    }
+
+    /**
+     * The first half of {@link #delete()}: renames the files to {@code .deleted} and marks them for
+     * deletion, but keeps the owner's reference, so readers go on finding the segment until the owner
+     * puts its replacement in place (a cleaned segment takes the same file names) and calls
+     * {@link #release()}. Disposal never touches a file by its old name, so it cannot trim or delete the
+     * replacement's files.
+     */
+    void renameToDeleted() throws IOException {
         Path logFile = LogFileNames.logFile(dir, baseOffset);
         if (Files.exists(logFile)) {
-            Files.move(logFile, LogFileNames.deletedFile(logFile), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(logFile, LogFileNames.deletedFile(logFile), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
         }
         offsetIndex.renameTo(LogFileNames.deletedFile(offsetIndex.file()));
         timeIndex.renameTo(LogFileNames.deletedFile(timeIndex.file()));
         disposal = Disposal.DELETE;
-        release();
     }
 
     private void dispose() {
