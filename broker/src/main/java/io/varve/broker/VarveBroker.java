@@ -112,7 +112,7 @@ public final class VarveBroker implements AutoCloseable {
             }
         });
         closeables.push(controllerService);
-        closeables.push(new LogMaintenance(logs, storage));
+        closeables.push(new LogMaintenance(logs, storage, clock));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
         closeables.push(timer);
