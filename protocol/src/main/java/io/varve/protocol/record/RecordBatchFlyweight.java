@@ -274,12 +274,24 @@ public final class RecordBatchFlyweight {
 
     /**
      * Checks the records of a batch whose header and CRC are already valid, without decompressing: the
-     * records of an uncompressed batch as a stored batch ({@link #validateStoredRecords(int)}); of a
-     * compressed batch only the codec id ({@link BatchStatus#OK} for 1-4, {@link BatchStatus#UNKNOWN_COMPRESSION}
-     * above). For a walk of the stored log (recovery), where every batch passed the full check when appended
-     * and compaction may since have removed records. Allocates nothing after the first call.
+     * records of an uncompressed batch as {@link #validateRecords(int)} does; of a compressed batch only
+     * the codec id ({@link BatchStatus#OK} for 1-4, {@link BatchStatus#UNKNOWN_COMPRESSION} above).
+     * Allocates nothing after the first call.
      */
     public BatchStatus validateRecords() {
+        return checkCodecThen(false);
+    }
+
+    /**
+     * {@link #validateRecords()} for a walk of the stored log (recovery), where every batch passed the
+     * full check when appended and compaction may since have removed records: an uncompressed batch's
+     * records as {@link #validateStoredRecords(int)} checks them.
+     */
+    public BatchStatus validateStoredRecords() {
+        return checkCodecThen(true);
+    }
+
+    private BatchStatus checkCodecThen(boolean stored) {
         int codec = compression();
         if (recordCount() < 0) {
             return BatchStatus.NEGATIVE_RECORD_COUNT;
@@ -287,7 +299,7 @@ public final class RecordBatchFlyweight {
         if (codec > MAX_COMPRESSION_CODEC) {
             return BatchStatus.UNKNOWN_COMPRESSION;
         }
-        return codec == 0 ? validateStoredRecords(0) : BatchStatus.OK;
+        return codec != 0 ? BatchStatus.OK : openAndCheck(0, stored);
     }
 
     /**
