@@ -14,6 +14,7 @@ import io.varve.config.LogConfig;
 import io.varve.protocol.record.BatchStatus;
 import io.varve.storage.AppendResult.AppendError;
 import io.varve.storage.CompactionBatches.Rec;
+import io.varve.storage.cleaner.OffsetMap;
 import io.varve.storage.cleaner.Throttler;
 import io.varve.storage.index.LogFileNames;
 import io.varve.storage.producer.ProducerState;
@@ -313,6 +314,25 @@ class LogCleanerTest {
         assertTrue(cleaner.cleanDirtiest(List.of(log)).isPresent());
         assertEquals(0.0, cleaner.dirtyRatio(log));
         assertTrue(cleaner.cleanDirtiest(List.of(log)).isEmpty(), "nothing dirty is left");
+    }
+
+    @Test
+    void aDedupeBufferTooSmallForTheDirtyKeysCleansInSeveralPasses() throws Exception {
+        PartitionLog log = open(compacted());
+        Map<String, Long> lastOffset = writeUpdates(log, 30, 4);
+        long activeBase = log.activeSegment().baseOffset();
+        LogCleaner tiny = new LogCleaner(16L * OffsetMap.BYTES_PER_ENTRY, clock, Throttler.unbounded(clock)); // 14 keys
+
+        tiny.clean(log);
+        assertTrue(log.firstDirtyOffset() < activeBase, "the first pass stopped where its map filled up");
+        for (int pass = 0; pass < 20 && log.firstDirtyOffset() < activeBase; pass++) {
+            tiny.clean(log);
+        }
+
+        assertEquals(activeBase, log.firstDirtyOffset());
+        List<Rec> survivors = records(log);
+        assertEquals(30, survivors.size(), survivors::toString);
+        survivors.forEach(rec -> assertEquals(lastOffset.get(rec.key()), rec.offset()));
     }
 
     @Test
