@@ -2,11 +2,13 @@ package io.varve.storage;
 
 import io.varve.common.Clock;
 import io.varve.config.LogConfig;
+import io.varve.storage.checkpoint.AtomicFiles;
 import io.varve.storage.checkpoint.LeaderEpochCache;
 import io.varve.storage.index.LogFileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -223,11 +225,11 @@ final class LogLoader {
             // Indexes first: a crash after this step leaves the swap file and no index, which lands here again.
             Files.deleteIfExists(LogFileNames.offsetIndexFile(dir, base));
             Files.deleteIfExists(LogFileNames.timeIndexFile(dir, base));
-            Files.move(swap, LogFileNames.logFile(dir, base), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(swap, LogFileNames.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
         }
         if (!swaps.isEmpty()) {
-            io.varve.storage.checkpoint.AtomicFiles.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
         }
     }
 

@@ -3,6 +3,7 @@ package io.varve.storage;
 import io.varve.config.LogConfig;
 import io.varve.protocol.record.BatchStatus;
 import io.varve.protocol.record.RecordBatchFlyweight;
+import io.varve.storage.checkpoint.AtomicFiles;
 import io.varve.storage.index.LogFileNames;
 import io.varve.storage.index.OffsetIndex;
 import io.varve.storage.index.OffsetPosition;
@@ -565,6 +566,30 @@ final class LogSegment {
         offsetIndex.renameTo(LogFileNames.deletedFile(offsetIndex.file()));
         timeIndex.renameTo(LogFileNames.deletedFile(timeIndex.file()));
         disposal = Disposal.DELETE;
+    }
+
+    /**
+     * The file half of swapping in a cleaned copy of the sealed segment {@code old} (the log holds its
+     * lock): renames {@code old}'s files to {@code .deleted} (its readers keep its mapping), moves
+     * {@code swapFile} to {@code <base>.log}, opens it and rebuilds its indexes, checks it ends where
+     * {@code old} ended, flushes it and fsyncs the directory. The caller publishes the returned segment
+     * and then {@link #release()}s {@code old}.
+     */
+    static LogSegment swapInCleaned(Path dir, LogConfig config, LogSegment old, Path swapFile) throws IOException {
+        long expectedNext = old.nextOffset();
+        old.renameToDeleted();
+        Files.move(swapFile, LogFileNames.logFile(dir, old.baseOffset()), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        LogSegment fresh = open(dir, old.baseOffset(), config, true);
+        RecoveryResult result = fresh.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), (epoch, offset) -> { });
+        if (result.foundCorruption() || fresh.nextOffset() != expectedNext) {
+            fresh.closeForReplacement();
+            throw new IOException("cleaned segment " + old.baseOffset() + " of " + dir + " reads back wrong: " + result
+                + ", next offset " + fresh.nextOffset() + " instead of " + expectedNext);
+        }
+        fresh.flush();
+        AtomicFiles.fsyncDirectory(dir);
+        return fresh;
     }
 
     private void dispose() {

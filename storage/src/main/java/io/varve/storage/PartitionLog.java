@@ -6,9 +6,7 @@ import io.varve.config.LogConfig;
 import io.varve.protocol.record.BatchStatus;
 import io.varve.protocol.record.RecordBatchFlyweight;
 import io.varve.storage.AppendResult.AppendError;
-import io.varve.storage.checkpoint.AtomicFiles;
 import io.varve.storage.checkpoint.LeaderEpochCache;
-import io.varve.storage.index.LogFileNames;
 import io.varve.storage.producer.AppendCheck;
 import io.varve.storage.producer.ProducerState;
 import io.varve.storage.producer.ProducerStateManager;
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -715,20 +712,7 @@ public final class PartitionLog implements AutoCloseable {
                 Files.deleteIfExists(swapFile);
                 return false;
             }
-            long expectedNext = old.nextOffset();
-            old.renameToDeleted();
-            Files.move(swapFile, LogFileNames.logFile(dir, old.baseOffset()), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-            LogSegment fresh = LogSegment.open(dir, old.baseOffset(), config, true);
-            LogSegment.RecoveryResult result = fresh.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()),
-                (epoch, offset) -> { });
-            if (result.foundCorruption() || fresh.nextOffset() != expectedNext) {
-                fresh.closeForReplacement();
-                throw new IOException(topicPartition + ": cleaned segment " + old.baseOffset() + " reads back wrong: "
-                    + result + ", next offset " + fresh.nextOffset() + " instead of " + expectedNext);
-            }
-            fresh.flush();
-            AtomicFiles.fsyncDirectory(dir);
+            LogSegment fresh = LogSegment.swapInCleaned(dir, config, old, swapFile);
             segments.put(fresh);
             old.release();
             return true;
