@@ -33,7 +33,8 @@ record CleanableSection(List<LogSegment> segments, long firstDirty, long end, lo
             if (segment.baseOffset() >= active.baseOffset()) {
                 break;
             }
-            if (segment.largestTimestamp() > nowMs - minLagMs) {
+            long largestTimestamp = largestTimestampPinned(segment);
+            if (largestTimestamp == Long.MAX_VALUE || largestTimestamp > nowMs - minLagMs) {
                 end = segment.baseOffset();
                 break;
             }
@@ -49,11 +50,26 @@ record CleanableSection(List<LogSegment> segments, long firstDirty, long end, lo
             } else {
                 dirty += segment.size();
                 if (oldestDirtyMs == Long.MAX_VALUE) {
-                    oldestDirtyMs = segment.largestTimestamp();
+                    oldestDirtyMs = largestTimestampPinned(segment);
                 }
             }
         }
         return new CleanableSection(List.copyOf(cleanable), firstDirty, end, clean, dirty, oldestDirtyMs);
+    }
+
+    /**
+     * The segment's largest timestamp, read while pinned (computing it may walk the mapped bytes); Long.MAX_VALUE
+     * when the segment is being disposed of (retention or truncation removed it: not cleanable now).
+     */
+    private static long largestTimestampPinned(LogSegment segment) {
+        if (!segment.tryRetain()) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return segment.largestTimestamp();
+        } finally {
+            segment.release();
+        }
     }
 
     /**
