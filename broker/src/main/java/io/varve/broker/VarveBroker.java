@@ -144,7 +144,7 @@ public final class VarveBroker implements AutoCloseable {
         controllerService.onCommit(metrics.controller()::onCommit);
         metrics.controller().bind(new LocalRaftStatus(nodeId, controller, controllerService));
         metrics.bindReplication(nodeId, controllerService::image);
-        closeables.push(new LogMaintenance(logs, storage));
+        closeables.push(new LogMaintenance(logs, storage, clock));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
         closeables.push(timer);

@@ -18,7 +18,7 @@ import java.util.Objects;
 public final class ConfigDef {
 
     /** The types a property may have. */
-    public enum Type { INT, LONG, BOOLEAN, STRING, LIST }
+    public enum Type { INT, LONG, BOOLEAN, STRING, LIST, DOUBLE }
 
     /** One property. {@code min}/{@code max} bound numeric values; null means unbounded. */
     public record Key(String name, Type type, Object defaultValue, String unit, Long min, Long max, String doc) {
@@ -49,6 +49,7 @@ public final class ConfigDef {
                 case BOOLEAN -> defaultValue instanceof Boolean;
                 case STRING -> defaultValue instanceof String;
                 case LIST -> defaultValue instanceof List<?>;
+                case DOUBLE -> defaultValue instanceof Double;
             };
             if (!typed) {
                 throw new IllegalStateException("default of " + name + " is not a " + type + ": " + defaultValue);
@@ -102,6 +103,7 @@ public final class ConfigDef {
                 case STRING -> fail(key, raw, "expected a string");
                 case LIST -> raw instanceof List<?> list && list.stream().noneMatch(Objects::isNull) ? List.copyOf(list)
                     : fail(key, raw, "expected a list without nulls");
+                case DOUBLE -> raw instanceof Number n ? n.doubleValue() : fail(key, raw, "expected a number");
             };
         }
         String trimmed = s.trim();
@@ -112,6 +114,7 @@ public final class ConfigDef {
                 case BOOLEAN -> parseBoolean(key, trimmed);
                 case STRING -> trimmed;
                 case LIST -> trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s*,\\s*"));
+                case DOUBLE -> Double.parseDouble(trimmed);
             };
         } catch (NumberFormatException e) {
             return fail(key, raw, "not a number of type " + key.type().name().toLowerCase());
@@ -129,7 +132,14 @@ public final class ConfigDef {
     }
 
     private static void check(Key key, Object value) {
-        if (value instanceof Number n) {
+        if (value instanceof Double d) {
+            if (d.isNaN() || key.min() != null && d < key.min()) {
+                fail(key, value, "must be at least " + key.min());
+            }
+            if (key.max() != null && d > key.max()) {
+                fail(key, value, "must be at most " + key.max());
+            }
+        } else if (value instanceof Number n) {
             long v = n.longValue();
             if (key.min() != null && v < key.min()) {
                 fail(key, value, "must be at least " + key.min());
@@ -194,6 +204,10 @@ public final class ConfigDef {
 
         public long getLong(String name) {
             return (Long) get(name);
+        }
+
+        public double getDouble(String name) {
+            return (Double) get(name);
         }
 
         public boolean getBoolean(String name) {

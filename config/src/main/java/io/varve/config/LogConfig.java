@@ -1,9 +1,13 @@
 package io.varve.config;
 
+import static io.varve.config.ConfigDef.Type.DOUBLE;
 import static io.varve.config.ConfigDef.Type.INT;
+import static io.varve.config.ConfigDef.Type.LIST;
 import static io.varve.config.ConfigDef.Type.LONG;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How one partition log behaves: segment size and age, index density, retention, flushing, the
@@ -22,6 +26,15 @@ public final class LogConfig {
     public static final String FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+
+    /** {@code cleanup.policy} values: delete old segments, compact to the last value per key, or both. */
+    public static final String POLICY_DELETE = "delete";
+    public static final String POLICY_COMPACT = "compact";
 
     /** The smallest segment we accept: a few batch headers. Tests use small segments to force rolls. */
     public static final int MIN_SEGMENT_BYTES = 512;
@@ -49,7 +62,21 @@ public final class LogConfig {
             "Largest record batch the log accepts, header included.")
         .define(PRODUCER_ID_EXPIRATION_MS, LONG, 24 * 3600 * 1000L, "ms", 1L, null,
             "Time after the largest timestamp of a producer's last batch at which the log forgets the producer"
-                + " id and its sequence numbers; a later batch of that producer must start again at sequence 0.");
+                + " id and its sequence numbers; a later batch of that producer must start again at sequence 0.")
+        .define(CLEANUP_POLICY, LIST, List.of(POLICY_DELETE), null,
+            "delete, compact, or both (comma-separated): delete removes old segments by retention.ms and"
+                + " retention.bytes; compact keeps only the last record of each key (see docs/storage.md).")
+        .define(MIN_CLEANABLE_DIRTY_RATIO, DOUBLE, 0.5, "ratio", 0L, 1L,
+            "A compacted log is cleaned once its dirty bytes (not yet compacted) are at least this share of"
+                + " its cleanable bytes.")
+        .define(DELETE_RETENTION_MS, LONG, 24 * 3600 * 1000L, "ms", 0L, null,
+            "How long a tombstone (a record with a null value) stays in a compacted log after the cleaner first"
+                + " kept it, so that consumers reading from behind still see the delete.")
+        .define(MIN_COMPACTION_LAG_MS, LONG, 0L, "ms", 0L, null,
+            "The least age (by a segment's largest timestamp) before records of a segment may be compacted.")
+        .define(MAX_COMPACTION_LAG_MS, LONG, Long.MAX_VALUE, "ms", 1L, null,
+            "A compacted log whose oldest dirty segment is older than this (by its largest timestamp) is"
+                + " cleaned whatever its dirty ratio.");
 
     private final int segmentBytes;
     private final long segmentMs;
@@ -61,6 +88,11 @@ public final class LogConfig {
     private final long flushIntervalMs;
     private final int maxMessageBytes;
     private final long producerIdExpirationMs;
+    private final List<String> cleanupPolicy;
+    private final double minCleanableDirtyRatio;
+    private final long deleteRetentionMs;
+    private final long minCompactionLagMs;
+    private final long maxCompactionLagMs;
 
     private LogConfig(ConfigDef.Values v) {
         this.segmentBytes = v.getInt(SEGMENT_BYTES);
@@ -73,6 +105,14 @@ public final class LogConfig {
         this.flushIntervalMs = v.getLong(FLUSH_INTERVAL_MS);
         this.maxMessageBytes = v.getInt(MESSAGE_MAX_BYTES);
         this.producerIdExpirationMs = v.getLong(PRODUCER_ID_EXPIRATION_MS);
+        this.cleanupPolicy = List.copyOf(v.getList(CLEANUP_POLICY));
+        if (cleanupPolicy.isEmpty() || !Set.of(POLICY_DELETE, POLICY_COMPACT).containsAll(cleanupPolicy)) {
+            throw new ConfigException(CLEANUP_POLICY, cleanupPolicy, "must be delete, compact or compact,delete");
+        }
+        this.minCleanableDirtyRatio = v.getDouble(MIN_CLEANABLE_DIRTY_RATIO);
+        this.deleteRetentionMs = v.getLong(DELETE_RETENTION_MS);
+        this.minCompactionLagMs = v.getLong(MIN_COMPACTION_LAG_MS);
+        this.maxCompactionLagMs = v.getLong(MAX_COMPACTION_LAG_MS);
     }
 
     /** Builds a config from properties; unknown names are ignored, missing ones take their default. */
@@ -125,12 +165,46 @@ public final class LogConfig {
         return producerIdExpirationMs;
     }
 
+    /** The cleanup policies, {@link #POLICY_DELETE} and/or {@link #POLICY_COMPACT}. */
+    public List<String> cleanupPolicy() {
+        return cleanupPolicy;
+    }
+
+    /** Whether the log is compacted ({@code cleanup.policy} holds compact). */
+    public boolean compact() {
+        return cleanupPolicy.contains(POLICY_COMPACT);
+    }
+
+    /** Whether retention deletes old segments ({@code cleanup.policy} holds delete). */
+    public boolean delete() {
+        return cleanupPolicy.contains(POLICY_DELETE);
+    }
+
+    public double minCleanableDirtyRatio() {
+        return minCleanableDirtyRatio;
+    }
+
+    public long deleteRetentionMs() {
+        return deleteRetentionMs;
+    }
+
+    public long minCompactionLagMs() {
+        return minCompactionLagMs;
+    }
+
+    public long maxCompactionLagMs() {
+        return maxCompactionLagMs;
+    }
+
     @Override
     public String toString() {
         return "LogConfig{segmentBytes=" + segmentBytes + ", segmentMs=" + segmentMs
             + ", indexIntervalBytes=" + indexIntervalBytes + ", maxIndexSizeBytes=" + maxIndexSizeBytes
             + ", retentionMs=" + retentionMs + ", retentionBytes=" + retentionBytes
             + ", flushIntervalMessages=" + flushIntervalMessages + ", flushIntervalMs=" + flushIntervalMs
-            + ", maxMessageBytes=" + maxMessageBytes + ", producerIdExpirationMs=" + producerIdExpirationMs + '}';
+            + ", maxMessageBytes=" + maxMessageBytes + ", producerIdExpirationMs=" + producerIdExpirationMs
+            + ", cleanupPolicy=" + cleanupPolicy + ", minCleanableDirtyRatio=" + minCleanableDirtyRatio
+            + ", deleteRetentionMs=" + deleteRetentionMs + ", minCompactionLagMs=" + minCompactionLagMs
+            + ", maxCompactionLagMs=" + maxCompactionLagMs + '}';
     }
 }

@@ -49,6 +49,27 @@ class LogConfigTest {
     }
 
     @Test
+    void cleanupPolicyAndCompactionSettings() {
+        LogConfig defaults = LogConfig.defaults();
+        assertTrue(defaults.delete() && !defaults.compact(), "delete only, as in Kafka");
+        assertEquals(0.5, defaults.minCleanableDirtyRatio());
+        assertEquals(86_400_000L, defaults.deleteRetentionMs());
+        assertEquals(0L, defaults.minCompactionLagMs());
+
+        LogConfig both = LogConfig.from(Map.of("log.cleanup.policy", "compact, delete",
+            "log.cleaner.min.cleanable.ratio", "0.25", "log.cleaner.delete.retention.ms", "1000"));
+        assertTrue(both.compact() && both.delete());
+        assertEquals(0.25, both.minCleanableDirtyRatio());
+        assertEquals(1000L, both.deleteRetentionMs());
+        assertTrue(LogConfig.from(Map.of("log.cleanup.policy", "compact")).compact());
+
+        assertThrows(ConfigException.class, () -> LogConfig.from(Map.of("log.cleanup.policy", "shred")));
+        assertThrows(ConfigException.class, () -> LogConfig.from(Map.of("log.cleanup.policy", "")));
+        assertThrows(ConfigException.class, () -> LogConfig.from(Map.of("log.cleaner.min.cleanable.ratio", "1.01")));
+        assertThrows(ConfigException.class, () -> LogConfig.from(Map.of("log.cleaner.min.cleanable.ratio", "NaN")));
+    }
+
+    @Test
     void smallestSegmentIsAccepted() {
         assertEquals(LogConfig.MIN_SEGMENT_BYTES,
             LogConfig.from(Map.of(LogConfig.SEGMENT_BYTES, LogConfig.MIN_SEGMENT_BYTES)).segmentBytes());

@@ -2,6 +2,8 @@ package io.varve.storage;
 
 import io.varve.protocol.record.BatchStatus;
 import io.varve.protocol.record.RecordBatchFlyweight;
+import io.varve.protocol.record.RecordBatchReader;
+import io.varve.protocol.record.RecordCursor;
 import io.varve.storage.AppendResult.AppendError;
 import org.agrona.DirectBuffer;
 
@@ -18,6 +20,11 @@ import org.agrona.DirectBuffer;
  * The buffer is given back after a batch that needed more than
  * {@link RecordBatchFlyweight#RETAINED_DECOMPRESSION_BYTES}.
  *
+ * <p>A compacted log ({@code cleanup.policy} holds compact) also refuses a batch holding a record without
+ * a key, as Kafka does ({@link BatchStatus#MISSING_KEY}, answered as INVALID_RECORD): compaction keeps the
+ * last record per key, and a record without one has no place in it. That check walks the records once
+ * more (inflating a compressed batch again).
+ *
  * <p>Not thread-safe: it reuses one flyweight; the log calls it under its lock.
  */
 final class AppendValidator {
@@ -33,18 +40,30 @@ final class AppendValidator {
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final int maxBatchBytes;
     private final int maxDecompressedBytes;
+    private final boolean requireKeys;
+    private RecordBatchReader keyReader;
 
     AppendValidator(int maxBatchBytes) {
-        this(maxBatchBytes, maxDecompressedBytes(maxBatchBytes));
+        this(maxBatchBytes, maxDecompressedBytes(maxBatchBytes), false);
+    }
+
+    /** @param requireKeys refuse records without a key (a compacted log) */
+    AppendValidator(int maxBatchBytes, boolean requireKeys) {
+        this(maxBatchBytes, maxDecompressedBytes(maxBatchBytes), requireKeys);
     }
 
     AppendValidator(int maxBatchBytes, int maxDecompressedBytes) {
+        this(maxBatchBytes, maxDecompressedBytes, false);
+    }
+
+    AppendValidator(int maxBatchBytes, int maxDecompressedBytes, boolean requireKeys) {
         if (maxBatchBytes < 0 || maxDecompressedBytes < 0) {
             throw new IllegalArgumentException("maxBatchBytes " + maxBatchBytes + ", maxDecompressedBytes "
                 + maxDecompressedBytes);
         }
         this.maxBatchBytes = maxBatchBytes;
         this.maxDecompressedBytes = maxDecompressedBytes;
+        this.requireKeys = requireKeys;
     }
 
     /** The limit on a compressed batch's decompressed records for a log whose largest batch is {@code maxBatchBytes}. */
@@ -79,6 +98,9 @@ final class AppendValidator {
             if (status.isOk()) {
                 status = batch.validateRecords(maxDecompressedBytes);
             }
+            if (status.isOk() && requireKeys && leader && !batch.isControlBatch()) {
+                status = checkKeys();
+            }
             if (!status.isOk()) {
                 return AppendResult.failure(AppendError.CORRUPT_RECORD, status);
             }
@@ -91,5 +113,24 @@ final class AppendValidator {
             position += batch.sizeInBytes();
         }
         return null;
+    }
+
+    /** {@link BatchStatus#MISSING_KEY} if a record of the (valid) batch has no key. */
+    private BatchStatus checkKeys() {
+        if (keyReader == null) {
+            keyReader = new RecordBatchReader();
+        }
+        BatchStatus status = keyReader.open(batch, maxDecompressedBytes);
+        if (status.isOk()) {
+            RecordCursor records = keyReader.cursor();
+            while (records.next()) {
+                if (records.keyLength() < 0) {
+                    status = BatchStatus.MISSING_KEY;
+                    break;
+                }
+            }
+        }
+        keyReader.trim(RecordBatchFlyweight.RETAINED_DECOMPRESSION_BYTES);
+        return status;
     }
 }

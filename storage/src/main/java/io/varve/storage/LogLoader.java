@@ -2,11 +2,13 @@ package io.varve.storage;
 
 import io.varve.common.Clock;
 import io.varve.config.LogConfig;
+import io.varve.storage.checkpoint.AtomicFiles;
 import io.varve.storage.checkpoint.LeaderEpochCache;
 import io.varve.storage.index.LogFileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -17,6 +19,9 @@ import java.util.stream.Stream;
  * (STYLE 6: the segment knows its own recovery; this class decides which segments need it).
  *
  * <ul>
+ *   <li>A compaction swap interrupted by a crash is finished: a {@code .log.cleaned} file (incomplete)
+ *       is removed, a {@code .log.swap} file (complete and fsynced) replaces its segment's {@code .log},
+ *       whose indexes are then rebuilt.</li>
  *   <li>Leftovers of an interrupted deletion ({@code *.deleted}) are removed; segments wholly below
  *       the log start offset are deleted.</li>
  *   <li>After a clean shutdown every segment is trusted: its size is its (trimmed) file length,
@@ -60,6 +65,7 @@ final class LogLoader {
     }
 
     Loaded load(long recoveryPoint, long logStartOffset, boolean hadCleanShutdown) throws IOException {
+        completeSwaps();
         removeLeftovers();
         List<Long> baseOffsets = dropSegmentsBelow(segmentBaseOffsets(), logStartOffset);
         List<LogSegment> segments = new ArrayList<>();
@@ -200,6 +206,31 @@ final class LogLoader {
         last.closeForReplacement();
         segments.set(lastIndex, writable);
         return writable;
+    }
+
+    /** Finishes what a crash interrupted in {@link PartitionLog#replaceWithCleaned}. */
+    private void completeSwaps() throws IOException {
+        List<Path> swaps = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (LogFileNames.isCleanedFile(file)) {
+                    Files.deleteIfExists(file);
+                } else if (LogFileNames.isSwapFile(file)) {
+                    swaps.add(file);
+                }
+            }
+        }
+        for (Path swap : swaps) {
+            long base = LogFileNames.parseBaseOffset(swap);
+            // Indexes first: a crash after this step leaves the swap file and no index, which lands here again.
+            Files.deleteIfExists(LogFileNames.offsetIndexFile(dir, base));
+            Files.deleteIfExists(LogFileNames.timeIndexFile(dir, base));
+            Files.move(swap, LogFileNames.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!swaps.isEmpty()) {
+            AtomicFiles.fsyncDirectory(dir);
+        }
     }
 
     private void removeLeftovers() throws IOException {

@@ -3,6 +3,7 @@ package io.varve.storage;
 import io.varve.config.LogConfig;
 import io.varve.protocol.record.BatchStatus;
 import io.varve.protocol.record.RecordBatchFlyweight;
+import io.varve.storage.checkpoint.AtomicFiles;
 import io.varve.storage.index.LogFileNames;
 import io.varve.storage.index.OffsetIndex;
 import io.varve.storage.index.OffsetPosition;
@@ -271,7 +272,7 @@ final class LogSegment {
             batch.wrap(log.buffer(), position);
             BatchStatus status = batch.validateHeaderAndCrc(limit - position, maxBatchBytes);
             if (status.isOk()) {
-                status = batch.validateRecords();
+                status = batch.validateStoredRecords(); // compacted batches have offset gaps
             }
             if (status.isOk() && (batch.baseOffset() < nextOffset || batch.lastOffsetDelta() < 0)) {
                 status = BatchStatus.OFFSET_DELTA_MISMATCH;
@@ -545,14 +546,50 @@ final class LogSegment {
      * it back, and removes them once the last reader is gone.
      */
     void delete() throws IOException {
+        renameToDeleted();
+        release();
+    }
+
+    /**
+     * The first half of {@link #delete()}: renames the files to {@code .deleted} and marks them for
+     * deletion, but keeps the owner's reference, so readers go on finding the segment until the owner
+     * puts its replacement in place (a cleaned segment takes the same file names) and calls
+     * {@link #release()}. Disposal never touches a file by its old name, so it cannot trim or delete the
+     * replacement's files.
+     */
+    void renameToDeleted() throws IOException {
         Path logFile = LogFileNames.logFile(dir, baseOffset);
         if (Files.exists(logFile)) {
-            Files.move(logFile, LogFileNames.deletedFile(logFile), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(logFile, LogFileNames.deletedFile(logFile), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
         }
         offsetIndex.renameTo(LogFileNames.deletedFile(offsetIndex.file()));
         timeIndex.renameTo(LogFileNames.deletedFile(timeIndex.file()));
         disposal = Disposal.DELETE;
-        release();
+    }
+
+    /**
+     * The file half of swapping in a cleaned copy of the sealed segment {@code old} (the log holds its
+     * lock): renames {@code old}'s files to {@code .deleted} (its readers keep its mapping), moves
+     * {@code swapFile} to {@code <base>.log}, opens it and rebuilds its indexes, checks it ends where
+     * {@code old} ended, flushes it and fsyncs the directory. The caller publishes the returned segment
+     * and then {@link #release()}s {@code old}.
+     */
+    static LogSegment swapInCleaned(Path dir, LogConfig config, LogSegment old, Path swapFile) throws IOException {
+        long expectedNext = old.nextOffset();
+        old.renameToDeleted();
+        Files.move(swapFile, LogFileNames.logFile(dir, old.baseOffset()), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        LogSegment fresh = open(dir, old.baseOffset(), config, true);
+        RecoveryResult result = fresh.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), (epoch, offset) -> { });
+        if (result.foundCorruption() || fresh.nextOffset() != expectedNext) {
+            fresh.closeForReplacement();
+            throw new IOException("cleaned segment " + old.baseOffset() + " of " + dir + " reads back wrong: " + result
+                + ", next offset " + fresh.nextOffset() + " instead of " + expectedNext);
+        }
+        fresh.flush();
+        AtomicFiles.fsyncDirectory(dir);
+        return fresh;
     }
 
     private void dispose() {

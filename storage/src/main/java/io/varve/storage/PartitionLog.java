@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
@@ -68,6 +69,11 @@ public final class PartitionLog implements AutoCloseable {
     private volatile FlushListener flushListener = FlushListener.NONE;
     private long unflushedRecords;
     private long lastFlushMs;
+    /** The log cleaner's checkpoint: everything below was compacted (in memory: a restart cleans once more). */
+    private volatile long firstDirtyOffset;
+    /** The earliest delete horizon of a tombstone the cleaner kept, Long.MAX_VALUE when none. */
+    private volatile long nextTombstoneHorizonMs = Long.MAX_VALUE;
+    private final AtomicBoolean cleaning = new AtomicBoolean();
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, Clock clock, LeaderEpochCache epochs,
                          LogLoader.Loaded loaded) {
@@ -76,7 +82,7 @@ public final class PartitionLog implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.epochs = epochs;
-        this.validator = new AppendValidator(config.maxMessageBytes());
+        this.validator = new AppendValidator(config.maxMessageBytes(), config.compact());
         this.producers = new ProducerStateManager(dir, config.producerIdExpirationMs());
         for (LogSegment segment : loaded.segments()) {
             segments.put(segment);
@@ -379,6 +385,9 @@ public final class PartitionLog implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteRetainedSegments() {
+        if (!config.delete()) {
+            return 0; // cleanup.policy=compact: old segments are compacted, never deleted by age or size
+        }
         lock.lock();
         try {
             long nowMs = clock.wallClockMs();
@@ -647,6 +656,78 @@ public final class PartitionLog implements AutoCloseable {
                     }
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Compaction (driven by LogCleaner)
+    // ---------------------------------------------------------------------------------------------
+
+    SegmentMap segments() {
+        return segments;
+    }
+
+    /** Claims the log for one cleaner thread; false if another holds it. */
+    boolean tryBeginCleaning() {
+        return cleaning.compareAndSet(false, true);
+    }
+
+    void endCleaning() {
+        cleaning.set(false);
+    }
+
+    boolean isCleaning() {
+        return cleaning.get();
+    }
+
+    LogSegment activeSegment() {
+        return active;
+    }
+
+    /** Where the cleaner's next pass starts: every offset below was compacted (clamped to the log start). */
+    public long firstDirtyOffset() {
+        return Math.max(firstDirtyOffset, logStartOffset);
+    }
+
+    void firstDirtyOffset(long offset) {
+        firstDirtyOffset = Math.max(firstDirtyOffset, offset);
+    }
+
+    long nextTombstoneHorizonMs() {
+        return nextTombstoneHorizonMs;
+    }
+
+    void nextTombstoneHorizonMs(long horizonMs) {
+        nextTombstoneHorizonMs = horizonMs;
+    }
+
+    /**
+     * Puts the cleaned copy of the sealed segment {@code old}, complete and fsynced in {@code swapFile}
+     * ({@code <base>.log.swap}), in its place, under the log's lock (appends wait only for this): the old
+     * files are renamed {@code .deleted} (readers that pinned the old segment keep reading its mapping),
+     * the swap file renamed to {@code <base>.log}, its indexes rebuilt, and the new segment published. A
+     * crash at any step leaves either the old segment or the swap file, which the next open finishes
+     * swapping in (see {@link LogLoader}).
+     *
+     * @return false, deleting the swap file, when {@code old} is no longer a sealed segment of this log
+     *         (retention, truncation or close got there first)
+     */
+    boolean replaceWithCleaned(LogSegment old, Path swapFile) throws IOException {
+        lock.lock();
+        try {
+            if (closed || failed || old == active || segments.floor(old.baseOffset()) != old) {
+                Files.deleteIfExists(swapFile);
+                return false;
+            }
+            LogSegment fresh = LogSegment.swapInCleaned(dir, config, old, swapFile);
+            segments.put(fresh);
+            old.release();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            markFailed("swap in a cleaned segment", e);
+            throw e;
         } finally {
             lock.unlock();
         }

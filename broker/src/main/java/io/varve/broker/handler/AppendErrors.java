@@ -24,7 +24,8 @@ final class AppendErrors {
 
     static String message(AppendResult result) {
         return switch (result.error()) {
-            case CORRUPT_RECORD -> "record batch refused: " + result.batchStatus();
+            case CORRUPT_RECORD -> result.batchStatus() == BatchStatus.MISSING_KEY
+                ? BatchStatus.MISSING_KEY.reason() : "record batch refused: " + result.batchStatus();
             case RECORD_TOO_LARGE -> "record batch larger than max.message.bytes";
             case STORAGE_FAILED -> "the partition's log failed an earlier write or fsync";
             case OUT_OF_ORDER_SEQUENCE -> "the batch's sequence number does not follow the producer's last one";

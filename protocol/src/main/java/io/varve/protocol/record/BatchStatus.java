@@ -19,7 +19,8 @@ public enum BatchStatus {
     ZERO_FILLED("zero bytes where a batch header should be: end of written data"),
     UNKNOWN_COMPRESSION("compression codec id is not one of 0 (none) to 4 (zstd)"),
     DECOMPRESSION_FAILED("the compressed records are not a well-formed stream of their codec"),
-    DECOMPRESSED_TOO_LARGE("the compressed records inflate past the largest decompressed size allowed");
+    DECOMPRESSED_TOO_LARGE("the compressed records inflate past the largest decompressed size allowed"),
+    MISSING_KEY("Compacted topic cannot accept message without key");
 
     private final String reason;
 

@@ -157,6 +157,16 @@ public final class RecordBatchFlyweight {
         return (attributes() & CONTROL_MASK) != 0;
     }
 
+    /** Whether a log cleaner stamped a delete horizon (KIP-534): then {@link #baseTimestamp()} is that horizon. */
+    public boolean hasDeleteHorizon() {
+        return (attributes() & DELETE_HORIZON_MASK) != 0;
+    }
+
+    /** The time after which a cleaner may drop this batch's tombstones, or -1 when none was stamped. */
+    public long deleteHorizonMs() {
+        return hasDeleteHorizon() ? baseTimestamp() : -1L;
+    }
+
     public int lastOffsetDelta() {
         return buffer.getInt(offset + LAST_OFFSET_DELTA_OFFSET, ORDER);
     }
@@ -265,11 +275,23 @@ public final class RecordBatchFlyweight {
     /**
      * Checks the records of a batch whose header and CRC are already valid, without decompressing: the
      * records of an uncompressed batch as {@link #validateRecords(int)} does; of a compressed batch only
-     * the codec id ({@link BatchStatus#OK} for 1-4, {@link BatchStatus#UNKNOWN_COMPRESSION} above). For
-     * a walk of the stored log (recovery), where every batch passed the full check when appended.
+     * the codec id ({@link BatchStatus#OK} for 1-4, {@link BatchStatus#UNKNOWN_COMPRESSION} above).
      * Allocates nothing after the first call.
      */
     public BatchStatus validateRecords() {
+        return checkCodecThen(false);
+    }
+
+    /**
+     * {@link #validateRecords()} for a walk of the stored log (recovery), where every batch passed the
+     * full check when appended and compaction may since have removed records: an uncompressed batch's
+     * records as {@link #validateStoredRecords(int)} checks them.
+     */
+    public BatchStatus validateStoredRecords() {
+        return checkCodecThen(true);
+    }
+
+    private BatchStatus checkCodecThen(boolean stored) {
         int codec = compression();
         if (recordCount() < 0) {
             return BatchStatus.NEGATIVE_RECORD_COUNT;
@@ -277,7 +299,17 @@ public final class RecordBatchFlyweight {
         if (codec > MAX_COMPRESSION_CODEC) {
             return BatchStatus.UNKNOWN_COMPRESSION;
         }
-        return codec == 0 ? validateRecords(0) : BatchStatus.OK;
+        return codec != 0 ? BatchStatus.OK : openAndCheck(0, stored);
+    }
+
+    /**
+     * {@link #validateRecords(int)} for a batch read back from a log that a cleaner may have compacted:
+     * offset deltas need only increase strictly and stay within {@code [0, lastOffsetDelta]}, so a batch
+     * keeps its base and last offsets while records inside it are gone (offsets have gaps), as Kafka's
+     * compacted batches do. A producer's batch is held to {@link #validateRecords(int)}.
+     */
+    public BatchStatus validateStoredRecords(int maxDecompressedBytes) {
+        return openAndCheck(maxDecompressedBytes, true);
     }
 
     /**
@@ -306,6 +338,10 @@ public final class RecordBatchFlyweight {
      *                             an uncompressed batch
      */
     public BatchStatus validateRecords(int maxDecompressedBytes) {
+        return openAndCheck(maxDecompressedBytes, false);
+    }
+
+    private BatchStatus openAndCheck(int maxDecompressedBytes, boolean compacted) {
         int count = recordCount();
         if (count < 0) {
             return BatchStatus.NEGATIVE_RECORD_COUNT;
@@ -314,7 +350,8 @@ public final class RecordBatchFlyweight {
             reader = new RecordBatchReader();
         }
         BatchStatus opened = reader.open(this, maxDecompressedBytes);
-        BatchStatus status = opened.isOk() ? checkRecords(reader.cursor(), count) : opened;
+        BatchStatus status = !opened.isOk() ? opened
+            : compacted ? checkCompactedRecords(reader.cursor(), count) : checkRecords(reader.cursor(), count);
         if (compression() != 0) {
             reader.trim(RETAINED_DECOMPRESSION_BYTES);
         }
@@ -342,6 +379,30 @@ public final class RecordBatchFlyweight {
             return BatchStatus.OFFSET_DELTA_MISMATCH;
         }
         return BatchStatus.OK;
+    }
+
+    private BatchStatus checkCompactedRecords(RecordCursor cursor, int count) {
+        int lastDelta = lastOffsetDelta();
+        if (lastDelta < 0 || count > 0 && count - 1 > lastDelta) {
+            return BatchStatus.OFFSET_DELTA_MISMATCH;
+        }
+        int read = 0;
+        int previousDelta = -1;
+        while (cursor.next()) {
+            if (read == count) {
+                return BatchStatus.RECORD_COUNT_MISMATCH;
+            }
+            int delta = cursor.offsetDelta();
+            if (delta <= previousDelta || delta > lastDelta) {
+                return BatchStatus.OFFSET_DELTA_MISMATCH;
+            }
+            previousDelta = delta;
+            read++;
+        }
+        if (!cursor.status().isOk()) {
+            return cursor.status();
+        }
+        return read == count ? BatchStatus.OK : BatchStatus.RECORD_COUNT_MISMATCH;
     }
 
     private boolean isZeroFilled(int length) {

@@ -120,6 +120,22 @@ class RecordBatchValidationTest {
     }
 
     @Test
+    void aStoredBatchMayHaveOffsetGapsLeftByCompactionButAProducersMayNot() {
+        UnsafeBuffer gaps = RawBatch.of(2, 4, 0, RawBatch.simple(1).framed(), RawBatch.simple(4).framed());
+        assertEquals(BatchStatus.OFFSET_DELTA_MISMATCH, batch.wrap(gaps, 0).validate(gaps.capacity(), MAX));
+        assertEquals(BatchStatus.OK, batch.wrap(gaps, 0).validateStoredRecords());
+        assertEquals(BatchStatus.OK, batch.wrap(gaps, 0).validateStoredRecords(MAX));
+        UnsafeBuffer empty = RawBatch.of(0, 9, 0);
+        assertEquals(BatchStatus.OK, batch.wrap(empty, 0).validateStoredRecords(), "compaction keeps empty batches");
+        UnsafeBuffer pastLast = RawBatch.of(2, 3, 0, RawBatch.simple(1).framed(), RawBatch.simple(4).framed());
+        assertEquals(BatchStatus.OFFSET_DELTA_MISMATCH, batch.wrap(pastLast, 0).validateStoredRecords());
+        UnsafeBuffer backwards = RawBatch.of(2, 4, 0, RawBatch.simple(3).framed(), RawBatch.simple(3).framed());
+        assertEquals(BatchStatus.OFFSET_DELTA_MISMATCH, batch.wrap(backwards, 0).validateStoredRecords());
+        UnsafeBuffer tooMany = RawBatch.of(2, 0, 0, RawBatch.simple(0).framed(), RawBatch.simple(1).framed());
+        assertEquals(BatchStatus.OFFSET_DELTA_MISMATCH, batch.wrap(tooMany, 0).validateStoredRecords());
+    }
+
+    @Test
     void overflowingVarintInsideARecord() {
         byte[] record = new RawBatch.Rec().attributes(0).varlong(0).varint(0)
             .bytes(0x80, 0x80, 0x80, 0x80, 0x80, 0x01) // key length: six varint bytes

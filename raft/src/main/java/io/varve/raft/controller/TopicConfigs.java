@@ -2,7 +2,6 @@ package io.varve.raft.controller;
 
 import static io.varve.config.ConfigDef.Type.BOOLEAN;
 import static io.varve.config.ConfigDef.Type.INT;
-import static io.varve.config.ConfigDef.Type.LIST;
 
 import io.varve.config.ConfigDef;
 import io.varve.config.ConfigException;
@@ -10,7 +9,6 @@ import io.varve.config.LogConfig;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,7 +16,7 @@ import java.util.TreeMap;
 /**
  * Topic-level configs: Kafka's topic names ({@code retention.ms}) for the broker-level properties of
  * {@link LogConfig} ({@code log.retention.ms}), validated by {@link LogConfig}'s own definition, plus
- * the topic-only {@code cleanup.policy}, {@code min.insync.replicas} and
+ * the topic-only {@code min.insync.replicas} and
  * {@code unclean.leader.election.enable}. A topic's effective config
  * is its overrides over the broker's values of the same properties.
  *
@@ -40,19 +38,19 @@ public final class TopicConfigs {
         "retention.bytes", LogConfig.RETENTION_BYTES,
         "flush.messages", LogConfig.FLUSH_INTERVAL_MESSAGES,
         "flush.ms", LogConfig.FLUSH_INTERVAL_MS,
-        "max.message.bytes", LogConfig.MESSAGE_MAX_BYTES);
+        "max.message.bytes", LogConfig.MESSAGE_MAX_BYTES,
+        "cleanup.policy", LogConfig.CLEANUP_POLICY,
+        "min.cleanable.dirty.ratio", LogConfig.MIN_CLEANABLE_DIRTY_RATIO,
+        "delete.retention.ms", LogConfig.DELETE_RETENTION_MS,
+        "min.compaction.lag.ms", LogConfig.MIN_COMPACTION_LAG_MS,
+        "max.compaction.lag.ms", LogConfig.MAX_COMPACTION_LAG_MS);
 
     /** Topic-only configs, with no broker-level twin in {@link LogConfig}. */
     static final ConfigDef TOPIC_ONLY = new ConfigDef("Topic-only configs")
-        .define(CLEANUP_POLICY, LIST, List.of("delete"), null,
-            "delete, compact, or both (comma-separated): what happens to old segments.")
         .define(MIN_INSYNC_REPLICAS, INT, 1, "replicas", 1L, (long) Short.MAX_VALUE,
             "In-sync replicas an acks=all produce needs.")
         .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, false, null,
             "Whether a partition with no live in-sync replica may elect any live replica.");
-
-    /** Compaction arrives with the consumer-groups issue; until then only deletion is served. */
-    private static final Set<String> CLEANUP_POLICIES = Set.of("delete");
 
     private final Map<String, String> defaults;
 
@@ -73,11 +71,9 @@ public final class TopicConfigs {
         for (ConfigDef.Key key : LogConfig.DEF.keys()) {
             String topicName = topicNameOf(key.name());
             if (topicName != null) {
-                defaults.put(topicName, key.type() == ConfigDef.Type.INT
-                    ? Integer.toString(log.getInt(key.name())) : Long.toString(log.getLong(key.name())));
+                defaults.put(topicName, render(log, key));
             }
         }
-        defaults.put(CLEANUP_POLICY, String.join(",", topicOnly.getList(CLEANUP_POLICY)));
         defaults.put(MIN_INSYNC_REPLICAS, Integer.toString(topicOnly.getInt(MIN_INSYNC_REPLICAS)));
         defaults.put(UNCLEAN_LEADER_ELECTION_ENABLE, Boolean.toString(topicOnly.getBoolean(UNCLEAN_LEADER_ELECTION_ENABLE)));
         return new TopicConfigs(defaults);
@@ -121,11 +117,7 @@ public final class TopicConfigs {
             }
         }
         try {
-            List<String> policies = TOPIC_ONLY.parse(topicOnlyProps).getList(CLEANUP_POLICY);
-            if (policies.isEmpty() || !CLEANUP_POLICIES.containsAll(policies)) {
-                return "Invalid value " + policies + " for topic config " + CLEANUP_POLICY
-                    + ": only delete is supported (compaction is not served yet)";
-            }
+            TOPIC_ONLY.parse(topicOnlyProps);
         } catch (ConfigException ex) {
             return ex.getMessage();
         }
@@ -157,6 +149,17 @@ public final class TopicConfigs {
     /** The broker-level {@link LogConfig} property a topic config overrides, or null for topic-only configs. */
     public static String logConfigName(String topicConfigName) {
         return TO_LOG_CONFIG.get(topicConfigName);
+    }
+
+    private static String render(ConfigDef.Values values, ConfigDef.Key key) {
+        return switch (key.type()) {
+            case INT -> Integer.toString(values.getInt(key.name()));
+            case LONG -> Long.toString(values.getLong(key.name()));
+            case DOUBLE -> Double.toString(values.getDouble(key.name()));
+            case LIST -> String.join(",", values.getList(key.name()));
+            case BOOLEAN -> Boolean.toString(values.getBoolean(key.name()));
+            case STRING -> values.getString(key.name());
+        };
     }
 
     private static String topicNameOf(String logConfigName) {

@@ -149,9 +149,12 @@ class ControllerStateMachineTest {
         java.util.HashMap<String, String> nullValue = new java.util.HashMap<>();
         nullValue.put("retention.ms", null);
         assertEquals(Errors.INVALID_CONFIG, create(new NewTopic("t", 1, (short) 1, nullValue)).error());
-        assertEquals(Errors.INVALID_CONFIG, create(new NewTopic("t", 1, (short) 1, Map.of("cleanup.policy", "compact"))).error(),
-            "compaction is not served until the consumer-groups issue");
-        assertEquals(Errors.NONE, create(new NewTopic("t", 1, (short) 1, Map.of("cleanup.policy", "delete"))).error());
+        assertEquals(Errors.NONE, create(new NewTopic("t", 1, (short) 1, Map.of("cleanup.policy", "compact"))).error(),
+            "compacted topics are served");
+        assertEquals(Errors.NONE, create(new NewTopic("u", 1, (short) 1, Map.of("cleanup.policy", "compact,delete",
+            "min.cleanable.dirty.ratio", "0.1", "delete.retention.ms", "1000"))).error());
+        assertEquals(Errors.INVALID_CONFIG, create(new NewTopic("v", 1, (short) 1,
+            Map.of("min.cleanable.dirty.ratio", "1.5"))).error(), "a ratio above 1");
     }
 
     @Test

@@ -90,4 +90,28 @@ public final class LogFileNames {
         String name = file.getFileName().toString();
         return name.endsWith(LOG_SUFFIX) && name.length() == OFFSET_DIGITS + LOG_SUFFIX.length();
     }
+
+    /** Suffix of a cleaned copy of a segment's {@code .log} while the cleaner writes it: removed at the next open. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** Suffix of a complete, fsynced cleaned {@code .log} about to replace its segment: the next open finishes the swap. */
+    public static final String SWAP_SUFFIX = ".swap";
+
+    public static Path cleanedFile(Path logFile) {
+        return logFile.resolveSibling(logFile.getFileName() + CLEANED_SUFFIX);
+    }
+
+    public static Path swapFile(Path logFile) {
+        return logFile.resolveSibling(logFile.getFileName() + SWAP_SUFFIX);
+    }
+
+    public static boolean isCleanedFile(Path file) {
+        return file.getFileName().toString().endsWith(CLEANED_SUFFIX);
+    }
+
+    /** Whether {@code file} is a segment's {@code .log.swap} file. */
+    public static boolean isSwapFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(LOG_SUFFIX + SWAP_SUFFIX)
+            && name.length() == OFFSET_DIGITS + LOG_SUFFIX.length() + SWAP_SUFFIX.length();
+    }
 }
