@@ -54,6 +54,7 @@ public final class VarveBroker implements AutoCloseable {
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final NetworkMetrics networkMetrics = new NetworkMetrics();
     private NetworkServer network;
+    private GroupCoordinatorService groupCoordinator;
     private boolean closed;
 
     private VarveBroker(BrokerConfig config, Path metadataDir) {
@@ -123,6 +124,7 @@ public final class VarveBroker implements AutoCloseable {
             controllerService, clock);
         groups[0].onImage(controllerService.image());
         closeables.push(groups[0]);
+        groupCoordinator = groups[0];
         closeables.push(new LogMaintenance(logs, storage));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
@@ -154,6 +156,11 @@ public final class VarveBroker implements AutoCloseable {
     /** The port of the first (client) listener, resolved when it was configured as 0. */
     public int clientPort() {
         return network.boundPort(config.listeners().get(0).name());
+    }
+
+    /** The group coordinator: consumer lag per group and partition ({@link GroupCoordinatorService#lag()}) for metrics. */
+    public GroupCoordinatorService groupCoordinator() {
+        return groupCoordinator;
     }
 
     /** The network edge's counters: connections, refused and malformed input (DESIGN §8), bytes. */

@@ -112,6 +112,7 @@ class ConsumerGroupsAgainstVarveTest {
         b.die();
         await(() -> a.owned.get() == PARTITIONS, "a takes every partition once b is gone");
         produceAndAwait(topic, "three", 2 * PER_PHASE);
+        await(() -> caughtUp(group), "the coordinator reports no lag once a has committed everything");
         a.stopAndClose();
         b.closeDead();
 
@@ -145,6 +146,17 @@ class ConsumerGroupsAgainstVarveTest {
         admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
         assertTrue(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
             .isEmpty(), "deleted with its offsets");
+    }
+
+    /** Lag as the coordinator computes it for metrics: six partitions of the group, all at 0. */
+    private boolean caughtUp(String group) {
+        try {
+            var lag = varve.broker().groupCoordinator().lag().get(10, TimeUnit.SECONDS).stream()
+                .filter(l -> l.groupId().equals(group)).toList();
+            return lag.size() == PARTITIONS && lag.stream().allMatch(l -> l.lag() == 0 && l.endOffset() > 0);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
