@@ -3,8 +3,11 @@ package io.varve.broker;
 import io.varve.broker.controller.ControllerIsrChangeSink;
 import io.varve.broker.controller.ControllerService;
 import io.varve.broker.controller.LocalRaftStatus;
+import io.varve.broker.group.GroupCoordinatorConfig;
+import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.handler.BrokerRequestHandler;
 import io.varve.broker.metrics.BrokerMetrics;
+import io.varve.broker.metrics.ConsumerLagMetrics;
 import io.varve.broker.metrics.MetricsHttpServer;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
@@ -39,11 +42,14 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +80,8 @@ public final class VarveBroker implements AutoCloseable {
     /** Listeners bound, metadata loaded, node registered: what {@code /health/ready} reports. */
     private volatile boolean ready;
     private NetworkClient replicaClient;
+    /** Set once started; read by the controller thread when it publishes an image. */
+    private volatile GroupCoordinatorService groupCoordinator;
     private boolean closed;
 
     private VarveBroker(BrokerConfig config, Path metadataDir) {
@@ -138,12 +146,23 @@ public final class VarveBroker implements AutoCloseable {
                 throw new UncheckedIOException("applying metadata to the local logs failed", e);
             }
             metrics.topics().retainTopics(next.topicsByName().keySet());
+            GroupCoordinatorService groups = groupCoordinator;
+            if (groups != null) {
+                groups.onImage(next);
+            }
         });
         controllerRef.set(controllerService);
         closeables.push(controllerService);
         controllerService.onCommit(metrics.controller()::onCommit);
         metrics.controller().bind(new LocalRaftStatus(nodeId, controller, controllerService));
         metrics.bindReplication(nodeId, controllerService::image);
+        // after the controller service in the close order: closed before it, so no image arrives late
+        GroupCoordinatorService groups = new GroupCoordinatorService(nodeId, GroupCoordinatorConfig.from(props),
+            replicas, controllerService, clock);
+        closeables.push(groups);
+        groupCoordinator = groups;
+        groups.onImage(controllerService.image());
+        metrics.consumerLag().bind(() -> consumerLag(groups));
         closeables.push(new LogMaintenance(logs, storage, clock));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
@@ -160,13 +179,31 @@ public final class VarveBroker implements AutoCloseable {
         metrics.bindPurgatory(producePurgatory);
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
-            producePurgatory, props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), metrics.topics());
+            producePurgatory, props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), metrics.topics(), groups);
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
         register(controllerService, nodeId, clock);
         ready = true;
         LOG.info("Varve node {} started: {}", nodeId, describe());
+    }
+
+    /**
+     * The coordinator's lag per group and partition, computed on its own thread at scrape time; a
+     * scrape that would wait more than a second gets no lag rows rather than stalling.
+     */
+    private static List<ConsumerLagMetrics.LagEntry> consumerLag(GroupCoordinatorService groups) {
+        try {
+            return groups.lag().get(1, TimeUnit.SECONDS).stream()
+                .map(l -> new ConsumerLagMetrics.LagEntry(l.groupId(), l.topic(), l.partition(), l.lag()))
+                .toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Consumer lag not read for this scrape: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** Binds the JVM and network meters and, unless disabled, starts the endpoint: first, so that
@@ -247,6 +284,11 @@ public final class VarveBroker implements AutoCloseable {
     /** The port of the first (client) listener, resolved when it was configured as 0. */
     public int clientPort() {
         return network.boundPort(config.listeners().get(0).name());
+    }
+
+    /** The group coordinator: consumer lag per group and partition ({@link GroupCoordinatorService#lag()}) for metrics. */
+    public GroupCoordinatorService groupCoordinator() {
+        return groupCoordinator;
     }
 
     /** The network edge's counters: connections, refused and malformed input (DESIGN §8), bytes. */

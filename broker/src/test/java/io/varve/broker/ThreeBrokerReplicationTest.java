@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.broker.controller.ControllerIsrChangeSink;
 import io.varve.broker.controller.ControllerService;
+import io.varve.broker.group.GroupCoordinatorConfig;
+import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.handler.BrokerRequestHandler;
+import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
@@ -167,8 +170,11 @@ class ThreeBrokerReplicationTest {
         b.replicas.onAppend(fetches::checkAndComplete);
         b.replicas.onHighWatermark(fetches::checkAndComplete);
         b.replicas.onHighWatermark(produces::checkAndComplete);
+        GroupCoordinatorService groups = new GroupCoordinatorService(id, GroupCoordinatorConfig.from(props), b.replicas,
+            controller, Clock.system());
+        b.parts.push(groups);
         BrokerRequestHandler handler = new BrokerRequestHandler(id, controller, b.replicas, fetches, produces, props,
-            false, 1 << 20);
+            false, 1 << 20, TopicTraffic.NONE, groups);
         BrokerConfig config = BrokerConfig.from(props);
         b.network = new NetworkServer(config, handler, new NetworkMetrics(), Clock.system());
         b.network.start();
