@@ -14,12 +14,22 @@ public enum ApiKey {
     FETCH(1, "Fetch", 12, 16, 12),
     LIST_OFFSETS(2, "ListOffsets", 6, 9, 6),
     METADATA(3, "Metadata", 9, 13, 9),
+    OFFSET_COMMIT(8, "OffsetCommit", 8, 9, 8),
+    OFFSET_FETCH(9, "OffsetFetch", 8, 9, 6),
+    FIND_COORDINATOR(10, "FindCoordinator", 4, 6, 3),
+    JOIN_GROUP(11, "JoinGroup", 6, 9, 6),
+    HEARTBEAT(12, "Heartbeat", 4, 4, 4),
+    LEAVE_GROUP(13, "LeaveGroup", 4, 5, 4),
+    SYNC_GROUP(14, "SyncGroup", 4, 5, 4),
+    DESCRIBE_GROUPS(15, "DescribeGroups", 5, 6, 5),
+    LIST_GROUPS(16, "ListGroups", 3, 5, 3),
     API_VERSIONS(18, "ApiVersions", 0, 4, 3),
     CREATE_TOPICS(19, "CreateTopics", 5, 7, 5),
     DELETE_TOPICS(20, "DeleteTopics", 4, 6, 4),
     INIT_PRODUCER_ID(22, "InitProducerId", 2, 5, 2),
     DESCRIBE_CONFIGS(32, "DescribeConfigs", 4, 4, 4),
     CREATE_PARTITIONS(37, "CreatePartitions", 2, 3, 2),
+    DELETE_GROUPS(42, "DeleteGroups", 2, 2, 2),
     DESCRIBE_CLUSTER(60, "DescribeCluster", 0, 2, 0);
 
     private static final ApiKey[] BY_ID = new ApiKey[128];
