@@ -176,6 +176,11 @@ final class FakeNetwork implements ConsumerNetwork {
     }
 
     @Override
+    public CompletableFuture<Cluster> describeAll() {
+        return CompletableFuture.completedFuture(cluster());
+    }
+
+    @Override
     public Cluster cluster() {
         List<Cluster.PartitionInfo> infos = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
