@@ -1,6 +1,8 @@
 package io.varve.broker;
 
 import io.varve.broker.controller.ControllerService;
+import io.varve.broker.group.GroupCoordinatorConfig;
+import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.handler.BrokerRequestHandler;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
@@ -104,14 +106,23 @@ public final class VarveBroker implements AutoCloseable {
 
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image);
         replicas.onImage(image);
+        GroupCoordinatorService[] groups = new GroupCoordinatorService[1];
         ControllerService controllerService = new ControllerService(controller, next -> {
             try {
                 replicas.onImage(next);
             } catch (IOException e) {
                 throw new UncheckedIOException("applying metadata to the local logs failed", e);
             }
+            if (groups[0] != null) {
+                groups[0].onImage(next);
+            }
         });
         closeables.push(controllerService);
+        // after the controller service in the close order: closed before it, so no image arrives late
+        groups[0] = new GroupCoordinatorService(nodeId, GroupCoordinatorConfig.from(props), replicas,
+            controllerService, clock);
+        groups[0].onImage(controllerService.image());
+        closeables.push(groups[0]);
         closeables.push(new LogMaintenance(logs, storage));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
@@ -121,7 +132,7 @@ public final class VarveBroker implements AutoCloseable {
         replicas.onAppend(fetchPurgatory::checkAndComplete);
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
-            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes());
+            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), groups[0]);
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);

@@ -1,6 +1,7 @@
 package io.varve.broker.handler;
 
 import io.varve.broker.controller.ControllerService;
+import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.RequestHandler;
 import io.varve.broker.network.ResponseCallback;
@@ -48,10 +49,11 @@ public final class BrokerRequestHandler implements RequestHandler {
     private final MetadataHandler metadata;
     private final AdminHandler admin;
     private final ProducerIdManager producerIds;
+    private final GroupCoordinatorService groups;
 
     public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
                                 DelayedOperationPurgatory<TopicPartition> fetchPurgatory, Map<String, ?> brokerProps,
-                                boolean autoCreateTopics, int fetchMaxBytes) {
+                                boolean autoCreateTopics, int fetchMaxBytes, GroupCoordinatorService groups) {
         this.nodeId = nodeId;
         this.controller = controller;
         this.produce = new ProduceHandler(replicas);
@@ -60,6 +62,7 @@ public final class BrokerRequestHandler implements RequestHandler {
         this.metadata = new MetadataHandler(controller, nodeId, autoCreateTopics);
         this.admin = new AdminHandler(controller, brokerProps, nodeId);
         this.producerIds = new ProducerIdManager(controller, nodeId);
+        this.groups = groups;
     }
 
     @Override
@@ -76,6 +79,8 @@ public final class BrokerRequestHandler implements RequestHandler {
             case INIT_PRODUCER_ID -> answer(request, producerIds.handle((InitProducerIdRequest) request), done);
             case DESCRIBE_CLUSTER -> done.respond(describeCluster((DescribeClusterRequest) request));
             case API_VERSIONS -> done.respond(ApiVersionsResponse.of(Errors.NONE, List.of()));
+            case FIND_COORDINATOR, JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH,
+                LIST_GROUPS, DESCRIBE_GROUPS, DELETE_GROUPS -> groups.handle(context, request, done);
         }
     }
 

@@ -1,0 +1,366 @@
+package io.varve.broker.group;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.broker.network.RequestContext;
+import io.varve.broker.network.ResponseCallback;
+import io.varve.broker.replica.Partition;
+import io.varve.broker.replica.ReplicaManager;
+import io.varve.common.Clock;
+import io.varve.common.TopicPartition;
+import io.varve.protocol.Errors;
+import io.varve.protocol.message.ApiRequest;
+import io.varve.protocol.message.DeleteGroupsRequest;
+import io.varve.protocol.message.DeleteGroupsResponse;
+import io.varve.protocol.message.DescribeGroupsRequest;
+import io.varve.protocol.message.DescribeGroupsResponse;
+import io.varve.protocol.message.FindCoordinatorRequest;
+import io.varve.protocol.message.FindCoordinatorResponse;
+import io.varve.protocol.message.HeartbeatRequest;
+import io.varve.protocol.message.JoinGroupRequest;
+import io.varve.protocol.message.LeaveGroupRequest;
+import io.varve.protocol.message.ListGroupsRequest;
+import io.varve.protocol.message.ListGroupsResponse;
+import io.varve.protocol.message.OffsetCommitRequest;
+import io.varve.protocol.message.OffsetFetchRequest;
+import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.message.SyncGroupRequest;
+import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.NewTopic;
+import io.varve.raft.metadata.BrokerRegistration;
+import io.varve.raft.metadata.MetadataImage;
+import io.varve.raft.metadata.PartitionImage;
+import io.varve.raft.metadata.TopicImage;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator's Singular Update Queue in the broker: one thread owns the
+ * {@link GroupCoordinator} and its {@link OffsetManager}, takes requests from a bounded queue in
+ * arrival order, ticks the core's timeouts, and follows the metadata image: it loads a
+ * {@code __consumer_offsets} partition (replaying its log) when this broker becomes its leader and
+ * drops that partition's groups when it stops being leader. Requests for a group whose partition
+ * is led elsewhere get NOT_COORDINATOR; while it loads, COORDINATOR_LOAD_IN_PROGRESS.
+ *
+ * <p>FindCoordinator is answered on the caller's thread from the published image; the first one
+ * creates {@code __consumer_offsets} through the controller.
+ *
+ * <p>Thread-safe: {@link #handle} and {@link #onImage} may be called from any thread; a full queue
+ * answers COORDINATOR_NOT_AVAILABLE at once (the client retries) instead of blocking an event loop.
+ */
+public final class GroupCoordinatorService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinatorService.class);
+
+    /** Requests waiting for the coordinator thread. */
+    public static final int MAX_QUEUED_REQUESTS = 10_000;
+    /** The coordinator's timeouts are checked at least this often. */
+    private static final long TICK_MS = 50;
+    private static final long EXPIRE_OFFSETS_EVERY_MS = 60_000;
+
+    private final int nodeId;
+    private final GroupCoordinatorConfig config;
+    private final ReplicaManager replicas;
+    private final ControllerService controller;
+    private final Clock clock;
+    private final GroupCoordinator core;
+    private final OffsetManager offsets;
+    private final OffsetsPartitionLog partitionLog;
+    private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(MAX_QUEUED_REQUESTS);
+    private final Thread thread;
+    private final AtomicBoolean creatingTopic = new AtomicBoolean();
+    /** Offsets-topic partitions loaded here: read by FindCoordinator on any thread. */
+    private final Set<Integer> loaded = ConcurrentHashMap.newKeySet();
+    private volatile MetadataImage pendingImage;
+    private volatile boolean running = true;
+    private long lastExpiryMs;
+
+    public GroupCoordinatorService(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
+            ControllerService controller, Clock clock) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.replicas = replicas;
+        this.controller = controller;
+        this.clock = clock;
+        this.partitionLog = new OffsetsPartitionLog(replicas, config.offsetsTopicNumPartitions(), clock);
+        this.core = new GroupCoordinator(config, partitionLog, () -> UUID.randomUUID().toString());
+        this.offsets = new OffsetManager(core);
+        this.pendingImage = replicas.image();
+        this.thread = new Thread(this::run, "varve-group-coordinator");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Tells the coordinator about a new image; the loop loads and unloads partitions to match. */
+    public void onImage(MetadataImage image) {
+        pendingImage = image;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Runnable task = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
+                MetadataImage image = pendingImage;
+                if (image != null) {
+                    pendingImage = null;
+                    followImage(image);
+                }
+                if (task != null) {
+                    task.run();
+                }
+                long now = clock.wallClockMs();
+                core.tick(now);
+                if (now - lastExpiryMs >= EXPIRE_OFFSETS_EVERY_MS) {
+                    lastExpiryMs = now;
+                    offsets.expireOffsets(now);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Group coordinator task failed", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------- partitions
+
+    private void followImage(MetadataImage image) {
+        TopicImage topic = image.topic(OffsetsTopic.NAME);
+        Set<Integer> led = new HashSet<>();
+        if (topic != null) {
+            for (PartitionImage p : topic.partitions().values()) {
+                if (p.leader() == nodeId && p.partitionIndex() < config.offsetsTopicNumPartitions()) {
+                    led.add(p.partitionIndex());
+                }
+            }
+        }
+        for (Integer p : new ArrayList<>(loaded)) {
+            if (!led.contains(p)) {
+                unload(p);
+            }
+        }
+        for (Integer p : led) {
+            if (!loaded.contains(p)) {
+                load(p);
+            }
+        }
+    }
+
+    private void load(int partitionIndex) {
+        Partition partition = replicas.partition(new TopicPartition(OffsetsTopic.NAME, partitionIndex));
+        if (partition == null) {
+            return;
+        }
+        GroupLoader loader = new GroupLoader();
+        long records = OffsetsLogReader.replay(partition.log(), loader);
+        loader.finish(core, clock.wallClockMs());
+        loaded.add(partitionIndex);
+        if (records > 0) {
+            LOG.info("Loaded {} records of {}-{}", records, OffsetsTopic.NAME, partitionIndex);
+        }
+    }
+
+    private void unload(int partitionIndex) {
+        loaded.remove(partitionIndex);
+        core.unload(groupId -> partitionFor(groupId) == partitionIndex);
+        LOG.info("Unloaded the groups of {}-{}: this node no longer leads it", OffsetsTopic.NAME, partitionIndex);
+    }
+
+    private int partitionFor(String groupId) {
+        return OffsetsTopic.partitionFor(groupId, config.offsetsTopicNumPartitions());
+    }
+
+    /** NONE when this node serves {@code groupId} now; else why not. Loop thread only. */
+    private Errors ownership(String groupId) {
+        int p = partitionFor(groupId);
+        if (loaded.contains(p)) {
+            return Errors.NONE;
+        }
+        return replicas.partition(new TopicPartition(OffsetsTopic.NAME, p)) != null
+            ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NOT_COORDINATOR;
+    }
+
+    // --------------------------------------------------------------------------------- requests
+
+    /** Serves one group API request; answers through {@code done}, now or later. */
+    public void handle(RequestContext context, ApiRequest request, ResponseCallback done) {
+        if (request instanceof FindCoordinatorRequest find) {
+            done.respond(findCoordinator(find));
+            return;
+        }
+        String clientHost = context.remoteAddress() instanceof InetSocketAddress a
+            ? "/" + a.getAddress().getHostAddress() : String.valueOf(context.remoteAddress());
+        boolean queued = queue.offer(() -> serve(context, clientHost, request, done));
+        if (!queued) {
+            done.respond(request.errorResponse(Errors.COORDINATOR_NOT_AVAILABLE));
+        }
+    }
+
+    private void serve(RequestContext context, String clientHost, ApiRequest request, ResponseCallback done) {
+        long now = clock.wallClockMs();
+        switch (request.apiKey()) {
+            case JOIN_GROUP -> {
+                JoinGroupRequest r = (JoinGroupRequest) request;
+                Errors owner = ownership(r.groupId());
+                if (owner != Errors.NONE) {
+                    done.respond(r.errorResponse(owner));
+                } else {
+                    core.join(r, context.clientId(), clientHost, now, done::respond);
+                }
+            }
+            case SYNC_GROUP -> {
+                SyncGroupRequest r = (SyncGroupRequest) request;
+                Errors owner = ownership(r.groupId());
+                if (owner != Errors.NONE) {
+                    done.respond(r.errorResponse(owner));
+                } else {
+                    core.sync(r, now, done::respond);
+                }
+            }
+            case HEARTBEAT -> {
+                HeartbeatRequest r = (HeartbeatRequest) request;
+                Errors owner = ownership(r.groupId());
+                done.respond(owner != Errors.NONE ? r.errorResponse(owner) : core.heartbeat(r, now));
+            }
+            case LEAVE_GROUP -> {
+                LeaveGroupRequest r = (LeaveGroupRequest) request;
+                Errors owner = ownership(r.groupId());
+                done.respond(owner != Errors.NONE ? r.errorResponse(owner) : core.leave(r, now));
+            }
+            case OFFSET_COMMIT -> {
+                OffsetCommitRequest r = (OffsetCommitRequest) request;
+                Errors owner = ownership(r.groupId());
+                done.respond(owner != Errors.NONE ? r.errorResponse(owner) : offsets.commit(r, now));
+            }
+            case OFFSET_FETCH -> done.respond(offsetFetch((OffsetFetchRequest) request));
+            case LIST_GROUPS -> {
+                ListGroupsRequest r = (ListGroupsRequest) request;
+                done.respond(new ListGroupsResponse(0, Errors.NONE.code, offsets.list(r.statesFilter(),
+                    r.typesFilter())));
+            }
+            case DESCRIBE_GROUPS -> {
+                List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
+                for (String g : ((DescribeGroupsRequest) request).groups()) {
+                    Errors owner = ownership(g);
+                    out.add(owner != Errors.NONE ? DescribeGroupsResponse.DescribedGroup.error(g, owner)
+                        : offsets.describe(g, context.apiVersion()));
+                }
+                done.respond(new DescribeGroupsResponse(0, out));
+            }
+            case DELETE_GROUPS -> {
+                List<DeleteGroupsResponse.Result> out = new ArrayList<>();
+                for (String g : ((DeleteGroupsRequest) request).groupsNames()) {
+                    Errors owner = ownership(g);
+                    out.add(owner != Errors.NONE ? new DeleteGroupsResponse.Result(g, owner.code)
+                        : offsets.delete(g, now));
+                }
+                done.respond(new DeleteGroupsResponse(0, out));
+            }
+            default -> throw new IllegalArgumentException("not a group API: " + request.apiKey());
+        }
+    }
+
+    private OffsetFetchResponse offsetFetch(OffsetFetchRequest request) {
+        List<OffsetFetchResponse.Group> out = new ArrayList<>();
+        for (OffsetFetchRequest.Group g : request.groups()) {
+            Errors owner = ownership(g.groupId());
+            out.add(owner != Errors.NONE ? new OffsetFetchResponse.Group(g.groupId(), List.of(), owner.code)
+                : offsets.fetch(g));
+        }
+        return new OffsetFetchResponse(0, out);
+    }
+
+    private FindCoordinatorResponse findCoordinator(FindCoordinatorRequest request) {
+        MetadataImage image = replicas.image();
+        TopicImage topic = image.topic(OffsetsTopic.NAME);
+        List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
+        for (String key : request.coordinatorKeys()) {
+            if (request.keyType() != FindCoordinatorRequest.KEY_TYPE_GROUP) {
+                out.add(new FindCoordinatorResponse.Coordinator(key, -1, "", -1, Errors.INVALID_REQUEST.code,
+                    "only consumer group coordinators are served"));
+                continue;
+            }
+            if (key.isEmpty()) {
+                out.add(FindCoordinatorResponse.Coordinator.error(key, Errors.INVALID_GROUP_ID));
+                continue;
+            }
+            if (topic == null) {
+                createOffsetsTopic();
+                out.add(FindCoordinatorResponse.Coordinator.error(key, Errors.COORDINATOR_NOT_AVAILABLE));
+                continue;
+            }
+            int p = partitionFor(key);
+            PartitionImage partition = topic.partition(p);
+            BrokerRegistration leader = partition == null ? null : image.broker(partition.leader());
+            boolean loading = partition != null && partition.leader() == nodeId && !loaded.contains(p);
+            if (leader == null || loading) {
+                out.add(FindCoordinatorResponse.Coordinator.error(key, Errors.COORDINATOR_NOT_AVAILABLE));
+            } else {
+                out.add(new FindCoordinatorResponse.Coordinator(key, leader.nodeId(), leader.host(), leader.port(),
+                    Errors.NONE.code, null));
+            }
+        }
+        return new FindCoordinatorResponse(0, out);
+    }
+
+    /**
+     * Asks the controller once at a time for {@code __consumer_offsets}. Compaction is not served
+     * yet, so the topic keeps everything (retention.ms=-1) until it is; then it becomes compact.
+     */
+    private void createOffsetsTopic() {
+        if (!creatingTopic.compareAndSet(false, true)) {
+            return;
+        }
+        NewTopic topic = new NewTopic(OffsetsTopic.NAME, config.offsetsTopicNumPartitions(),
+            config.offsetsTopicReplicationFactor(), Map.of("retention.ms", "-1", "retention.bytes", "-1"));
+        controller.<List<CreateTopicResult>>submit(c -> c.createTopics(List.of(topic), false))
+            .whenComplete((results, error) -> {
+                creatingTopic.set(false);
+                if (error != null) {
+                    LOG.warn("Creating {} failed", OffsetsTopic.NAME, error);
+                } else if (results.get(0).error() != Errors.NONE && results.get(0).error() != Errors.TOPIC_ALREADY_EXISTS) {
+                    LOG.warn("Creating {} failed: {} {}", OffsetsTopic.NAME, results.get(0).error(),
+                        results.get(0).message());
+                }
+            });
+    }
+
+    // -------------------------------------------------------------------------------------- lag
+
+    /**
+     * Consumer lag of every group this node coordinates, computed on the coordinator thread at call
+     * time against each partition's high-water mark (partitions not led here are left out). For
+     * metrics at scrape time.
+     */
+    public CompletableFuture<List<OffsetManager.GroupLag>> lag() {
+        CompletableFuture<List<OffsetManager.GroupLag>> result = new CompletableFuture<>();
+        boolean queued = queue.offer(() -> result.complete(offsets.lag(tp -> {
+            Partition p = replicas.partition(tp);
+            return p == null ? -1L : p.highWatermark();
+        })));
+        if (!queued) {
+            result.completeExceptionally(new IllegalStateException("the group coordinator's queue is full"));
+        }
+        return result;
+    }
+
+    /** Stops the loop (bounded wait); waiting requests are not answered (their connections close). */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(10_000);
+    }
+}
