@@ -2,13 +2,19 @@ package io.varve.testkit.groups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.client.admin.AdminException;
+import io.varve.client.admin.GroupDescription;
+import io.varve.client.admin.GroupListing;
+import io.varve.client.admin.VarveAdmin;
 import io.varve.common.TopicPartition;
 import io.varve.consumer.ByteArrayDeserializer;
 import io.varve.consumer.ConsumerRecord;
 import io.varve.consumer.OffsetAndMetadata;
 import io.varve.consumer.VarveConsumer;
+import io.varve.protocol.Errors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -193,6 +199,58 @@ abstract class ConsumerGroupContract {
         }
         assertNull(kafkaFailure.get());
         assertNull(varve.failure.get());
+    }
+
+    @Test
+    void adminListsDescribesResetsAndDeletesAGroup() throws Exception {
+        String topic = "admin-groups";
+        String group = "g-admin";
+        createTopic(topic, 3);
+        Set<String> expected = produce(topic, 3, 30);
+        Set<String> consumed = ConcurrentHashMap.newKeySet();
+        Map<String, Object> memberProps = props(group, "range", Map.of("client.id", "admin-test-member"));
+        try (VarveAdmin varveAdmin = new VarveAdmin(Map.of("bootstrap.servers", bootstrap))) {
+            GroupMember m = new GroupMember("m", memberProps, topic, consumed);
+            await("the member consumed everything", () -> consumed.containsAll(expected) && m.assignment.get().size() == 3);
+            assertTrue(varveAdmin.listGroups().get(60, TimeUnit.SECONDS).contains(new GroupListing(group, "consumer", "Stable")));
+            GroupDescription d = varveAdmin.describeGroup(group).get(60, TimeUnit.SECONDS);
+            assertEquals("Stable", d.state());
+            assertEquals("consumer", d.protocolType());
+            assertEquals("range", d.protocol());
+            assertEquals(1, d.members().size());
+            assertEquals("admin-test-member", d.members().get(0).clientId());
+            assertEquals(List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2)),
+                d.members().get(0).assignment());
+            AdminException busy = assertThrows(AdminException.class,
+                () -> join(varveAdmin.deleteGroup(group)));
+            assertEquals(Errors.NON_EMPTY_GROUP, busy.error());
+
+            m.close();
+            assertNull(m.failure.get());
+            Map<TopicPartition, Long> committed = varveAdmin.listGroupOffsets(group).get(60, TimeUnit.SECONDS);
+            assertEquals(Map.of(new TopicPartition(topic, 0), 10L, new TopicPartition(topic, 1), 10L,
+                new TopicPartition(topic, 2), 10L), committed);
+            varveAdmin.alterGroupOffsets(group, Map.of(new TopicPartition(topic, 1), 4L)).get(60, TimeUnit.SECONDS);
+            assertEquals(4L, varveAdmin.listGroupOffsets(group).get(60, TimeUnit.SECONDS).get(new TopicPartition(topic, 1)));
+
+            varveAdmin.deleteGroup(group).get(60, TimeUnit.SECONDS);
+            assertTrue(varveAdmin.listGroups().get(60, TimeUnit.SECONDS).stream().noneMatch(g -> g.groupId().equals(group)));
+            assertTrue(varveAdmin.listGroupOffsets(group).get(60, TimeUnit.SECONDS).isEmpty());
+            AdminException gone = assertThrows(AdminException.class, () -> join(varveAdmin.deleteGroup(group)));
+            assertEquals(Errors.GROUP_ID_NOT_FOUND, gone.error());
+        }
+    }
+
+    /** The future's value, its AdminException rethrown as is. */
+    static <T> T join(java.util.concurrent.CompletableFuture<T> f) throws Exception {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof AdminException a) {
+                throw a;
+            }
+            throw e;
+        }
     }
 
     Map<String, Object> props(String group, String strategy, Map<String, Object> extra) {
