@@ -61,6 +61,8 @@ final class ConsumerCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerCoordinator.class);
     private static final long JOIN_EXTRA_TIMEOUT_MS = 5_000L;
+    /** Bound on the join steps one advance takes when answers are already in. */
+    private static final int MAX_STEPS_PER_ADVANCE = 16;
 
     private final ConsumerConfig config;
     private final ConsumerNetwork network;
@@ -204,29 +206,46 @@ final class ConsumerCoordinator {
         if (!isSubscribed()) {
             return false;
         }
-        if (state == State.STABLE) {
-            return true;
+        // Answers that are already in are handled at once, without a network wait per step.
+        for (int i = 0; i < MAX_STEPS_PER_ADVANCE && state != State.STABLE; i++) {
+            if (!step(waiter.nowNs())) {
+                break;
+            }
         }
+        return state == State.STABLE;
+    }
+
+    /** One step of the join; false when it waits (an answer not yet in, or a backoff). */
+    private boolean step(long nowNs) {
         if (nowNs < retryAtNs) {
             return false;
         }
         if (coordinator == null) {
+            boolean sent = findFuture == null;
             findCoordinator();
-            if (coordinator == null) {
-                return false;
-            }
+            return coordinator != null || (sent && findFuture != null && findFuture.isDone());
         }
         switch (state) {
             case UNJOINED:
                 sendJoin();
-                return false;
+                return joinFuture.isDone();
             case JOINING:
+                State before = state;
+                boolean waitingForMetadata = leaderMetadata != null;
+                boolean waitingForJoin = joinFuture != null && !joinFuture.isDone();
+                if (waitingForJoin || (waitingForMetadata && !leaderMetadata.isDone())) {
+                    return false;
+                }
                 onJoin();
-                return false;
+                return state != before || leaderMetadata == null || leaderMetadata.isDone();
             case SYNCING:
-                return onSync();
-            default:
+                if (!syncFuture.isDone()) {
+                    return false;
+                }
+                onSync();
                 return true;
+            default:
+                return false;
         }
     }
 
