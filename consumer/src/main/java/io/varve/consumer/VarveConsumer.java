@@ -18,9 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Varve's consumer, in assign mode: the application names the partitions it reads ({@link #assign})
- * and moves through them with {@link #poll}, {@link #seek} and friends. The API follows Kafka's
- * {@code KafkaConsumer} where they overlap; consumer groups and offset commits come later.
+ * Varve's consumer: the application names the partitions it reads ({@link #assign}), or joins the
+ * consumer group {@code group.id} ({@link #subscribe(Collection, RebalanceListener)}) whose members
+ * share the topics' partitions, and moves through them with {@link #poll}, {@link #seek} and friends.
+ * The API follows Kafka's {@code KafkaConsumer} where they overlap.
+ *
+ * <p><b>Groups.</b> The join (FindCoordinator, JoinGroup, SyncGroup, the leader running the assignor)
+ * happens inside {@link #poll}, which also runs the {@link RebalanceListener}; heartbeats run on one
+ * daemon thread ({@code HeartbeatThread}). Partitions a rebalance adds start at the group's committed
+ * offsets, else by {@code auto.offset.reset}. Commits: {@link #commitSync()}, {@link #commitAsync},
+ * automatic every {@code auto.commit.interval.ms} in poll, before a revocation and at {@link #close()}.
  *
  * <pre>
  *   try (VarveConsumer&lt;String, String&gt; consumer = new VarveConsumer&lt;&gt;(props, new StringDeserializer(), new StringDeserializer())) {
