@@ -90,6 +90,7 @@ final class ConsumerCoordinator {
     private int generation = ConsumerProtocol.NO_GENERATION;
     private String protocolName;
     private boolean revokedBeforeJoin;
+    private boolean subscriptionChangedWhileJoining;
     private int failures;
     private long retryAtNs;
     private Set<String> topics = Set.of();
@@ -164,6 +165,9 @@ final class ConsumerCoordinator {
         if (!newTopics.equals(topics)) {
             topics = Set.copyOf(newTopics);
             network.track(topics);
+            if (state == State.JOINING || state == State.SYNCING) {
+                subscriptionChangedWhileJoining = true; // the join in flight carries the old topics
+            }
             requestRejoin("subscription changed to " + new TreeSet<>(topics));
         }
     }
@@ -203,8 +207,8 @@ final class ConsumerCoordinator {
         handleHeartbeatError();
         checkPattern(nowNs);
         checkMetadata();
-        if (!isSubscribed()) {
-            return false;
+        if (topics.isEmpty()) {
+            return false; // a pattern that matches nothing yet: nothing to join for
         }
         // Answers that are already in are handled at once, without a network wait per step.
         for (int i = 0; i < MAX_STEPS_PER_ADVANCE && state != State.STABLE; i++) {
@@ -566,6 +570,10 @@ final class ConsumerCoordinator {
             requestRejoin("revoked " + revoked + " for the cooperative second round");
         }
         listener.onPartitionsAssigned(added);
+        if (subscriptionChangedWhileJoining) {
+            subscriptionChangedWhileJoining = false;
+            requestRejoin("the subscription changed during the join");
+        }
     }
 
     private void commitBeforeRevoke(Set<TopicPartition> partitions) {

@@ -205,6 +205,29 @@ class ConsumerCoordinatorTest {
     }
 
     @Test
+    void aPatternSubscribesToTheMatchingTopicsInTheMetadata() {
+        net.groupHandler = this::coordinator;
+        Map<String, Object> props = Map.of("bootstrap.servers", "127.0.0.1:9092", "group.id", "g",
+            "partition.assignment.strategy", "roundrobin");
+        try (VarveConsumer<String, String> c = new VarveConsumer<>(ConsumerConfig.from(props), net, net.clock, new Random(7),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(java.util.regex.Pattern.compile("x|t"), RebalanceListener.NOOP);
+            c.poll(Duration.ofMillis(200));
+            assertEquals(java.util.Set.of(FakeNetwork.TOPIC), c.subscription());
+            assertEquals(List.of(tp(0), tp(1)), sorted(c.assignment()));
+            ConsumerProtocol.Subscription s = ConsumerProtocol.decodeSubscription(
+                ByteBuffer.wrap(sentOf(JoinGroupRequest.class).get(1).protocols().get(0).metadata()));
+            assertEquals(List.of(FakeNetwork.TOPIC), s.topics());
+        }
+        try (VarveConsumer<String, String> c = new VarveConsumer<>(ConsumerConfig.from(props), net, net.clock, new Random(7),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(java.util.regex.Pattern.compile("nothing-.*"), RebalanceListener.NOOP);
+            c.poll(Duration.ofMillis(200));
+            assertTrue(c.assignment().isEmpty(), "no topic matches: no join, no partitions");
+        }
+    }
+
+    @Test
     void subscribeNeedsAGroupAndExcludesAssign() {
         Map<String, Object> props = Map.of("bootstrap.servers", "127.0.0.1:9092");
         try (VarveConsumer<String, String> plain = new VarveConsumer<>(ConsumerConfig.from(props), net, net.clock, new Random(7),
