@@ -3,6 +3,7 @@ package io.varve.consumer;
 import io.varve.client.ExponentialBackoff;
 import io.varve.client.Node;
 import io.varve.client.group.ConsumerProtocol;
+import io.varve.client.metadata.Cluster;
 import io.varve.common.TopicPartition;
 import io.varve.consumer.assignor.PartitionAssignor;
 import io.varve.consumer.assignor.PartitionAssignor.RebalanceProtocol;
@@ -15,10 +16,8 @@ import io.varve.protocol.message.JoinGroupResponse;
 import io.varve.protocol.message.LeaveGroupRequest;
 import io.varve.protocol.message.SyncGroupRequest;
 import io.varve.protocol.message.SyncGroupResponse;
-import io.varve.client.metadata.Cluster;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -456,10 +455,7 @@ final class ConsumerCoordinator {
         protocolName = response.protocolName();
         joined = response;
         if (response.leader().equals(memberId) && !response.skipAssignment()) {
-            Set<String> all = new TreeSet<>();
-            response.members().forEach(m -> all.addAll(
-                ConsumerProtocol.decodeSubscription(ByteBuffer.wrap(m.metadata())).topics()));
-            network.track(all);
+            network.track(LeaderAssignment.subscribedTopics(response));
             network.invalidateMetadata();
             leaderMetadata = network.refreshIfStale();
             return;
@@ -482,28 +478,11 @@ final class ConsumerCoordinator {
         if (assignor == null) {
             throw new ConsumerException("the group chose assignor " + protocolName + ", which this member did not offer");
         }
-        List<PartitionAssignor.Member> members = new ArrayList<>();
-        Set<String> all = new TreeSet<>();
-        for (JoinGroupResponse.Member m : response.members()) {
-            ConsumerProtocol.Subscription s = ConsumerProtocol.decodeSubscription(ByteBuffer.wrap(m.metadata()));
-            members.add(new PartitionAssignor.Member(m.memberId(), m.groupInstanceId(), s));
-            all.addAll(s.topics());
-        }
-        Cluster cluster = network.cluster();
-        Map<String, Integer> counts = new HashMap<>();
-        for (String t : all) {
-            int n = cluster.partitionCount(t);
-            if (n > 0) {
-                counts.put(t, n);
-            }
-        }
-        assignedPartitionCounts = Map.copyOf(counts);
-        Map<String, List<TopicPartition>> result = assignor.assign(counts, members);
-        LOG.info("group {} generation {}: leader {} assigned with {}: {}", config.groupId(), generation, memberId, protocolName, result);
-        List<SyncGroupRequest.Assignment> out = new ArrayList<>();
-        result.forEach((id, tps) -> out.add(new SyncGroupRequest.Assignment(id,
-            ConsumerProtocol.encodeAssignment(new ConsumerProtocol.Assignment(tps)))));
-        return out;
+        LeaderAssignment result = LeaderAssignment.compute(assignor, response, network.cluster());
+        assignedPartitionCounts = result.partitionCounts();
+        LOG.info("group {} generation {}: leader {} assigned with {}: {}", config.groupId(), generation, memberId, protocolName,
+            result.byMember());
+        return result.assignments();
     }
 
     private boolean onSync() {
