@@ -54,6 +54,8 @@ public final class VarveBroker implements AutoCloseable {
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final NetworkMetrics networkMetrics = new NetworkMetrics();
     private NetworkServer network;
+    /** Set once started; read by the controller thread when it publishes an image. */
+    private volatile GroupCoordinatorService groupCoordinator;
     private boolean closed;
 
     private VarveBroker(BrokerConfig config, Path metadataDir) {
@@ -106,23 +108,24 @@ public final class VarveBroker implements AutoCloseable {
 
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image);
         replicas.onImage(image);
-        GroupCoordinatorService[] groups = new GroupCoordinatorService[1];
         ControllerService controllerService = new ControllerService(controller, next -> {
             try {
                 replicas.onImage(next);
             } catch (IOException e) {
                 throw new UncheckedIOException("applying metadata to the local logs failed", e);
             }
-            if (groups[0] != null) {
-                groups[0].onImage(next);
+            GroupCoordinatorService groups = groupCoordinator;
+            if (groups != null) {
+                groups.onImage(next);
             }
         });
         closeables.push(controllerService);
         // after the controller service in the close order: closed before it, so no image arrives late
-        groups[0] = new GroupCoordinatorService(nodeId, GroupCoordinatorConfig.from(props), replicas,
-            controllerService, clock);
-        groups[0].onImage(controllerService.image());
-        closeables.push(groups[0]);
+        GroupCoordinatorService groups = new GroupCoordinatorService(nodeId, GroupCoordinatorConfig.from(props),
+            replicas, controllerService, clock);
+        closeables.push(groups);
+        groupCoordinator = groups;
+        groups.onImage(controllerService.image());
         closeables.push(new LogMaintenance(logs, storage));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
@@ -132,7 +135,7 @@ public final class VarveBroker implements AutoCloseable {
         replicas.onAppend(fetchPurgatory::checkAndComplete);
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
-            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), groups[0]);
+            props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), groups);
         network = new NetworkServer(config, handler, networkMetrics, clock);
         network.start();
         closeables.push(network);
@@ -154,6 +157,11 @@ public final class VarveBroker implements AutoCloseable {
     /** The port of the first (client) listener, resolved when it was configured as 0. */
     public int clientPort() {
         return network.boundPort(config.listeners().get(0).name());
+    }
+
+    /** The group coordinator: consumer lag per group and partition ({@link GroupCoordinatorService#lag()}) for metrics. */
+    public GroupCoordinatorService groupCoordinator() {
+        return groupCoordinator;
     }
 
     /** The network edge's counters: connections, refused and malformed input (DESIGN §8), bytes. */

@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,10 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
     /** Offsets-topic partitions loaded here: read by FindCoordinator on any thread. */
     private final Set<Integer> loaded = ConcurrentHashMap.newKeySet();
-    private volatile MetadataImage pendingImage;
+    /** The newest image not yet followed; taken by the loop. */
+    private final AtomicReference<MetadataImage> pendingImage = new AtomicReference<>();
+    /** lastAppliedOffset of the image the loop followed last: older images that arrive late are skipped. */
+    private long followedOffset = Long.MIN_VALUE;
     private volatile boolean running = true;
     private long lastExpiryMs;
 
@@ -97,7 +101,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
         this.partitionLog = new OffsetsPartitionLog(replicas, config.offsetsTopicNumPartitions(), clock);
         this.core = new GroupCoordinator(config, partitionLog, () -> UUID.randomUUID().toString());
         this.offsets = new OffsetManager(core);
-        this.pendingImage = replicas.image();
+        this.pendingImage.set(replicas.image());
         this.thread = new Thread(this::run, "varve-group-coordinator");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -105,16 +109,17 @@ public final class GroupCoordinatorService implements AutoCloseable {
 
     /** Tells the coordinator about a new image; the loop loads and unloads partitions to match. */
     public void onImage(MetadataImage image) {
-        pendingImage = image;
+        pendingImage.accumulateAndGet(image, (current, next) ->
+            current == null || next.lastAppliedOffset() >= current.lastAppliedOffset() ? next : current);
     }
 
     private void run() {
         while (running) {
             try {
                 Runnable task = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
-                MetadataImage image = pendingImage;
-                if (image != null) {
-                    pendingImage = null;
+                MetadataImage image = pendingImage.getAndSet(null);
+                if (image != null && image.lastAppliedOffset() >= followedOffset) {
+                    followedOffset = image.lastAppliedOffset();
                     followImage(image);
                 }
                 if (task != null) {

@@ -1,0 +1,146 @@
+package io.varve.broker.group;
+
+import static io.varve.broker.replica.ReplicaFixture.NODE_ID;
+import static io.varve.broker.replica.ReplicaFixture.OTHER_NODE;
+import static io.varve.broker.replica.ReplicaFixture.partitionRecord;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.varve.broker.network.RequestContext;
+import io.varve.broker.replica.ReplicaFixture;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
+import io.varve.protocol.message.ApiRequest;
+import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.message.FindCoordinatorRequest;
+import io.varve.protocol.message.FindCoordinatorResponse;
+import io.varve.protocol.message.JoinGroupRequest;
+import io.varve.protocol.message.JoinGroupResponse;
+import io.varve.protocol.message.OffsetCommitRequest;
+import io.varve.protocol.message.OffsetCommitResponse;
+import io.varve.protocol.message.OffsetFetchRequest;
+import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.message.RequestHeader;
+import io.varve.raft.metadata.MetadataRecord;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's thread over real {@code __consumer_offsets} logs: groups are served only where
+ * this node leads their partition, commits land in the log and come back after a restart, and a
+ * partition whose leadership moves away has its groups dropped.
+ */
+class GroupCoordinatorServiceTest {
+
+    private static final GroupCoordinatorConfig CONFIG = GroupCoordinatorConfig.from(Map.of(
+        GroupCoordinatorConfig.OFFSETS_TOPIC_NUM_PARTITIONS, 2, GroupCoordinatorConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, 0,
+        GroupCoordinatorConfig.GROUP_MIN_SESSION_TIMEOUT_MS, 1000));
+
+    @TempDir
+    Path dir;
+    private ReplicaFixture fixture;
+    private GroupCoordinatorService service;
+    private UUID topicId;
+    /** A group in partition 0 (led here) and one in partition 1 (led by the other node). */
+    private final String local = groupIn(0);
+    private final String remote = groupIn(1);
+
+    private static String groupIn(int partition) {
+        for (int i = 0; ; i++) {
+            if (OffsetsTopic.partitionFor("group-" + i, 2) == partition) {
+                return "group-" + i;
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        fixture = ReplicaFixture.open(dir);
+        topicId = UUID.randomUUID();
+        fixture.publish(new MetadataRecord.RegisterBroker(NODE_ID, "127.0.0.1", 9092, null),
+            new MetadataRecord.RegisterBroker(OTHER_NODE, "127.0.0.2", 9093, null),
+            new MetadataRecord.Topic(OffsetsTopic.NAME, topicId), partitionRecord(topicId, 0, NODE_ID, 0),
+            partitionRecord(topicId, 1, OTHER_NODE, 0));
+        service = startService();
+    }
+
+    private GroupCoordinatorService startService() {
+        GroupCoordinatorService s = new GroupCoordinatorService(NODE_ID, CONFIG, fixture.replicas(), null,
+            fixture.clock());
+        s.onImage(fixture.image());
+        return s;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        service.close();
+        fixture.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R extends ApiResponse> R call(ApiRequest request, short version) throws Exception {
+        CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
+        RequestContext context = new RequestContext(1, "PLAINTEXT", new InetSocketAddress("127.0.0.1", 5555),
+            new RequestHeader(request.apiKey(), version, 1, "client"), 0);
+        service.handle(context, request, answer::complete);
+        return (R) answer.get(10, TimeUnit.SECONDS);
+    }
+
+    private short commit(String group, long offset) throws Exception {
+        OffsetCommitResponse r = call(new OffsetCommitRequest(group, -1, "", null, List.of(new OffsetCommitRequest.Topic(
+            "orders", List.of(new OffsetCommitRequest.Partition(0, offset, -1, null))))), ApiKey.OFFSET_COMMIT.maxVersion);
+        return r.topics().get(0).partitions().get(0).errorCode();
+    }
+
+    private OffsetFetchResponse.Group fetch(String group) throws Exception {
+        OffsetFetchResponse r = call(new OffsetFetchRequest(List.of(new OffsetFetchRequest.Group(group, null, -1,
+            null)), false), ApiKey.OFFSET_FETCH.maxVersion);
+        return r.groups().get(0);
+    }
+
+    @Test
+    void groupsAreServedWhereTheirPartitionIsLedAndFoundWhereverItIs() throws Exception {
+        assertEquals(Errors.NONE.code, commit(local, 42));
+        assertEquals(42, fetch(local).topics().get(0).partitions().get(0).committedOffset());
+        assertEquals(Errors.NOT_COORDINATOR.code, commit(remote, 1));
+        assertEquals(Errors.NOT_COORDINATOR.code, fetch(remote).errorCode());
+
+        FindCoordinatorResponse found = call(new FindCoordinatorRequest(FindCoordinatorRequest.KEY_TYPE_GROUP,
+            List.of(local, remote)), (short) 4);
+        assertEquals(NODE_ID, found.coordinators().get(0).nodeId());
+        assertEquals(9092, found.coordinators().get(0).port());
+        assertEquals(OTHER_NODE, found.coordinators().get(1).nodeId());
+        assertEquals("127.0.0.2", found.coordinators().get(1).host());
+
+        JoinGroupRequest join = new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
+            List.of(new JoinGroupRequest.Protocol("range", new byte[] {1})), null);
+        JoinGroupResponse first = call(join, ApiKey.JOIN_GROUP.maxVersion);
+        assertEquals(Errors.MEMBER_ID_REQUIRED.code, first.errorCode());
+        assertEquals("client-", first.memberId().substring(0, 7));
+    }
+
+    @Test
+    void committedOffsetsComeBackAfterARestart() throws Exception {
+        assertEquals(Errors.NONE.code, commit(local, 42));
+        assertEquals(Errors.NONE.code, commit(local, 43));
+        service.close();
+        fixture.restartWith(fixture.image());
+        service = startService();
+        assertEquals(43, fetch(local).topics().get(0).partitions().get(0).committedOffset());
+    }
+
+    @Test
+    void aPartitionLedElsewhereNowHasItsGroupsDropped() throws Exception {
+        assertEquals(Errors.NONE.code, commit(local, 42));
+        service.onImage(fixture.publish(partitionRecord(topicId, 0, OTHER_NODE, 1)));
+        assertEquals(Errors.NOT_COORDINATOR.code, fetch(local).errorCode());
+    }
+}
