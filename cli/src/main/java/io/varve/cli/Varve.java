@@ -15,6 +15,8 @@ public final class Varve {
                  run a node (broker + controller); no options: data in ./varve-data, clients on 127.0.0.1:9092
           topics create|list|describe|delete [--bootstrap-server HOST:PORT] [--topic T] ...
                  manage topics on a running broker (Varve or Kafka); `varve topics --help` for the options
+          groups list|describe|reset-offsets|delete [--bootstrap-server HOST:PORT] [--group G] ...
+                 consumer groups: members, committed offsets and lag, offset resets; `varve groups --help`
           produce --topic T [--key-separator SEP] ...
                  send each line of standard input as a record
           consume --topic T [--from-beginning] [--print-key] [--max-messages N] [--timeout-ms MS] ...
@@ -61,6 +63,9 @@ public final class Varve {
         switch (args[0]) {
             case "topics" -> {
                 return TopicsCommand.run(rest, out, err);
+            }
+            case "groups" -> {
+                return GroupsCommand.run(rest, out, err);
             }
             case "produce", "consume", "perf" -> {
                 return runTool(args[0], rest, in, out, err);

@@ -41,6 +41,20 @@ final class ClientNetwork implements ConsumerNetwork {
     }
 
     @Override
+    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
+        CompletableFuture<ApiResponse> f = client.send(node, request, timeoutMs);
+        f.whenComplete((r, e) -> signal());
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Cluster> describeAll() {
+        CompletableFuture<Cluster> f = metadata.describeAll();
+        f.whenComplete((c, e) -> signal());
+        return f;
+    }
+
+    @Override
     public Cluster cluster() {
         return metadata.cluster();
     }

@@ -2,11 +2,15 @@ package io.varve.consumer;
 
 import static io.varve.config.ConfigDef.Type.BOOLEAN;
 import static io.varve.config.ConfigDef.Type.INT;
+import static io.varve.config.ConfigDef.Type.LIST;
 import static io.varve.config.ConfigDef.Type.STRING;
 
 import io.varve.config.ClientConfig;
 import io.varve.config.ConfigDef;
 import io.varve.config.ConfigException;
+import io.varve.consumer.assignor.PartitionAssignor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +35,14 @@ public final class ConsumerConfig {
     public static final String CHECK_CRCS = "check.crcs";
     public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
     public static final String MAX_DECOMPRESSED_BATCH_BYTES = "max.decompressed.batch.bytes";
+    public static final String GROUP_ID = "group.id";
+    public static final String GROUP_INSTANCE_ID = "group.instance.id";
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String MAX_POLL_INTERVAL_MS = "max.poll.interval.ms";
+    public static final String PARTITION_ASSIGNMENT_STRATEGY = "partition.assignment.strategy";
+    public static final String ENABLE_AUTO_COMMIT = "enable.auto.commit";
+    public static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
 
     public static final String READ_UNCOMMITTED = "read_uncommitted";
     public static final String READ_COMMITTED = "read_committed";
@@ -57,7 +69,28 @@ public final class ConsumerConfig {
             "Timeout of the blocking calls that take none: position, beginningOffsets, endOffsets, offsetsForTimes.")
         .define(MAX_DECOMPRESSED_BATCH_BYTES, INT, 64 * 1024 * 1024, "bytes", 1_024L, null,
             "Varve: most bytes the records of one compressed batch may inflate to; a batch that inflates further (a "
-                + "decompression bomb) or does not inflate fails the poll with CorruptRecordException.");
+                + "decompression bomb) or does not inflate fails the poll with CorruptRecordException.")
+        .define(GROUP_ID, STRING, "", null,
+            "The consumer group this consumer joins when it subscribes; empty means none (assign mode only, no commits).")
+        .define(GROUP_INSTANCE_ID, STRING, "", null,
+            "A static member's id, stable across restarts: the broker keeps its partitions for session.timeout.ms while it "
+                + "is away, and close() does not leave the group. Empty means a dynamic member.")
+        .define(SESSION_TIMEOUT_MS, INT, 45_000, "ms", 1L, null,
+            "How long the group coordinator waits without a heartbeat before it drops the member and rebalances; must lie "
+                + "within the broker's group.min.session.timeout.ms and group.max.session.timeout.ms.")
+        .define(HEARTBEAT_INTERVAL_MS, INT, 3_000, "ms", 1L, null,
+            "Time between heartbeats, sent by the consumer's heartbeat thread; below session.timeout.ms.")
+        .define(MAX_POLL_INTERVAL_MS, INT, 300_000, "ms", 1L, null,
+            "Longest time between two polls of a group member; past it the heartbeat thread leaves the group (a static "
+                + "member stops heartbeating) and the next poll rejoins. Also the rebalance timeout sent in JoinGroup.")
+        .define(PARTITION_ASSIGNMENT_STRATEGY, LIST, List.of("range", "cooperative-sticky"), null,
+            "The assignors this member offers, in preference order: range, roundrobin, cooperative-sticky. The group uses the "
+                + "first one every member offers; the rebalance is cooperative only if every assignor listed supports it.")
+        .define(ENABLE_AUTO_COMMIT, BOOLEAN, true, null,
+            "Commit the positions of the returned records in the background of poll every auto.commit.interval.ms, before a "
+                + "rebalance revokes partitions, and at close. Needs group.id.")
+        .define(AUTO_COMMIT_INTERVAL_MS, INT, 5_000, "ms", 0L, null,
+            "Time between automatic commits when enable.auto.commit is true.");
 
     private final ClientConfig clientConfig;
     private final int fetchMinBytes;
@@ -69,6 +102,14 @@ public final class ConsumerConfig {
     private final boolean checkCrcs;
     private final int defaultApiTimeoutMs;
     private final int maxDecompressedBatchBytes;
+    private final String groupId;
+    private final String groupInstanceId;
+    private final int sessionTimeoutMs;
+    private final int heartbeatIntervalMs;
+    private final int maxPollIntervalMs;
+    private final List<String> assignmentStrategies;
+    private final boolean enableAutoCommit;
+    private final int autoCommitIntervalMs;
 
     private ConsumerConfig(ConfigDef.Values v, ClientConfig clientConfig) {
         this.clientConfig = clientConfig;
@@ -92,6 +133,29 @@ public final class ConsumerConfig {
         this.checkCrcs = v.getBoolean(CHECK_CRCS);
         this.defaultApiTimeoutMs = v.getInt(DEFAULT_API_TIMEOUT_MS);
         this.maxDecompressedBatchBytes = v.getInt(MAX_DECOMPRESSED_BATCH_BYTES);
+        this.groupId = v.getString(GROUP_ID);
+        this.groupInstanceId = v.getString(GROUP_INSTANCE_ID);
+        this.sessionTimeoutMs = v.getInt(SESSION_TIMEOUT_MS);
+        this.heartbeatIntervalMs = v.getInt(HEARTBEAT_INTERVAL_MS);
+        this.maxPollIntervalMs = v.getInt(MAX_POLL_INTERVAL_MS);
+        this.enableAutoCommit = v.getBoolean(ENABLE_AUTO_COMMIT);
+        this.autoCommitIntervalMs = v.getInt(AUTO_COMMIT_INTERVAL_MS);
+        if (heartbeatIntervalMs >= sessionTimeoutMs) {
+            throw new ConfigException(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs,
+                "must be below " + SESSION_TIMEOUT_MS + " (" + sessionTimeoutMs + ")");
+        }
+        List<String> strategies = new ArrayList<>();
+        for (String name : v.getList(PARTITION_ASSIGNMENT_STRATEGY)) {
+            try {
+                strategies.add(PartitionAssignor.forName(name).name());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(PARTITION_ASSIGNMENT_STRATEGY, name, e.getMessage());
+            }
+        }
+        if (strategies.isEmpty() || strategies.stream().distinct().count() != strategies.size()) {
+            throw new ConfigException(PARTITION_ASSIGNMENT_STRATEGY, strategies, "expected one or more distinct assignors");
+        }
+        this.assignmentStrategies = List.copyOf(strategies);
         if (fetchMaxBytes >= clientConfig.maxResponseBytes()) {
             throw new ConfigException(FETCH_MAX_BYTES, fetchMaxBytes,
                 "must stay below " + ClientConfig.MAX_RESPONSE_BYTES + " (" + clientConfig.maxResponseBytes() + ")");
@@ -146,5 +210,40 @@ public final class ConsumerConfig {
     /** The most bytes one compressed batch's records may inflate to (Varve's decompression-bomb limit). */
     public int maxDecompressedBatchBytes() {
         return maxDecompressedBatchBytes;
+    }
+
+    /** The group to join on subscribe; empty when none. */
+    public String groupId() {
+        return groupId;
+    }
+
+    /** The static member id; empty for a dynamic member. */
+    public String groupInstanceId() {
+        return groupInstanceId;
+    }
+
+    public int sessionTimeoutMs() {
+        return sessionTimeoutMs;
+    }
+
+    public int heartbeatIntervalMs() {
+        return heartbeatIntervalMs;
+    }
+
+    public int maxPollIntervalMs() {
+        return maxPollIntervalMs;
+    }
+
+    /** Assignor names in preference order, validated. */
+    public List<String> assignmentStrategies() {
+        return assignmentStrategies;
+    }
+
+    public boolean enableAutoCommit() {
+        return enableAutoCommit;
+    }
+
+    public int autoCommitIntervalMs() {
+        return autoCommitIntervalMs;
     }
 }

@@ -21,6 +21,14 @@ interface ConsumerNetwork extends AutoCloseable {
     /** Sends {@code request} to {@code node}; the future fails with {@code NetworkClientException} when no answer came. */
     CompletableFuture<ApiResponse> send(Node node, ApiRequest request);
 
+    /** As {@link #send(Node, ApiRequest)} with its own timeout (a JoinGroup the coordinator holds for a rebalance). */
+    default CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
+        return send(node, request);
+    }
+
+    /** Describes every topic in the cluster (pattern subscriptions), without tracking them. */
+    CompletableFuture<Cluster> describeAll();
+
     /** The latest metadata snapshot. */
     Cluster cluster();
 

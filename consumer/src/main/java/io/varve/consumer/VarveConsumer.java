@@ -7,6 +7,7 @@ import io.varve.common.TopicPartition;
 import io.varve.protocol.message.ListOffsetsRequest;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,11 +17,19 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
- * Varve's consumer, in assign mode: the application names the partitions it reads ({@link #assign})
- * and moves through them with {@link #poll}, {@link #seek} and friends. The API follows Kafka's
- * {@code KafkaConsumer} where they overlap; consumer groups and offset commits come later.
+ * Varve's consumer: the application names the partitions it reads ({@link #assign}), or joins the
+ * consumer group {@code group.id} ({@link #subscribe(Collection, RebalanceListener)}) whose members
+ * share the topics' partitions, and moves through them with {@link #poll}, {@link #seek} and friends.
+ * The API follows Kafka's {@code KafkaConsumer} where they overlap.
+ *
+ * <p><b>Groups.</b> The join (FindCoordinator, JoinGroup, SyncGroup, the leader running the assignor)
+ * happens inside {@link #poll}, which also runs the {@link RebalanceListener}; heartbeats run on one
+ * daemon thread ({@code HeartbeatThread}). Partitions a rebalance adds start at the group's committed
+ * offsets, else by {@code auto.offset.reset}. Commits: {@link #commitSync()}, {@link #commitAsync},
+ * automatic every {@code auto.commit.interval.ms} in poll, before a revocation and at {@link #close()}.
  *
  * <pre>
  *   try (VarveConsumer&lt;String, String&gt; consumer = new VarveConsumer&lt;&gt;(props, new StringDeserializer(), new StringDeserializer())) {
@@ -58,6 +67,10 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
     private final Fetcher<K, V> fetcher;
     private final OffsetLookup offsets;
     private final MeterRegistry registry;
+    /** Group membership, commits and heartbeats; null without {@code group.id}. */
+    private final ConsumerCoordinator coordinator;
+    private final OffsetCommitter committer;
+    private final HeartbeatThread heartbeat;
     private final AtomicLong owner = new AtomicLong(NO_OWNER);
     private boolean closed;
 
@@ -109,6 +122,93 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
             Objects.requireNonNull(keyDeserializer, "keyDeserializer"), Objects.requireNonNull(valueDeserializer, "valueDeserializer"),
             new ConsumerMetrics(registry, config.clientConfig().clientId()));
         this.offsets = new OffsetLookup(network, waiter, config, random);
+        if (config.groupId().isEmpty()) {
+            this.heartbeat = null;
+            this.coordinator = null;
+            this.committer = null;
+        } else {
+            this.heartbeat = new HeartbeatThread(network, clock, config, config.clientConfig().clientId());
+            this.coordinator = new ConsumerCoordinator(config, network, waiter, subscriptions, heartbeat, random,
+                fetcher::onAssignmentChange);
+            this.committer = new OffsetCommitter(config, network, waiter, coordinator, subscriptions, random);
+            coordinator.committer(committer);
+        }
+    }
+
+    /** {@link #subscribe(Collection, RebalanceListener)} without a listener. */
+    public void subscribe(Collection<String> topics) {
+        subscribe(topics, RebalanceListener.NOOP);
+    }
+
+    /**
+     * Joins the consumer group {@code group.id} for {@code topics}: the group's members share the
+     * topics' partitions, and a rebalance re-splits them when members come and go. The join
+     * happens inside {@link #poll}, which also runs {@code listener}. Replaces an earlier subscription;
+     * an empty collection unsubscribes.
+     *
+     * @throws IllegalStateException without {@code group.id}, or when partitions were assigned with {@link #assign}
+     */
+    public void subscribe(Collection<String> topics, RebalanceListener listener) {
+        acquire();
+        try {
+            checkGroupMode();
+            if (topics.isEmpty()) {
+                coordinator.unsubscribe(waiter.deadlineNs(config.defaultApiTimeoutMs()));
+                return;
+            }
+            topics.forEach(t -> Objects.requireNonNull(t, "topic"));
+            coordinator.subscribe(new java.util.TreeSet<>(topics), Objects.requireNonNull(listener, "listener"));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Subscribes to every topic whose whole name matches {@code pattern}, as seen in the cluster's
+     * metadata; checked again every {@code metadata.max.age.ms}, so topics created later join in.
+     */
+    public void subscribe(Pattern pattern, RebalanceListener listener) {
+        acquire();
+        try {
+            checkGroupMode();
+            coordinator.subscribe(Objects.requireNonNull(pattern, "pattern"), Objects.requireNonNull(listener, "listener"));
+        } finally {
+            release();
+        }
+    }
+
+    /** The topics of the current subscription (for a pattern, the matching ones found so far). */
+    public Set<String> subscription() {
+        acquire();
+        try {
+            return coordinator == null ? Set.of() : coordinator.subscribedTopics();
+        } finally {
+            release();
+        }
+    }
+
+    /** Leaves the group (revoking the partitions, committing first with auto-commit) and forgets the subscription. */
+    public void unsubscribe() {
+        acquire();
+        try {
+            if (coordinator != null) {
+                coordinator.unsubscribe(waiter.deadlineNs(config.defaultApiTimeoutMs()));
+            } else {
+                subscriptions.assign(Collections.emptyList());
+                fetcher.onAssignmentChange();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void checkGroupMode() {
+        if (coordinator == null) {
+            throw new IllegalStateException("subscribe needs " + ConsumerConfig.GROUP_ID);
+        }
+        if (!coordinator.isSubscribed() && !subscriptions.assignment().isEmpty()) {
+            throw new IllegalStateException("partitions were assigned with assign(); call unsubscribe() before subscribe()");
+        }
     }
 
     /**
@@ -119,7 +219,16 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
         acquire();
         try {
             partitions.forEach(tp -> Objects.requireNonNull(tp, "partition"));
+            if (coordinator != null && coordinator.isSubscribed()) {
+                throw new IllegalStateException("this consumer subscribed to topics; call unsubscribe() before assign()");
+            }
+            Set<TopicPartition> before = subscriptions.assignment();
             subscriptions.assign(partitions);
+            if (committer != null) {
+                Set<TopicPartition> added = new LinkedHashSet<>(partitions);
+                added.removeAll(before);
+                committer.needCommitted(added);
+            }
             network.track(partitions.stream().map(TopicPartition::topic).distinct().toList());
             fetcher.onAssignmentChange();
         } finally {
@@ -151,13 +260,18 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
     public ConsumerRecords<K, V> poll(Duration timeout) {
         acquire();
         try {
-            if (subscriptions.states().isEmpty()) {
-                throw new IllegalStateException("no partitions are assigned to this consumer");
+            boolean group = coordinator != null && coordinator.isSubscribed();
+            if (!group && subscriptions.states().isEmpty()) {
+                throw new IllegalStateException("no partitions are assigned to this consumer and it subscribed to no topic");
             }
             long deadlineNs = waiter.deadlineNs(timeout.toMillis());
             do {
                 waiter.checkWakeup();
                 network.refreshIfStale();
+                if (coordinator != null && !pollGroup(group, deadlineNs)) {
+                    waiter.awaitEvent(deadlineNs);
+                    continue;
+                }
                 resetPositions(deadlineNs);
                 ConsumerRecords<K, V> records = fetcher.collect();
                 fetcher.sendFetches(network.cluster());
@@ -171,6 +285,99 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
             return ConsumerRecords.empty();
         } finally {
             release();
+        }
+    }
+
+    /** The group's part of a poll; false while the member is not yet ready to fetch. */
+    private boolean pollGroup(boolean subscribed, long deadlineNs) {
+        committer.invokeCompletedCallbacks();
+        long nowNs = waiter.nowNs();
+        if (subscribed && !coordinator.advance(nowNs)) {
+            return false;
+        }
+        if (!committer.refreshCommitted(deadlineNs)) {
+            return false;
+        }
+        committer.maybeAutoCommit(nowNs);
+        return !subscriptions.states().isEmpty();
+    }
+
+    /** {@link #commitSync(Map)} of the positions of every assigned partition. */
+    public void commitSync() {
+        acquire();
+        try {
+            checkGroup();
+            committer.commitSync(committer.positions(subscriptions.assignment()), waiter.deadlineNs(config.defaultApiTimeoutMs()));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Commits {@code offsets} to the group (each the offset of the next record to read), waiting up to
+     * {@code default.api.timeout.ms}; retries coordinator errors.
+     *
+     * @throws CommitFailedException    when the group moved on without this member (a rebalance)
+     * @throws ConsumerTimeoutException when no success came in time
+     */
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        acquire();
+        try {
+            checkGroup();
+            committer.commitSync(Map.copyOf(offsets), waiter.deadlineNs(config.defaultApiTimeoutMs()));
+        } finally {
+            release();
+        }
+    }
+
+    /** Commits the positions of every assigned partition without waiting; {@code callback} runs in a later poll. */
+    public void commitAsync(OffsetCommitCallback callback) {
+        acquire();
+        try {
+            checkGroup();
+            committer.commitAsync(committer.positions(subscriptions.assignment()), Objects.requireNonNull(callback, "callback"));
+        } finally {
+            release();
+        }
+    }
+
+    /** Commits {@code offsets} without waiting; {@code callback} runs in a later poll. Not retried. */
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        acquire();
+        try {
+            checkGroup();
+            committer.commitAsync(Map.copyOf(offsets), Objects.requireNonNull(callback, "callback"));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The group's committed offsets of {@code partitions}, assigned or not; a partition without one
+     * maps to null. Waits up to {@code default.api.timeout.ms}.
+     *
+     * @throws ConsumerTimeoutException when the coordinator did not answer in time
+     */
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        acquire();
+        try {
+            checkGroup();
+            Map<TopicPartition, OffsetAndMetadata> found = committer.fetchCommitted(partitions,
+                waiter.deadlineNs(config.defaultApiTimeoutMs()));
+            if (found == null) {
+                throw new ConsumerTimeoutException("committed offsets of group " + config.groupId() + " not fetched in time");
+            }
+            Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+            partitions.forEach(tp -> out.put(tp, found.get(tp)));
+            return out;
+        } finally {
+            release();
+        }
+    }
+
+    private void checkGroup() {
+        if (committer == null) {
+            throw new IllegalStateException("offset commits need " + ConsumerConfig.GROUP_ID);
         }
     }
 
@@ -366,17 +573,51 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
         return registry;
     }
 
-    /** Closes the connections. Idempotent; later calls other than close throw IllegalStateException. */
+    /**
+     * Leaves the group and closes the connections. A group member first commits its positions (with
+     * auto-commit), runs the listener's revocation, and a dynamic member sends LeaveGroup so the
+     * group rebalances at once; a static member does not leave (its partitions wait for it for
+     * {@code session.timeout.ms}). Waits at most {@code default.api.timeout.ms} for the group. Idempotent;
+     * later calls other than close throw IllegalStateException.
+     */
     @Override
     public void close() {
         acquireThread();
         try {
             if (!closed) {
                 closed = true;
-                network.close();
+                try {
+                    closeGroup();
+                } finally {
+                    if (heartbeat != null) {
+                        heartbeat.close();
+                    }
+                    network.close();
+                }
             }
         } finally {
             release();
+        }
+    }
+
+    private void closeGroup() {
+        if (coordinator == null) {
+            return;
+        }
+        long deadlineNs = waiter.deadlineNs(config.defaultApiTimeoutMs());
+        try {
+            committer.invokeCompletedCallbacks();
+            if (coordinator.isSubscribed()) {
+                coordinator.leave(deadlineNs);
+            } else if (config.enableAutoCommit()) {
+                committer.commitPositionsQuietly(subscriptions.assignment(), deadlineNs);
+            }
+            while (committer.hasAsyncInFlight() && waiter.nowNs() < deadlineNs) {
+                waiter.awaitEvent(deadlineNs);
+                committer.invokeCompletedCallbacks();
+            }
+        } catch (WakeupException e) {
+            // close() still closes; the group notices the session end.
         }
     }
 

@@ -47,6 +47,8 @@ final class FakeNetwork implements ConsumerNetwork {
     final Map<Integer, ArrayDeque<Errors>> fetchErrors = new HashMap<>();
     final List<FetchRequest> fetches = new ArrayList<>();
     final List<Runnable> held = new ArrayList<>();
+    /** Answers every request other than Fetch and ListOffsets (the group coordinator's); null refuses them. */
+    java.util.function.Function<ApiRequest, ApiResponse> groupHandler;
     boolean answerById = true;
     boolean holdFetches;
     int invalidations;
@@ -98,6 +100,9 @@ final class FakeNetwork implements ConsumerNetwork {
                 answer.run();
             }
             return future;
+        }
+        if (!(request instanceof ListOffsetsRequest) && groupHandler != null) {
+            return CompletableFuture.completedFuture(groupHandler.apply(request));
         }
         return CompletableFuture.completedFuture(listOffsets((ListOffsetsRequest) request));
     }
@@ -173,6 +178,11 @@ final class FakeNetwork implements ConsumerNetwork {
             topics.add(new ListOffsetsResponse.ListOffsetsTopicResponse(t.name(), out));
         }
         return new ListOffsetsResponse(0, topics);
+    }
+
+    @Override
+    public CompletableFuture<Cluster> describeAll() {
+        return CompletableFuture.completedFuture(cluster());
     }
 
     @Override

@@ -67,6 +67,7 @@ public final class VarveAdmin implements AutoCloseable {
     private final Deadlines deadlines;
     private final ControllerCalls controllerCalls;
     private final OffsetLister offsetLister;
+    private final GroupCalls groupCalls;
 
     /**
      * An admin client with the system clock, from properties with Kafka's names: the shared client
@@ -98,6 +99,7 @@ public final class VarveAdmin implements AutoCloseable {
         this.deadlines = new Deadlines(clock, config.defaultApiTimeoutMs(), shared.requestTimeoutMs());
         this.controllerCalls = new ControllerCalls(client, metadata, retrier, deadlines);
         this.offsetLister = new OffsetLister(client, metadata, retrier, deadlines);
+        this.groupCalls = new GroupCalls(client, metadata, retrier, deadlines);
     }
 
     /**
@@ -265,6 +267,39 @@ public final class VarveAdmin implements AutoCloseable {
      */
     public CompletableFuture<Map<TopicPartition, ListedOffset>> listOffsets(Map<TopicPartition, OffsetSpec> specs) {
         return offsetLister.list(specs);
+    }
+
+    /** Every group of every broker (ListGroups), sorted by id. */
+    public CompletableFuture<List<GroupListing>> listGroups() {
+        return groupCalls.list();
+    }
+
+    /**
+     * A group's state, chosen assignor and members, with each member's partitions decoded from the
+     * consumer protocol (DescribeGroups at the group's coordinator). A group the broker does not know
+     * is reported in state Dead, as Kafka does (or fails with {@code GROUP_ID_NOT_FOUND}, by broker).
+     */
+    public CompletableFuture<GroupDescription> describeGroup(String groupId) {
+        return groupCalls.describe(groupId);
+    }
+
+    /** The group's committed offsets (OffsetFetch of every partition it committed), by partition. */
+    public CompletableFuture<Map<TopicPartition, Long>> listGroupOffsets(String groupId) {
+        return groupCalls.offsets(groupId);
+    }
+
+    /**
+     * Sets the group's committed offsets (OffsetCommit from outside the group, generation -1). The
+     * coordinator accepts it only while the group has no members: an active group fails with
+     * {@code UNKNOWN_MEMBER_ID}.
+     */
+    public CompletableFuture<Void> alterGroupOffsets(String groupId, Map<TopicPartition, Long> offsets) {
+        return groupCalls.alterOffsets(groupId, Map.copyOf(offsets));
+    }
+
+    /** Deletes an empty group and its offsets; one with members fails with {@code NON_EMPTY_GROUP}, an unknown one with {@code GROUP_ID_NOT_FOUND}. */
+    public CompletableFuture<Void> deleteGroup(String groupId) {
+        return groupCalls.delete(groupId);
     }
 
     /** Fails what is outstanding, closes every connection and stops the admin's threads. Idempotent. */
