@@ -2,15 +2,20 @@ package io.varve.broker;
 
 import io.varve.broker.controller.ControllerService;
 import io.varve.broker.handler.BrokerRequestHandler;
+import io.varve.broker.network.FrameHandler;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
+import io.varve.broker.quorum.ControllerClient;
+import io.varve.broker.quorum.RaftQuorumNode;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
+import io.varve.config.ConfigException;
+import io.varve.config.ControllerQuorumConfig;
 import io.varve.config.Listener;
 import io.varve.config.StorageConfig;
 import io.varve.raft.controller.TopicConfigs;
@@ -19,17 +24,24 @@ import io.varve.raft.controller.ControllerConfig;
 import io.varve.raft.controller.RegisterBrokerResult;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.TopicImage;
+import io.varve.raft.rpc.RegisterBrokerCodec;
 import io.varve.storage.LogManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class VarveBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VarveBroker.class);
+
+    /** How long a node of a Raft cluster waits at start for an active controller to register it. */
+    private static final long REGISTRATION_TIMEOUT_MS = 120_000;
 
     /** Waiting fetches (long polls) beyond which new ones are answered at once. */
     private static final int MAX_WAITING_FETCHES = 100_000;
@@ -81,9 +96,22 @@ public final class VarveBroker implements AutoCloseable {
     private void startServices(Map<String, String> props, StorageConfig storage) throws IOException, InterruptedException {
         Clock clock = Clock.system();
         int nodeId = config.nodeId();
+        ControllerQuorumConfig quorumConfig = ControllerQuorumConfig.from(props);
         closeables.push(MetadataDirs.lock(metadataDir));
-        String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, new SecureRandom());
-        Controller controller = Controller.open(metadataDir, clusterId, ControllerConfig.from(props), clock, new SecureRandom());
+        String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, clusterIdRandom(quorumConfig));
+        ControllerConfig controllerConfig = ControllerConfig.from(props);
+        RaftQuorumNode raft = null;
+        Controller controller;
+        if (quorumConfig.isLocal()) {
+            controller = Controller.open(metadataDir, clusterId, controllerConfig, clock, new SecureRandom());
+        } else {
+            checkQuorumRoles(quorumConfig);
+            SecureRandom seeds = new SecureRandom();
+            raft = RaftQuorumNode.open(nodeId, quorumConfig, metadataDir, controllerConfig.metadataLogConfig(), clock,
+                new Random(seeds.nextLong()));
+            closeables.push(raft);
+            controller = new Controller(raft.quorum(), clusterId, controllerConfig, new Random(seeds.nextLong()));
+        }
         closeables.push(controller);
         MetadataImage image = controller.image();
 
@@ -104,14 +132,23 @@ public final class VarveBroker implements AutoCloseable {
 
         ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image);
         replicas.onImage(image);
-        ControllerService controllerService = new ControllerService(controller, next -> {
+        Consumer<MetadataImage> publisher = next -> {
             try {
                 replicas.onImage(next);
             } catch (IOException e) {
                 throw new UncheckedIOException("applying metadata to the local logs failed", e);
             }
-        });
+        };
+        RaftQuorumNode quorumNode = raft;
+        ControllerService controllerService = quorumNode == null
+            ? new ControllerService(controller, nodeId, publisher)
+            : new ControllerService(controller, quorumNode::leaderId, publisher);
         closeables.push(controllerService);
+        FrameHandler controllerRpcs = null;
+        if (quorumNode != null) {
+            controllerRpcs = quorumNode.rpcService(request -> registerLocally(controllerService, quorumNode, request));
+            quorumNode.start(controllerService::requestCatchUp);
+        }
         closeables.push(new LogMaintenance(logs, storage));
 
         WheelDelayScheduler timer = new WheelDelayScheduler("varve-purgatory-timer", 10, MAX_WAITING_FETCHES);
@@ -122,10 +159,14 @@ public final class VarveBroker implements AutoCloseable {
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
             props, config.autoCreateTopicsEnable(), config.fetchMaxBytes());
-        network = new NetworkServer(config, handler, networkMetrics, clock);
+        network = new NetworkServer(config, handler, controllerRpcs, networkMetrics, clock);
         network.start();
         closeables.push(network);
-        register(controllerService, nodeId);
+        if (quorumNode == null) {
+            register(controllerService, nodeId);
+        } else {
+            registerRemotely(quorumConfig, nodeId, clock);
+        }
         LOG.info("Varve node {} started: {}", nodeId, describe());
     }
 
@@ -138,6 +179,47 @@ public final class VarveBroker implements AutoCloseable {
         if (result.error() != io.varve.protocol.Errors.NONE) {
             throw new IOException("registering node " + nodeId + " failed: " + result.error() + " " + result.message());
         }
+    }
+
+    /**
+     * Every node of a cluster must format the same cluster id, and a Raft cluster has no format step:
+     * its id is derived from the voters, which every node lists alike. A node alone draws a random one.
+     */
+    private static Random clusterIdRandom(ControllerQuorumConfig quorum) {
+        if (quorum.isLocal()) {
+            return new SecureRandom();
+        }
+        String voters = new TreeMap<>(quorum.voters()).values().toString();
+        UUID seed = UUID.nameUUIDFromBytes(("varve-cluster:" + voters).getBytes(StandardCharsets.UTF_8));
+        return new Random(seed.getMostSignificantBits() ^ seed.getLeastSignificantBits());
+    }
+
+    /** This issue runs the quorum between combined nodes: each voter is also a broker. */
+    private void checkQuorumRoles(ControllerQuorumConfig quorum) {
+        if (!config.hasRole(BrokerConfig.Role.BROKER) || !config.hasRole(BrokerConfig.Role.CONTROLLER)) {
+            throw new ConfigException(BrokerConfig.PROCESS_ROLES, config.processRoles(),
+                "a node in a multi-voter quorum must have both roles (broker,controller) in this version");
+        }
+        if (config.controllerListenerNames().isEmpty()) {
+            throw new ConfigException(BrokerConfig.CONTROLLER_LISTENER_NAMES, "",
+                "a node in a multi-voter quorum needs a controller listener for " + ControllerQuorumConfig.VOTERS);
+        }
+    }
+
+    /** Answers a broker's registration on this node's controller (NOT_CONTROLLER with a leader hint when it does not lead). */
+    private static CompletableFuture<RegisterBrokerCodec.Response> registerLocally(
+        ControllerService controller, RaftQuorumNode quorum, RegisterBrokerCodec.Request request) {
+        return controller.<RegisterBrokerResult>submit(c -> c.registerBroker(request.nodeId(), request.host(), request.port(),
+                request.rack()))
+            .thenApply(r -> new RegisterBrokerCodec.Response(r.error().code, r.message(), -1, quorum.leaderId()));
+    }
+
+    /** Registers this node's advertised client endpoint with the active controller, wherever it is. */
+    private void registerRemotely(ControllerQuorumConfig quorum, int nodeId, Clock clock) throws IOException {
+        Listener advertised = config.advertisedListeners().get(0);
+        int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
+        new ControllerClient(nodeId, quorum, clock).register(
+            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), REGISTRATION_TIMEOUT_MS);
     }
 
     /** The port of the first (client) listener, resolved when it was configured as 0. */

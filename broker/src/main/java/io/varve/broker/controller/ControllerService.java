@@ -8,8 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +34,26 @@ public final class ControllerService implements AutoCloseable {
     private final Controller controller;
     private final Consumer<MetadataImage> publisher;
     private final ThreadPoolExecutor loop;
+    private final IntSupplier activeController;
+    private final AtomicBoolean catchUpQueued = new AtomicBoolean();
     private volatile MetadataImage published;
 
     /**
+     * A controller of a one-voter quorum: it is always the active controller.
+     *
      * @param publisher called on the controller thread with each new image, in order
      */
-    public ControllerService(Controller controller, Consumer<MetadataImage> publisher) {
+    public ControllerService(Controller controller, int nodeId, Consumer<MetadataImage> publisher) {
+        this(controller, () -> nodeId, publisher);
+    }
+
+    /**
+     * @param activeController the id of the active controller as this node knows it, or -1
+     * @param publisher        called on the controller thread with each new image, in order
+     */
+    public ControllerService(Controller controller, IntSupplier activeController, Consumer<MetadataImage> publisher) {
         this.controller = controller;
+        this.activeController = activeController;
         this.publisher = publisher;
         this.published = controller.image();
         this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -47,6 +62,28 @@ public final class ControllerService implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    }
+
+    /** The active controller's node id as this node knows it, or -1 while there is none. */
+    public int activeControllerId() {
+        return activeController.getAsInt();
+    }
+
+    /**
+     * Asks the controller thread to apply records committed by the quorum (another leader's, or
+     * ones this node's Raft log learned) and publish the image. Coalesced: at most one waits in the
+     * queue. Never blocks; safe from the Raft thread.
+     */
+    public void requestCatchUp() {
+        if (catchUpQueued.compareAndSet(false, true)) {
+            submit(c -> {
+                catchUpQueued.set(false);
+                return c.catchUp();
+            }).exceptionally(e -> {
+                catchUpQueued.set(false);
+                return null;
+            });
+        }
     }
 
     /** The last image published. */
@@ -63,6 +100,8 @@ public final class ControllerService implements AutoCloseable {
         try {
             loop.execute(() -> {
                 try {
+                    // Decide against everything committed, whoever committed it.
+                    publish(controller.catchUp().image());
                     ControllerReply<R> reply = command.apply(controller);
                     publish(reply.image());
                     result.complete(reply.response());

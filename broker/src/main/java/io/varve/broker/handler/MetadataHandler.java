@@ -75,7 +75,7 @@ final class MetadataHandler {
         }
         List<NodeEndpoint> brokers = new ArrayList<>();
         image.brokers().values().forEach(b -> brokers.add(new NodeEndpoint(b.nodeId(), b.host(), b.port(), b.rack())));
-        return new MetadataResponse(0, brokers, image.clusterId(), nodeId, topics,
+        return new MetadataResponse(0, brokers, image.clusterId(), controller.activeControllerId(), topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED, Errors.NONE.code);
     }
 

@@ -76,6 +76,18 @@ public final class Controller implements AutoCloseable {
         return delta.apply();
     }
 
+    /**
+     * Applies records committed since the image was built, by this node or by another leader (a
+     * follower controller, or a new leader finishing its predecessor's log); a no-op when the image
+     * is current. Commands call it first, so they decide against everything committed.
+     */
+    public ControllerReply<Void> catchUp() {
+        if (quorum.endOffset() > image.lastAppliedOffset() + 1) {
+            image = replay(quorum, image);
+        }
+        return new ControllerReply<>(null, image);
+    }
+
     /** The image after every committed command. */
     public MetadataImage image() {
         return image;
@@ -128,6 +140,11 @@ public final class Controller implements AutoCloseable {
         }
         if (outcome.lastOffset() - outcome.baseOffset() + 1 != records.size()) {
             throw new IllegalStateException("the quorum committed " + outcome + " for " + records.size() + " records");
+        }
+        if (outcome.baseOffset() != image.lastAppliedOffset() + 1) {
+            // Records of another leader committed before ours: apply the log in order, ours included.
+            image = replay(quorum, image);
+            return new ControllerReply<>(result.response(), image);
         }
         MetadataDelta delta = new MetadataDelta(image);
         long offset = outcome.baseOffset();

@@ -1,0 +1,105 @@
+package io.varve.broker.quorum;
+
+import io.varve.common.Clock;
+import io.varve.config.ControllerQuorumConfig;
+import io.varve.config.LogConfig;
+import io.varve.raft.core.RaftConfig;
+import io.varve.raft.core.RaftNode;
+import io.varve.raft.log.QuorumStateFile;
+import io.varve.raft.log.RaftLog;
+import io.varve.raft.rpc.RegisterBrokerCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A voter of the metadata quorum between processes: assembles the {@link RaftLog} and
+ * {@link QuorumStateFile} in the metadata directory, the {@link RaftNode}, the {@link RaftPeers}
+ * transport, the {@link RaftDriver} and the {@link RaftQuorum} the controller appends to, and the
+ * {@link ControllerRpcService} that serves the controller listener. Closed in reverse.
+ *
+ * <p>Lifecycle: {@link #open}, hand {@link #quorum()} to the controller, {@link #start}, then close.
+ * Thread-safe after start.
+ */
+public final class RaftQuorumNode implements AutoCloseable {
+
+    private final int nodeId;
+    private final ControllerQuorumConfig config;
+    private final RaftLog log;
+    private final RaftPeers peers;
+    private final RaftDriver driver;
+    private final RaftQuorum quorum;
+
+    private RaftQuorumNode(int nodeId, ControllerQuorumConfig config, RaftLog log, RaftPeers peers, RaftDriver driver) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.log = log;
+        this.peers = peers;
+        this.driver = driver;
+        this.quorum = new RaftQuorum(driver, config.requestTimeoutMs());
+    }
+
+    /**
+     * Opens the durable state under {@code metadataDir} and builds the node (not started).
+     *
+     * @param random this node's seeded random: election timeouts
+     */
+    public static RaftQuorumNode open(int nodeId, ControllerQuorumConfig config, Path metadataDir, LogConfig logConfig,
+                                      Clock clock, Random random) throws IOException {
+        if (!config.voters().containsKey(nodeId)) {
+            throw new IllegalArgumentException("node " + nodeId + " is not one of the voters " + config.voters().keySet());
+        }
+        QuorumStateFile stateFile = new QuorumStateFile(metadataDir);
+        RaftLog log = RaftLog.open(metadataDir, logConfig, clock);
+        RaftPeers peers = null;
+        try {
+            RaftConfig raft = new RaftConfig(nodeId, config.voters().keySet(), config.electionTimeoutMs(),
+                config.heartbeatIntervalMs(), config.appendMaxBytes(), config.maxInflightAppends());
+            RaftNode node = new RaftNode(raft, stateFile.read(), log, random, clock.nanoTime());
+            peers = new RaftPeers(nodeId, config);
+            long tickMs = Math.max(1, Math.min(10, config.heartbeatIntervalMs() / 4));
+            return new RaftQuorumNode(nodeId, config, log, peers, new RaftDriver(node, log, stateFile, peers, clock, tickMs));
+        } catch (IOException | RuntimeException e) {
+            if (peers != null) {
+                peers.close();
+            }
+            log.close();
+            throw e;
+        }
+    }
+
+    /** The quorum the controller appends to and reads from. */
+    public RaftQuorum quorum() {
+        return quorum;
+    }
+
+    /**
+     * Starts the Raft thread.
+     *
+     * @param onCommit called on the Raft thread whenever the commit point moves; must not block
+     */
+    public void start(Runnable onCommit) {
+        driver.start(onCommit);
+    }
+
+    /** The handler of the controller listener; {@code registrar} answers broker registrations. */
+    public ControllerRpcService rpcService(
+        Function<RegisterBrokerCodec.Request, CompletableFuture<RegisterBrokerCodec.Response>> registrar) {
+        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, registrar);
+    }
+
+    /** The active controller this node knows, or -1. */
+    public int leaderId() {
+        return driver.status().leaderId();
+    }
+
+    @Override
+    public void close() {
+        quorum.close();
+        driver.close();
+        peers.close();
+        log.close();
+    }
+}
