@@ -172,12 +172,8 @@ public final class RaftDriver implements AutoCloseable {
 
     /** Does the node's work in the persist → send → apply order until it has none. */
     private void processReady() throws IOException {
-        while (true) {
+        while (node.hasReady()) {
             Ready ready = node.ready();
-            if (ready.isEmpty() && ready.commitIndex() <= appliedIndex) {
-                status = ready.status() == null ? node.status() : ready.status();
-                return;
-            }
             if (ready.hardState() != null) {
                 stateFile.write(ready.hardState());
             }
@@ -212,6 +208,7 @@ public final class RaftDriver implements AutoCloseable {
             }
             node.advance(ready);
         }
+        status = node.status();
     }
 
     /** Stops the thread (bounded wait); pending proposals fail. The owner closes the log and transport. */
