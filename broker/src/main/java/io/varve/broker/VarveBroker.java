@@ -7,7 +7,8 @@ import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
-import io.varve.broker.quorum.ControllerClient;
+import io.varve.broker.quorum.ActiveController;
+import io.varve.broker.quorum.BrokerLifecycle;
 import io.varve.broker.quorum.RaftQuorumNode;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.ReplicaManager;
@@ -21,6 +22,7 @@ import io.varve.config.StorageConfig;
 import io.varve.raft.controller.TopicConfigs;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
+import io.varve.raft.controller.HeartbeatResult;
 import io.varve.raft.controller.RegisterBrokerResult;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.TopicImage;
@@ -37,7 +39,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,9 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class VarveBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VarveBroker.class);
-
-    /** How long a node of a Raft cluster waits at start for an active controller to register it. */
-    private static final long REGISTRATION_TIMEOUT_MS = 120_000;
 
     /** Waiting fetches (long polls) beyond which new ones are answered at once. */
     private static final int MAX_WAITING_FETCHES = 100_000;
@@ -146,8 +144,12 @@ public final class VarveBroker implements AutoCloseable {
         closeables.push(controllerService);
         FrameHandler controllerRpcs = null;
         if (quorumNode != null) {
-            controllerRpcs = quorumNode.rpcService(request -> registerLocally(controllerService, quorumNode, request));
+            ActiveController active = new ActiveController(controllerService, quorumNode, clock,
+                Math.max(10, controllerConfig.brokerSessionTimeoutMs() / 10));
+            closeables.push(active);
+            controllerRpcs = quorumNode.rpcService(active);
             quorumNode.start(controllerService::requestCatchUp);
+            active.start();
         }
         closeables.push(new LogMaintenance(logs, storage));
 
@@ -163,21 +165,28 @@ public final class VarveBroker implements AutoCloseable {
         network.start();
         closeables.push(network);
         if (quorumNode == null) {
-            register(controllerService, nodeId);
+            register(controllerService, nodeId, clock);
         } else {
             registerRemotely(quorumConfig, nodeId, clock);
         }
         LOG.info("Varve node {} started: {}", nodeId, describe());
     }
 
-    /** Registers this node's advertised client endpoint with the controller (a no-op when unchanged). */
-    private void register(ControllerService controller, int nodeId) throws IOException {
+    /** Registers this incarnation of the node with the controller (a new broker epoch each start) and unfences it. */
+    private void register(ControllerService controller, int nodeId, Clock clock) throws IOException {
         Listener advertised = config.advertisedListeners().get(0);
         int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
         RegisterBrokerResult result = controller.<RegisterBrokerResult>submit(
-            c -> c.registerBroker(nodeId, advertised.host(), port, null)).join();
+            c -> c.registerBroker(nodeId, advertised.host(), port, null, clock.monotonicMs())).join();
         if (result.error() != io.varve.protocol.Errors.NONE) {
             throw new IOException("registering node " + nodeId + " failed: " + result.error() + " " + result.message());
+        }
+        // A registered broker is fenced until it heartbeats; the embedded one-voter controller never
+        // ticks, so one heartbeat keeps this node unfenced until the networked quorum drives leases.
+        HeartbeatResult heartbeat = controller.<HeartbeatResult>submit(
+            c -> c.brokerHeartbeat(nodeId, result.brokerEpoch(), clock.monotonicMs(), false)).join();
+        if (heartbeat.error() != io.varve.protocol.Errors.NONE || heartbeat.fenced()) {
+            throw new IOException("unfencing node " + nodeId + " failed: " + heartbeat);
         }
     }
 
@@ -206,20 +215,17 @@ public final class VarveBroker implements AutoCloseable {
         }
     }
 
-    /** Answers a broker's registration on this node's controller (NOT_CONTROLLER with a leader hint when it does not lead). */
-    private static CompletableFuture<RegisterBrokerCodec.Response> registerLocally(
-        ControllerService controller, RaftQuorumNode quorum, RegisterBrokerCodec.Request request) {
-        return controller.<RegisterBrokerResult>submit(c -> c.registerBroker(request.nodeId(), request.host(), request.port(),
-                request.rack()))
-            .thenApply(r -> new RegisterBrokerCodec.Response(r.error().code, r.message(), -1, quorum.leaderId()));
-    }
-
-    /** Registers this node's advertised client endpoint with the active controller, wherever it is. */
+    /**
+     * Registers this node's advertised client endpoint with the active controller, wherever it is,
+     * and keeps its lease by heartbeats until close (which first asks for a controlled shutdown).
+     */
     private void registerRemotely(ControllerQuorumConfig quorum, int nodeId, Clock clock) throws IOException {
         Listener advertised = config.advertisedListeners().get(0);
         int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
-        new ControllerClient(nodeId, quorum, clock).register(
-            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), REGISTRATION_TIMEOUT_MS);
+        BrokerLifecycle lifecycle = new BrokerLifecycle(
+            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), quorum, clock);
+        lifecycle.start();
+        closeables.push(lifecycle);
     }
 
     /** The port of the first (client) listener, resolved when it was configured as 0. */

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The controller quorum as every node sees it: who the voters are and where their controller
  * listeners are ({@code controller.quorum.voters}, Kafka's {@code id@host:port,...}), Raft's timing,
- * and the brokers' lease (heartbeat interval, session timeout). No voters means the embedded default:
+ * and how often brokers heartbeat to keep their lease (the lease itself, {@code broker.session.timeout.ms},
+ * is the controller's). No voters means the embedded default:
  * one node with both roles, its own one-voter quorum, no controller listener.
  *
  * <p>Immutable and validated at construction ({@code heartbeat < election timeout},
@@ -25,7 +26,6 @@ public final class ControllerQuorumConfig {
     public static final String APPEND_MAX_BYTES = "controller.quorum.append.max.bytes";
     public static final String MAX_INFLIGHT_APPENDS = "controller.quorum.max.inflight.appends";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
-    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
 
     public static final ConfigDef DEF = new ConfigDef("Controller quorum")
         .define(VOTERS, LIST, List.of(), "id@host:port",
@@ -43,9 +43,8 @@ public final class ControllerQuorumConfig {
         .define(MAX_INFLIGHT_APPENDS, INT, 8, "requests", 1L, 1024L,
             "Raft appends in flight to one follower before the leader waits for an answer (pipelining).")
         .define(BROKER_HEARTBEAT_INTERVAL_MS, INT, 2000, "ms", 1L, 600_000L,
-            "How often a broker heartbeats the active controller to keep its lease.")
-        .define(BROKER_SESSION_TIMEOUT_MS, INT, 9000, "ms", 2L, 600_000L,
-            "A broker whose lease saw no heartbeat for this long is fenced: its partitions get new leaders.");
+            "How often a broker of a multi-voter cluster heartbeats the active controller to keep its lease"
+                + " (broker.session.timeout.ms, in the Controller table); keep it well below that timeout.");
 
     /** A voter: its node id and the address of its controller listener. */
     public record Voter(int id, String host, int port) {
@@ -58,7 +57,6 @@ public final class ControllerQuorumConfig {
     private final int appendMaxBytes;
     private final int maxInflightAppends;
     private final int brokerHeartbeatIntervalMs;
-    private final int brokerSessionTimeoutMs;
 
     private ControllerQuorumConfig(ConfigDef.Values v) {
         this.voters = parseVoters(v.getList(VOTERS));
@@ -71,11 +69,6 @@ public final class ControllerQuorumConfig {
         this.appendMaxBytes = v.getInt(APPEND_MAX_BYTES);
         this.maxInflightAppends = v.getInt(MAX_INFLIGHT_APPENDS);
         this.brokerHeartbeatIntervalMs = v.getInt(BROKER_HEARTBEAT_INTERVAL_MS);
-        this.brokerSessionTimeoutMs = v.getInt(BROKER_SESSION_TIMEOUT_MS);
-        if (brokerHeartbeatIntervalMs >= brokerSessionTimeoutMs) {
-            throw new ConfigException(BROKER_HEARTBEAT_INTERVAL_MS, brokerHeartbeatIntervalMs,
-                "must be below " + BROKER_SESSION_TIMEOUT_MS);
-        }
     }
 
     /** Builds a config from properties; unknown names are ignored, missing ones take their default. */
@@ -143,15 +136,10 @@ public final class ControllerQuorumConfig {
         return brokerHeartbeatIntervalMs;
     }
 
-    public int brokerSessionTimeoutMs() {
-        return brokerSessionTimeoutMs;
-    }
-
     @Override
     public String toString() {
         return "ControllerQuorumConfig{voters=" + voters.values() + ", electionTimeoutMs=" + electionTimeoutMs
             + ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", requestTimeoutMs=" + requestTimeoutMs
-            + ", brokerHeartbeatIntervalMs=" + brokerHeartbeatIntervalMs
-            + ", brokerSessionTimeoutMs=" + brokerSessionTimeoutMs + '}';
+            + ", brokerHeartbeatIntervalMs=" + brokerHeartbeatIntervalMs + '}';
     }
 }

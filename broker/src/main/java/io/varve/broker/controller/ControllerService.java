@@ -78,7 +78,7 @@ public final class ControllerService implements AutoCloseable {
         if (catchUpQueued.compareAndSet(false, true)) {
             submit(c -> {
                 catchUpQueued.set(false);
-                return c.catchUp();
+                return new ControllerReply<>(null, c.catchUp());
             }).exceptionally(e -> {
                 catchUpQueued.set(false);
                 return null;
@@ -101,7 +101,7 @@ public final class ControllerService implements AutoCloseable {
             loop.execute(() -> {
                 try {
                     // Decide against everything committed, whoever committed it.
-                    publish(controller.catchUp().image());
+                    publish(controller.catchUp());
                     ControllerReply<R> reply = command.apply(controller);
                     publish(reply.image());
                     result.complete(reply.response());

@@ -5,6 +5,7 @@ import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.raft.core.RaftMessage;
+import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RaftMessageCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
@@ -12,26 +13,31 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Serves the controller listener: Raft messages go to the {@link RaftDriver}'s bounded queue (a full
  * queue or a message not addressed to this node is acknowledged with an error and dropped; Raft
- * resends), broker registrations go to the controller. Thread-safe.
+ * resends), broker registrations and heartbeats go to the controller ({@link BrokerRpcs}). Thread-safe.
  */
 public final class ControllerRpcService implements FrameHandler {
 
     private final int nodeId;
     private final Set<Integer> voters;
     private final RaftDriver driver;
-    private final Function<RegisterBrokerCodec.Request, CompletableFuture<RegisterBrokerCodec.Response>> registrar;
+    private final BrokerRpcs brokers;
 
-    ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver,
-                         Function<RegisterBrokerCodec.Request, CompletableFuture<RegisterBrokerCodec.Response>> registrar) {
+    /** What answers brokers' registrations and heartbeats: the controller, when this node is active. */
+    public interface BrokerRpcs {
+        CompletableFuture<RegisterBrokerCodec.Response> register(RegisterBrokerCodec.Request request);
+
+        CompletableFuture<BrokerHeartbeatCodec.Response> heartbeat(BrokerHeartbeatCodec.Request request);
+    }
+
+    ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers) {
         this.nodeId = nodeId;
         this.voters = Set.copyOf(voters);
         this.driver = driver;
-        this.registrar = registrar;
+        this.brokers = brokers;
     }
 
     @Override
@@ -50,10 +56,18 @@ public final class ControllerRpcService implements FrameHandler {
             }
             case REGISTER_BROKER -> {
                 RegisterBrokerCodec.Request request = RegisterBrokerCodec.readRequest(reader);
-                registrar.apply(request).whenComplete((response, error) -> {
+                brokers.register(request).whenComplete((response, error) -> {
                     RegisterBrokerCodec.Response r = error == null ? response : new RegisterBrokerCodec.Response(
                         Errors.UNKNOWN_SERVER_ERROR.code, String.valueOf(error), -1, driver.status().leaderId());
                     reply.accept(InternalFrames.response(header.correlationId(), w -> RegisterBrokerCodec.write(r, w)));
+                });
+            }
+            case BROKER_HEARTBEAT -> {
+                BrokerHeartbeatCodec.Request request = BrokerHeartbeatCodec.readRequest(reader);
+                brokers.heartbeat(request).whenComplete((response, error) -> {
+                    BrokerHeartbeatCodec.Response r = error == null ? response : new BrokerHeartbeatCodec.Response(
+                        Errors.UNKNOWN_SERVER_ERROR.code, true, false, driver.status().leaderId());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> BrokerHeartbeatCodec.write(r, w)));
                 });
             }
         }

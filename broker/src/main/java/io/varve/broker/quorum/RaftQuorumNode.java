@@ -7,12 +7,9 @@ import io.varve.raft.core.RaftConfig;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.log.QuorumStateFile;
 import io.varve.raft.log.RaftLog;
-import io.varve.raft.rpc.RegisterBrokerCodec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * A voter of the metadata quorum between processes: assembles the {@link RaftLog} and
@@ -84,10 +81,19 @@ public final class RaftQuorumNode implements AutoCloseable {
         driver.start(onCommit);
     }
 
-    /** The handler of the controller listener; {@code registrar} answers broker registrations. */
-    public ControllerRpcService rpcService(
-        Function<RegisterBrokerCodec.Request, CompletableFuture<RegisterBrokerCodec.Response>> registrar) {
-        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, registrar);
+    /** The handler of the controller listener; {@code brokers} answers brokers' registrations and heartbeats. */
+    public ControllerRpcService rpcService(ControllerRpcService.BrokerRpcs brokers) {
+        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, brokers);
+    }
+
+    /** Whether this node is the active controller now. */
+    public boolean isLeader() {
+        return driver.status().role() == io.varve.raft.core.RaftStatus.Role.LEADER;
+    }
+
+    /** This node's current Raft term. */
+    public int term() {
+        return driver.status().term();
     }
 
     /** The active controller this node knows, or -1. */

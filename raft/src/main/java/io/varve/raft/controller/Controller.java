@@ -37,6 +37,7 @@ public final class Controller implements AutoCloseable {
 
     private final MetadataQuorum quorum;
     private final ControllerStateMachine stateMachine;
+    private final BrokerLeases leases;
     private MetadataImage image;
 
     /**
@@ -48,6 +49,7 @@ public final class Controller implements AutoCloseable {
     public Controller(MetadataQuorum quorum, String clusterId, ControllerConfig config, Random random) {
         this.quorum = Objects.requireNonNull(quorum, "quorum");
         this.stateMachine = new ControllerStateMachine(config, random);
+        this.leases = new BrokerLeases(config.brokerSessionTimeoutMs());
         this.image = replay(quorum, MetadataImage.empty(clusterId));
     }
 
@@ -74,18 +76,6 @@ public final class Controller implements AutoCloseable {
         MetadataDelta delta = new MetadataDelta(base);
         quorum.read(base.lastAppliedOffset() + 1, delta::replay);
         return delta.apply();
-    }
-
-    /**
-     * Applies records committed since the image was built, by this node or by another leader (a
-     * follower controller, or a new leader finishing its predecessor's log); a no-op when the image
-     * is current. Commands call it first, so they decide against everything committed.
-     */
-    public ControllerReply<Void> catchUp() {
-        if (quorum.endOffset() > image.lastAppliedOffset() + 1) {
-            image = replay(quorum, image);
-        }
-        return new ControllerReply<>(null, image);
     }
 
     /** The image after every committed command. */
@@ -117,10 +107,80 @@ public final class Controller implements AutoCloseable {
         return commit(result, (error, message) -> result.response().orFail(error));
     }
 
-    /** See {@link ControllerStateMachine#registerBroker}. */
-    public ControllerReply<RegisterBrokerResult> registerBroker(int nodeId, String host, int port, String rack) {
+    /**
+     * Registers a new incarnation of broker {@code nodeId} (see {@link ControllerStateMachine#registerBroker})
+     * and starts its lease at {@code nowMs}. The result carries the broker epoch that its heartbeats
+     * must quote: the offset of its registration record.
+     */
+    public ControllerReply<RegisterBrokerResult> registerBroker(int nodeId, String host, int port, String rack,
+                                                                long nowMs) {
         ControllerResult<RegisterBrokerResult> result = stateMachine.registerBroker(image, nodeId, host, port, rack);
-        return commit(result, (error, message) -> result.response().orFail(error, message));
+        ControllerReply<RegisterBrokerResult> reply =
+            commit(result, (error, message) -> result.response().orFail(error, message));
+        if (reply.response().error() != Errors.NONE) {
+            return reply;
+        }
+        leases.renew(nodeId, nowMs);
+        return new ControllerReply<>(reply.response().withEpoch(image.broker(nodeId).epoch()), image);
+    }
+
+    /**
+     * A broker's heartbeat at {@code nowMs}: renews its lease, unfences it, or drains it for a
+     * controlled shutdown (see {@link ControllerStateMachine#brokerHeartbeat}). HeartBeat's receiving
+     * end; the broker sends one every {@code broker.heartbeat.interval.ms}.
+     */
+    public ControllerReply<HeartbeatResult> brokerHeartbeat(int nodeId, long brokerEpoch, long nowMs,
+                                                            boolean wantShutDown) {
+        ControllerResult<HeartbeatResult> result = stateMachine.brokerHeartbeat(image, nodeId, brokerEpoch, wantShutDown);
+        ControllerReply<HeartbeatResult> reply = commit(result, (error, message) -> result.response().orFail(error));
+        if (reply.response().error() == Errors.NONE) {
+            leases.renew(nodeId, nowMs);
+        }
+        return reply;
+    }
+
+    /**
+     * Fences every unfenced broker whose lease ({@code broker.session.timeout.ms}) has run out at
+     * {@code nowMs}, moving its leaderships ({@link ControllerStateMachine#fenceBrokers}). The driver
+     * calls it on its timer, no later than {@link #nextLeaseExpiryMs()}; a call with nothing expired
+     * writes nothing. The response is null: the outcome is in the image.
+     */
+    public ControllerReply<Void> tick(long nowMs) {
+        List<Integer> expired = leases.expired(image, nowMs);
+        if (expired.isEmpty()) {
+            return new ControllerReply<>(null, image);
+        }
+        return commit(stateMachine.fenceBrokers(image, expired), (error, message) -> null);
+    }
+
+    /** When the first lease runs out, for the driver's timer; {@link Long#MAX_VALUE} when no broker holds one. */
+    public long nextLeaseExpiryMs() {
+        return leases.nextExpiryMs(image);
+    }
+
+    /**
+     * Applies the records committed since {@link MetadataImage#lastAppliedOffset()} (written by another
+     * controller, or by this one as leader before a restart), reading them from the quorum.
+     *
+     * @return the image after them
+     */
+    public MetadataImage catchUp() {
+        // Same image when nothing new is committed, so callers can tell "changed" by identity.
+        if (quorum.endOffset() > image.lastAppliedOffset() + 1) {
+            image = replay(quorum, image);
+        }
+        return image;
+    }
+
+    /**
+     * This node became the active controller at {@code nowMs}: it catches up with the committed log,
+     * then grants every registered broker a fresh lease from {@code nowMs}, because leases are not in
+     * the log and the brokers' heartbeats went to the previous controller.
+     */
+    public MetadataImage onBecomeActive(long nowMs) {
+        catchUp();
+        leases.renewAll(image, nowMs);
+        return image;
     }
 
     /** Whether the metadata log has failed: every command that writes now answers NOT_CONTROLLER. */

@@ -1,5 +1,6 @@
 package io.varve.raft.controller;
 
+import static io.varve.config.ConfigDef.Type.BOOLEAN;
 import static io.varve.config.ConfigDef.Type.INT;
 
 import io.varve.config.ConfigDef;
@@ -18,6 +19,8 @@ public final class ControllerConfig {
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String MAX_PARTITIONS_PER_REQUEST = "controller.max.partitions.per.request";
     public static final String METADATA_LOG_SEGMENT_BYTES = "metadata.log.segment.bytes";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE;
 
     /** Producer ids in the block that one AllocateProducerIds hands out, as in Kafka. */
     public static final int PRODUCER_ID_BLOCK_SIZE = 1000;
@@ -32,15 +35,25 @@ public final class ControllerConfig {
                 + " fail with POLICY_VIOLATION. Bounds the size of one metadata log batch.")
         .define(METADATA_LOG_SEGMENT_BYTES, INT, 64 * 1024 * 1024, "bytes", (long) LogConfig.MIN_SEGMENT_BYTES,
             (long) Integer.MAX_VALUE,
-            "Segment size of the metadata log; also the largest batch of metadata records one change may write.");
+            "Segment size of the metadata log; also the largest batch of metadata records one change may write.")
+        .define(BROKER_SESSION_TIMEOUT_MS, INT, 9000, "ms", 1L, (long) Integer.MAX_VALUE,
+            "A broker's lease: the active controller fences a broker that has not heartbeated for this long,"
+                + " and moves its leaderships to other in-sync replicas.")
+        .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, false, null,
+            "Whether a partition with no live in-sync replica may elect any live replica (losing acknowledged"
+                + " records). Default of the topic config of the same name.");
 
     private final int defaultNumPartitions;
     private final short defaultReplicationFactor;
     private final int maxPartitionsPerRequest;
     private final int metadataLogSegmentBytes;
     private final TopicConfigs topicConfigs;
+    private final int brokerSessionTimeoutMs;
+    private final boolean uncleanLeaderElectionEnable;
 
     private ControllerConfig(ConfigDef.Values v, TopicConfigs topicConfigs) {
+        this.brokerSessionTimeoutMs = v.getInt(BROKER_SESSION_TIMEOUT_MS);
+        this.uncleanLeaderElectionEnable = v.getBoolean(UNCLEAN_LEADER_ELECTION_ENABLE);
         this.defaultNumPartitions = v.getInt(NUM_PARTITIONS);
         this.defaultReplicationFactor = (short) v.getInt(DEFAULT_REPLICATION_FACTOR);
         this.maxPartitionsPerRequest = v.getInt(MAX_PARTITIONS_PER_REQUEST);
@@ -77,6 +90,22 @@ public final class ControllerConfig {
 
     public int metadataLogSegmentBytes() {
         return metadataLogSegmentBytes;
+    }
+
+    /** {@value #BROKER_SESSION_TIMEOUT_MS}: how long a broker's lease lasts after its last heartbeat. */
+    public int brokerSessionTimeoutMs() {
+        return brokerSessionTimeoutMs;
+    }
+
+    /** {@value #UNCLEAN_LEADER_ELECTION_ENABLE}, the cluster-wide default. */
+    public boolean uncleanLeaderElectionEnable() {
+        return uncleanLeaderElectionEnable;
+    }
+
+    /** Whether unclean election is on for a topic with these config overrides (its own, else the default). */
+    public boolean uncleanLeaderElection(Map<String, String> topicOverrides) {
+        String value = topicOverrides.get(UNCLEAN_LEADER_ELECTION_ENABLE);
+        return value == null ? uncleanLeaderElectionEnable : Boolean.parseBoolean(value.trim());
     }
 
     /** Topic-level config names, their validation and their defaults. */

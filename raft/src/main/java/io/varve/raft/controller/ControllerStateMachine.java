@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -22,8 +23,10 @@ import java.util.UUID;
  * passed in gives exactly the state the response describes.
  *
  * <p>Expected refusals (a topic that exists, too few brokers, a bad config) are errors in the
- * response, never exceptions. The one source of randomness, topic ids, is the {@link Random}
- * injected at construction: a seeded one makes every decision reproducible.
+ * response, never exceptions. The one source of randomness (topic ids, where a placement starts) is the
+ * {@link Random} injected at construction: a seeded one makes every decision reproducible. Broker
+ * liveness comes in as data: heartbeats and the list of brokers whose lease expired, which the
+ * {@link Controller} tracks with the clock it is given.
  *
  * <p>Not thread-safe (the {@link Random} is state): driven by the controller's single thread.
  */
@@ -41,16 +44,17 @@ public final class ControllerStateMachine {
      * CreateTopics. Per topic, in this order: {@link Errors#INVALID_REQUEST} (named twice),
      * {@link Errors#INVALID_TOPIC_EXCEPTION}, {@link Errors#TOPIC_ALREADY_EXISTS},
      * {@link Errors#INVALID_PARTITIONS}, {@link Errors#INVALID_REPLICATION_FACTOR} (below 1, or more
-     * than the registered brokers), {@link Errors#INVALID_CONFIG}, {@link Errors#POLICY_VIOLATION}
+     * than the active brokers), {@link Errors#INVALID_CONFIG}, {@link Errors#POLICY_VIOLATION}
      * (over {@code controller.max.partitions.per.request}). A created topic gets a fresh id, its
-     * partitions are placed round-robin over the registered brokers ({@link ReplicaPlacer}) with the
-     * first replica as leader at leader epoch 0, and its config overrides are written as given.
+     * partitions are placed over the active (unfenced) brokers, rack-aware, from a random ring position
+     * ({@link ReplicaPlacer}) with the first replica as leader at leader epoch 0, and its config
+     * overrides are written as given.
      *
      * @param validateOnly check and answer as if creating, but write nothing (no topic id is drawn)
      */
     public ControllerResult<List<CreateTopicResult>> createTopics(MetadataImage image, List<NewTopic> topics,
                                                                   boolean validateOnly) {
-        TopicCreation creation = new TopicCreation(config, image);
+        TopicCreation creation = new TopicCreation(config, image, random);
         Set<UUID> drawn = new HashSet<>();
         List<CreateTopicResult> results = new ArrayList<>(topics.size());
         for (NewTopic topic : topics) {
@@ -63,12 +67,12 @@ public final class ControllerStateMachine {
      * CreatePartitions: raises each topic's partition count to {@code totalCount}. Per topic:
      * {@link Errors#INVALID_REQUEST} (named twice), {@link Errors#UNKNOWN_TOPIC_OR_PARTITION},
      * {@link Errors#INVALID_PARTITIONS} (not larger than now), {@link Errors#INVALID_REPLICATION_FACTOR}
-     * (the topic's replication factor exceeds the registered brokers), {@link Errors#POLICY_VIOLATION}.
+     * (the topic's replication factor exceeds the active brokers), {@link Errors#POLICY_VIOLATION}.
      */
     public ControllerResult<List<CreatePartitionsResult>> createPartitions(MetadataImage image,
                                                                            List<NewPartitions> topics,
                                                                            boolean validateOnly) {
-        TopicCreation creation = new TopicCreation(config, image);
+        TopicCreation creation = new TopicCreation(config, image, random);
         List<CreatePartitionsResult> results = new ArrayList<>(topics.size());
         for (NewPartitions topic : topics) {
             results.add(creation.addPartitions(topic, validateOnly));
@@ -123,9 +127,11 @@ public final class ControllerStateMachine {
     }
 
     /**
-     * Registers a broker, or updates its endpoint. {@link Errors#INVALID_REQUEST} for a negative node
-     * id, an empty host or a port outside 1-65535. Registering exactly what is registered writes
-     * nothing.
+     * Registers a new incarnation of a broker: {@link Errors#INVALID_REQUEST} for a negative node id, an
+     * empty host or a port outside 1-65535. Otherwise one {@link MetadataRecord.RegisterBroker}, whose
+     * offset becomes the broker epoch, replaces any earlier incarnation; the broker is fenced until it
+     * heartbeats with that epoch. If the earlier incarnation was unfenced, its leaderships and ISR places
+     * are taken away first, as if it had been fenced (it restarted; its state is unknown).
      */
     public ControllerResult<RegisterBrokerResult> registerBroker(MetadataImage image, int nodeId, String host, int port,
                                                                  String rack) {
@@ -134,13 +140,79 @@ public final class ControllerStateMachine {
             : port < 1 || port > 65_535 ? "port out of range: " + port
             : null;
         if (invalid != null) {
-            return new ControllerResult<>(new RegisterBrokerResult(Errors.INVALID_REQUEST, invalid), List.of());
+            return new ControllerResult<>(new RegisterBrokerResult(Errors.INVALID_REQUEST, invalid,
+                RegisterBrokerResult.NO_EPOCH), List.of());
         }
-        if (new BrokerRegistration(nodeId, host, port, rack).equals(image.broker(nodeId))) {
-            return new ControllerResult<>(RegisterBrokerResult.OK, List.of());
+        List<MetadataRecord> records = new ArrayList<>();
+        BrokerRegistration previous = image.broker(nodeId);
+        if (previous != null && !previous.fenced()) {
+            records.addAll(PartitionLeadership.withoutBrokers(image, Set.of(nodeId), config));
         }
-        return new ControllerResult<>(RegisterBrokerResult.OK,
-            List.of(new MetadataRecord.RegisterBroker(nodeId, host, port, rack)));
+        records.add(new MetadataRecord.RegisterBroker(nodeId, host, port, rack));
+        return new ControllerResult<>(RegisterBrokerResult.OK, records);
+    }
+
+    /**
+     * A heartbeat of broker {@code nodeId} at {@code brokerEpoch}: {@link Errors#BROKER_ID_NOT_REGISTERED}
+     * or {@link Errors#STALE_BROKER_EPOCH} if that is not a registered incarnation. Else:
+     * <ul>
+     *   <li>{@code wantShutDown} (controlled shutdown): the broker is marked
+     *       {@link MetadataRecord.BrokerControlledShutdown}, every partition it leads moves to another
+     *       active ISR member with a bumped leader epoch, it leaves every ISR it is not the last member
+     *       of, and the answer, valid once these records are committed, is {@code shouldShutDown}. A
+     *       fenced broker may shut down at once.</li>
+     *   <li>a fenced broker is unfenced ({@link MetadataRecord.UnfenceBroker}) and takes the lead of the
+     *       leaderless partitions whose ISR holds it ({@link PartitionLeadership#withReturningBroker}).</li>
+     *   <li>otherwise nothing is written: the heartbeat only renews the lease, which the
+     *       {@link Controller} keeps.</li>
+     * </ul>
+     */
+    public ControllerResult<HeartbeatResult> brokerHeartbeat(MetadataImage image, int nodeId, long brokerEpoch,
+                                                             boolean wantShutDown) {
+        BrokerRegistration broker = image.broker(nodeId);
+        if (broker == null) {
+            return new ControllerResult<>(HeartbeatResult.failed(Errors.BROKER_ID_NOT_REGISTERED), List.of());
+        }
+        if (broker.epoch() != brokerEpoch) {
+            return new ControllerResult<>(HeartbeatResult.failed(Errors.STALE_BROKER_EPOCH), List.of());
+        }
+        List<MetadataRecord> records = new ArrayList<>();
+        if (wantShutDown) {
+            if (broker.fenced()) {
+                return new ControllerResult<>(new HeartbeatResult(Errors.NONE, true, true), List.of());
+            }
+            if (!broker.inControlledShutdown()) {
+                records.add(new MetadataRecord.BrokerControlledShutdown(nodeId, brokerEpoch));
+            }
+            records.addAll(PartitionLeadership.withoutBrokers(image, Set.of(nodeId), config));
+            return new ControllerResult<>(new HeartbeatResult(Errors.NONE, false, true), records);
+        }
+        if (broker.fenced() && !broker.inControlledShutdown()) {
+            records.add(new MetadataRecord.UnfenceBroker(nodeId, brokerEpoch));
+            records.addAll(PartitionLeadership.withReturningBroker(image, nodeId, config));
+        }
+        return new ControllerResult<>(new HeartbeatResult(Errors.NONE, broker.fenced() && records.isEmpty(), false),
+            records);
+    }
+
+    /**
+     * Fences the brokers {@code nodeIds} (their leases expired): their leaderships move to other active
+     * ISR members with bumped leader epochs, they leave the ISRs they are not the last member of, then
+     * one {@link MetadataRecord.FenceBroker} each. Brokers that are unknown or already fenced are skipped.
+     */
+    public ControllerResult<Void> fenceBrokers(MetadataImage image, List<Integer> nodeIds) {
+        Set<Integer> fencing = new TreeSet<>();
+        for (int nodeId : nodeIds) {
+            BrokerRegistration broker = image.broker(nodeId);
+            if (broker != null && !broker.fenced()) {
+                fencing.add(nodeId);
+            }
+        }
+        List<MetadataRecord> records = new ArrayList<>(PartitionLeadership.withoutBrokers(image, fencing, config));
+        for (int nodeId : fencing) {
+            records.add(new MetadataRecord.FenceBroker(nodeId, image.broker(nodeId).epoch()));
+        }
+        return new ControllerResult<>(null, records);
     }
 
     /** A random topic id that is not the zero or reserved id, and is used by no topic in the image or request. */

@@ -1,5 +1,6 @@
 package io.varve.raft.controller;
 
+import static io.varve.config.ConfigDef.Type.BOOLEAN;
 import static io.varve.config.ConfigDef.Type.INT;
 import static io.varve.config.ConfigDef.Type.LIST;
 
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 /**
  * Topic-level configs: Kafka's topic names ({@code retention.ms}) for the broker-level properties of
  * {@link LogConfig} ({@code log.retention.ms}), validated by {@link LogConfig}'s own definition, plus
- * the topic-only {@code cleanup.policy} and {@code min.insync.replicas}. A topic's effective config
+ * the topic-only {@code cleanup.policy}, {@code min.insync.replicas} and
+ * {@code unclean.leader.election.enable}. A topic's effective config
  * is its overrides over the broker's values of the same properties.
  *
  * <p>Immutable and thread-safe.
@@ -26,6 +28,7 @@ public final class TopicConfigs {
 
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
 
     /** Topic config name to the {@link LogConfig} property it overrides, in Kafka's documented order. */
     private static final Map<String, String> TO_LOG_CONFIG = orderedMap(
@@ -44,7 +47,9 @@ public final class TopicConfigs {
         .define(CLEANUP_POLICY, LIST, List.of("delete"), null,
             "delete, compact, or both (comma-separated): what happens to old segments.")
         .define(MIN_INSYNC_REPLICAS, INT, 1, "replicas", 1L, (long) Short.MAX_VALUE,
-            "In-sync replicas an acks=all produce needs.");
+            "In-sync replicas an acks=all produce needs.")
+        .define(UNCLEAN_LEADER_ELECTION_ENABLE, BOOLEAN, false, null,
+            "Whether a partition with no live in-sync replica may elect any live replica.");
 
     /** Compaction arrives with the consumer-groups issue; until then only deletion is served. */
     private static final Set<String> CLEANUP_POLICIES = Set.of("delete");
@@ -62,7 +67,8 @@ public final class TopicConfigs {
      */
     public static TopicConfigs withBrokerDefaults(Map<String, ?> brokerProps) {
         ConfigDef.Values log = LogConfig.DEF.parse(brokerProps);
-        ConfigDef.Values topicOnly = TOPIC_ONLY.parse(Map.of());
+        Object unclean = brokerProps.get(UNCLEAN_LEADER_ELECTION_ENABLE);
+        ConfigDef.Values topicOnly = TOPIC_ONLY.parse(unclean == null ? Map.of() : Map.of(UNCLEAN_LEADER_ELECTION_ENABLE, unclean));
         Map<String, String> defaults = new TreeMap<>();
         for (ConfigDef.Key key : LogConfig.DEF.keys()) {
             String topicName = topicNameOf(key.name());
@@ -73,6 +79,7 @@ public final class TopicConfigs {
         }
         defaults.put(CLEANUP_POLICY, String.join(",", topicOnly.getList(CLEANUP_POLICY)));
         defaults.put(MIN_INSYNC_REPLICAS, Integer.toString(topicOnly.getInt(MIN_INSYNC_REPLICAS)));
+        defaults.put(UNCLEAN_LEADER_ELECTION_ENABLE, Boolean.toString(topicOnly.getBoolean(UNCLEAN_LEADER_ELECTION_ENABLE)));
         return new TopicConfigs(defaults);
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -25,18 +26,18 @@ final class TopicCreation {
 
     private final ControllerConfig config;
     private final MetadataImage image;
-    private final int[] brokerIds;
+    private final ReplicaPlacer placer;
+    private final Random random;
     private final List<MetadataRecord> records = new ArrayList<>();
     private final Set<String> namesInRequest = new HashSet<>();
     private final Set<String> created = new HashSet<>();
-    private long placementCursor;
     private int partitionsCreated;
 
-    TopicCreation(ControllerConfig config, MetadataImage image) {
+    TopicCreation(ControllerConfig config, MetadataImage image, Random random) {
         this.config = config;
         this.image = image;
-        this.brokerIds = image.brokers().keySet().stream().mapToInt(Integer::intValue).toArray();
-        this.placementCursor = image.partitionCount();
+        this.placer = new ReplicaPlacer(image.activeBrokers());
+        this.random = random;
     }
 
     List<MetadataRecord> records() {
@@ -94,8 +95,9 @@ final class TopicCreation {
     }
 
     private void writePartitions(UUID topicId, int firstIndex, int endIndex, int replication) {
+        int start = random.nextInt(placer.brokerCount());
         for (int index = firstIndex; index < endIndex; index++) {
-            int[] replicas = ReplicaPlacer.place(brokerIds, placementCursor++, replication);
+            int[] replicas = placer.place(start, index - firstIndex, replication);
             records.add(new MetadataRecord.Partition(topicId, index, replicas, replicas, replicas[0], 0, 0));
         }
     }
@@ -138,9 +140,9 @@ final class TopicCreation {
         if (replication < 1) {
             return "Replication factor must be larger than 0, or -1 for the default: " + requested;
         }
-        if (replication > brokerIds.length) {
+        if (replication > placer.brokerCount()) {
             return "Unable to replicate the partition " + replication + " time(s): the replication factor " + replication
-                + " cannot be reached because only " + brokerIds.length + " broker(s) are registered.";
+                + " cannot be reached because only " + placer.brokerCount() + " broker(s) are unfenced.";
         }
         return null;
     }

@@ -3,20 +3,42 @@ package io.varve.raft.metadata;
 import java.util.Objects;
 
 /**
- * A registered broker, as the last {@link MetadataRecord.RegisterBroker} for its node id said.
- * Immutable.
+ * A registered broker: the endpoint of its last {@link MetadataRecord.RegisterBroker}, its broker
+ * epoch (the offset of that record), and its liveness as the controller last decided it. Immutable.
  *
- * @param nodeId the broker's node id
- * @param host   the host clients connect to
- * @param port   the port clients connect to
- * @param rack   the rack, or null
+ * @param nodeId               the broker's node id
+ * @param host                 the host clients connect to
+ * @param port                 the port clients connect to
+ * @param rack                 the rack, or null
+ * @param epoch                the broker epoch: the metadata log offset of its registration
+ * @param fenced               fenced: its lease expired or it has not heartbeated since registering
+ * @param inControlledShutdown it asked to shut down; it is being drained of leaderships
  */
-public record BrokerRegistration(int nodeId, String host, int port, String rack) {
+public record BrokerRegistration(int nodeId, String host, int port, String rack, long epoch, boolean fenced,
+                                 boolean inControlledShutdown) {
     public BrokerRegistration {
         Objects.requireNonNull(host, "host");
     }
 
-    static BrokerRegistration of(MetadataRecord.RegisterBroker record) {
-        return new BrokerRegistration(record.nodeId(), record.host(), record.port(), record.rack());
+    /**
+     * Whether the broker may lead partitions, join ISRs and receive new replicas: unfenced and not
+     * shutting down.
+     */
+    public boolean isActive() {
+        return !fenced && !inControlledShutdown;
+    }
+
+    BrokerRegistration withFenced(boolean fenced) {
+        return new BrokerRegistration(nodeId, host, port, rack, epoch, fenced, inControlledShutdown);
+    }
+
+    BrokerRegistration withControlledShutdown() {
+        return new BrokerRegistration(nodeId, host, port, rack, epoch, fenced, true);
+    }
+
+    static BrokerRegistration of(MetadataRecord.RegisterBroker record, long offset) {
+        long epoch = record.brokerEpoch() == MetadataRecord.RegisterBroker.OWN_OFFSET ? offset : record.brokerEpoch();
+        return new BrokerRegistration(record.nodeId(), record.host(), record.port(), record.rack(), epoch,
+            record.fenced(), record.inControlledShutdown());
     }
 }

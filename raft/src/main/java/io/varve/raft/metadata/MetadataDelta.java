@@ -49,7 +49,13 @@ public final class MetadataDelta {
             throw new IllegalStateException("offset " + offset + " is not after " + lastOffset + ": " + record);
         }
         if (record instanceof MetadataRecord.RegisterBroker r) {
-            brokers().put(r.nodeId(), BrokerRegistration.of(r));
+            brokers().put(r.nodeId(), BrokerRegistration.of(r, offset));
+        } else if (record instanceof MetadataRecord.FenceBroker r) {
+            brokers().put(r.nodeId(), requireBroker(r.nodeId(), r.brokerEpoch(), r).withFenced(true));
+        } else if (record instanceof MetadataRecord.UnfenceBroker r) {
+            brokers().put(r.nodeId(), requireBroker(r.nodeId(), r.brokerEpoch(), r).withFenced(false));
+        } else if (record instanceof MetadataRecord.BrokerControlledShutdown r) {
+            brokers().put(r.nodeId(), requireBroker(r.nodeId(), r.brokerEpoch(), r).withControlledShutdown());
         } else if (record instanceof MetadataRecord.Topic r) {
             replayTopic(r);
         } else if (record instanceof MetadataRecord.Partition r) {
@@ -67,6 +73,17 @@ public final class MetadataDelta {
             throw new IllegalStateException("unknown record " + record);
         }
         lastOffset = offset;
+    }
+
+    private BrokerRegistration requireBroker(int nodeId, long epoch, MetadataRecord r) {
+        BrokerRegistration broker = brokers().get(nodeId);
+        if (broker == null) {
+            throw new IllegalStateException("unknown broker: " + r);
+        }
+        if (broker.epoch() != epoch) {
+            throw new IllegalStateException("stale broker epoch, registered " + broker.epoch() + ": " + r);
+        }
+        return broker;
     }
 
     private void replayTopic(MetadataRecord.Topic r) {

@@ -1,6 +1,7 @@
 package io.varve.raft.metadata;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -65,6 +66,17 @@ public final class MetadataImage {
     /** The broker with this node id, or null. */
     public BrokerRegistration broker(int nodeId) {
         return brokers.get(nodeId);
+    }
+
+    /** The brokers that may lead and receive replicas ({@link BrokerRegistration#isActive()}), in node id order. */
+    public List<BrokerRegistration> activeBrokers() {
+        return brokers.values().stream().filter(BrokerRegistration::isActive).toList();
+    }
+
+    /** This image as of a different log offset: a snapshot read back at the offset it was taken. */
+    MetadataImage withLastAppliedOffset(long offset) {
+        return new MetadataImage(clusterId, new TreeMap<>(brokers), new TreeMap<>(topicsByName), topicsById,
+            brokerConfigs, nextProducerId, offset);
     }
 
     /** Topics by name, in name order. */

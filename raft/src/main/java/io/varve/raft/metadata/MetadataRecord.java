@@ -19,14 +19,25 @@ public sealed interface MetadataRecord {
     MetadataRecordType type();
 
     /**
-     * A broker joined the cluster, or re-registered with new endpoints.
+     * A broker (re-)registered: a new incarnation of {@code nodeId} replaces any earlier one. Its broker
+     * epoch is the offset of this record in the metadata log ({@code brokerEpoch == }{@link #OWN_OFFSET}),
+     * as in Kafka; a metadata snapshot writes the epoch explicitly, with the flags the broker had then.
+     * A freshly registered broker is fenced until its first heartbeat.
      *
-     * @param nodeId the broker's {@code node.id}, &ge; 0
-     * @param host   the host clients connect to; never null
-     * @param port   the port clients connect to, 0-65535
-     * @param rack   the broker's {@code broker.rack}, or null when it has none
+     * @param nodeId               the broker's {@code node.id}, &ge; 0
+     * @param host                 the host clients connect to; never null
+     * @param port                 the port clients connect to, 0-65535
+     * @param rack                 the broker's {@code broker.rack}, or null when it has none
+     * @param brokerEpoch          the epoch, or {@link #OWN_OFFSET} for "the offset of this record"
+     * @param fenced               whether the broker is fenced (may lead nothing, gets no new replicas)
+     * @param inControlledShutdown whether the broker asked to shut down and is being drained
      */
-    record RegisterBroker(int nodeId, String host, int port, String rack) implements MetadataRecord {
+    record RegisterBroker(int nodeId, String host, int port, String rack, long brokerEpoch, boolean fenced,
+                          boolean inControlledShutdown) implements MetadataRecord {
+
+        /** {@link #brokerEpoch()} of a record whose epoch is its own offset in the log. */
+        public static final long OWN_OFFSET = -1L;
+
         public RegisterBroker {
             if (nodeId < 0) {
                 throw new IllegalArgumentException("node id must not be negative: " + nodeId);
@@ -35,11 +46,61 @@ public sealed interface MetadataRecord {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
+            if (brokerEpoch < OWN_OFFSET) {
+                throw new IllegalArgumentException("broker epoch out of range: " + brokerEpoch);
+            }
+        }
+
+        /** A new incarnation, as the controller writes it: fenced, its epoch the record's own offset. */
+        public RegisterBroker(int nodeId, String host, int port, String rack) {
+            this(nodeId, host, port, rack, OWN_OFFSET, true, false);
         }
 
         @Override
         public MetadataRecordType type() {
             return MetadataRecordType.REGISTER_BROKER;
+        }
+    }
+
+    /**
+     * The broker's lease expired (or it was otherwise declared dead): it leads nothing and gets no new
+     * replicas until it heartbeats again. Partition records that move its leaderships precede this one.
+     *
+     * @param nodeId      a registered broker
+     * @param brokerEpoch its current epoch
+     */
+    record FenceBroker(int nodeId, long brokerEpoch) implements MetadataRecord {
+        @Override
+        public MetadataRecordType type() {
+            return MetadataRecordType.FENCE_BROKER;
+        }
+    }
+
+    /**
+     * A fenced broker heartbeated with its current epoch: it may lead and receive replicas again.
+     * Partition records that give it back leaderless partitions follow this one.
+     *
+     * @param nodeId      a registered broker
+     * @param brokerEpoch its current epoch
+     */
+    record UnfenceBroker(int nodeId, long brokerEpoch) implements MetadataRecord {
+        @Override
+        public MetadataRecordType type() {
+            return MetadataRecordType.UNFENCE_BROKER;
+        }
+    }
+
+    /**
+     * The broker asked to shut down: it is no longer a candidate for leadership, ISR or new replicas.
+     * Partition records that move its leaderships and drop it from ISRs follow this one.
+     *
+     * @param nodeId      a registered broker
+     * @param brokerEpoch its current epoch
+     */
+    record BrokerControlledShutdown(int nodeId, long brokerEpoch) implements MetadataRecord {
+        @Override
+        public MetadataRecordType type() {
+            return MetadataRecordType.BROKER_CONTROLLED_SHUTDOWN;
         }
     }
 
@@ -64,7 +125,9 @@ public sealed interface MetadataRecord {
 
     /**
      * The full state of one partition: written when the partition is created, and again whenever its
-     * leader, ISR or replicas change (the later record replaces the earlier one).
+     * leader, ISR or replicas change (the later record replaces the earlier one). Full state rather
+     * than a Kafka-style PartitionChange delta: replay needs no earlier state of the partition, a
+     * snapshot is the same records, and the cost (the replica list again) is a few bytes.
      *
      * @param topicId        the id of an existing topic
      * @param partitionIndex the partition number, &ge; 0

@@ -29,6 +29,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     int32[]   int32 count C, then C x int32;                       0 &lt;= C &lt;= {@value #MAX_ARRAY_LENGTH}
  *
  *   type 1 REGISTER_BROKER v0:  nodeId int32 | host string (not null) | port int32 | rack string
+ *                               (reads as brokerEpoch -1 = own offset, unfenced: v0 logs predate fencing)
+ *          REGISTER_BROKER v1:  v0 fields | brokerEpoch int64 (-1 = own offset)
+ *                               | flags int8 (bit 0 fenced, bit 1 in controlled shutdown; others 0)
  *   type 2 TOPIC v0:            name string (not null) | topicId uuid
  *   type 3 PARTITION v0:        topicId uuid | partitionIndex int32 | replicas int32[] | isr int32[]
  *                               | leader int32 | leaderEpoch int32 | partitionEpoch int32
@@ -36,7 +39,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   type 5 CONFIG v0:           resourceType int8 | resourceName string (not null)
  *                               | key string (not null) | value string (null = delete)
  *   type 6 PRODUCER_IDS v0:     nodeId int32 | nextProducerId int64
+ *   type 7 FENCE_BROKER v0:     nodeId int32 | brokerEpoch int64
+ *   type 8 UNFENCE_BROKER v0:   nodeId int32 | brokerEpoch int64
+ *   type 9 BROKER_CONTROLLED_SHUTDOWN v0: nodeId int32 | brokerEpoch int64
  * </pre>
+ *
+ * <p>A new field means a new version of its type: the encoder writes only the newest, the decoder
+ * reads every version up to it and gives older ones the meaning they had when they were written.
  *
  * <p>Decoding checks every length against the bytes that remain before reading, every count against
  * its maximum before allocating, that strings are valid UTF-8, and that the fields end exactly where
@@ -54,6 +63,8 @@ public final class MetadataRecordCodec {
     public static final int MAX_STRING_BYTES = Short.MAX_VALUE;
 
     private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
+    private static final byte FENCED = 1;
+    private static final byte IN_CONTROLLED_SHUTDOWN = 2;
 
     private MetadataRecordCodec() {
     }
@@ -73,6 +84,17 @@ public final class MetadataRecordCodec {
             w.putString(r.host());
             w.putInt(r.port());
             w.putString(r.rack());
+            w.putLong(r.brokerEpoch());
+            w.putByte((byte) ((r.fenced() ? FENCED : 0) | (r.inControlledShutdown() ? IN_CONTROLLED_SHUTDOWN : 0)));
+        } else if (record instanceof MetadataRecord.FenceBroker r) {
+            w.putInt(r.nodeId());
+            w.putLong(r.brokerEpoch());
+        } else if (record instanceof MetadataRecord.UnfenceBroker r) {
+            w.putInt(r.nodeId());
+            w.putLong(r.brokerEpoch());
+        } else if (record instanceof MetadataRecord.BrokerControlledShutdown r) {
+            w.putInt(r.nodeId());
+            w.putLong(r.brokerEpoch());
         } else if (record instanceof MetadataRecord.Topic r) {
             w.putString(r.name());
             w.putUuid(r.topicId());
@@ -103,7 +125,10 @@ public final class MetadataRecordCodec {
     /** The exact size of {@link #encode(MetadataRecord)}'s result. */
     public static int sizeOf(MetadataRecord record) {
         if (record instanceof MetadataRecord.RegisterBroker r) {
-            return HEADER_BYTES + 4 + sizeOf(r.host()) + 4 + sizeOf(r.rack());
+            return HEADER_BYTES + 4 + sizeOf(r.host()) + 4 + sizeOf(r.rack()) + 8 + 1;
+        } else if (record instanceof MetadataRecord.FenceBroker || record instanceof MetadataRecord.UnfenceBroker
+            || record instanceof MetadataRecord.BrokerControlledShutdown) {
+            return HEADER_BYTES + 4 + 8;
         } else if (record instanceof MetadataRecord.Topic r) {
             return HEADER_BYTES + sizeOf(r.name()) + 16;
         } else if (record instanceof MetadataRecord.Partition r) {
@@ -143,7 +168,7 @@ public final class MetadataRecordCodec {
         }
         MetadataRecord record;
         try {
-            record = decodeFields(type, r);
+            record = decodeFields(type, version, r);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CorruptMetadataException("invalid " + type + " record: " + e.getMessage(), e);
         }
@@ -153,10 +178,9 @@ public final class MetadataRecordCodec {
         return record;
     }
 
-    private static MetadataRecord decodeFields(MetadataRecordType type, Reader r) {
+    private static MetadataRecord decodeFields(MetadataRecordType type, short version, Reader r) {
         return switch (type) {
-            case REGISTER_BROKER -> new MetadataRecord.RegisterBroker(r.getInt(), r.getRequiredString("host"), r.getInt(),
-                r.getString());
+            case REGISTER_BROKER -> decodeRegisterBroker(version, r);
             case TOPIC -> new MetadataRecord.Topic(r.getRequiredString("name"), r.getUuid());
             case PARTITION -> new MetadataRecord.Partition(r.getUuid(), r.getInt(), r.getIntArray(), r.getIntArray(),
                 r.getInt(), r.getInt(), r.getInt());
@@ -164,7 +188,28 @@ public final class MetadataRecordCodec {
             case CONFIG -> new MetadataRecord.Config(r.getResourceType(), r.getRequiredString("resourceName"),
                 r.getRequiredString("key"), r.getString());
             case PRODUCER_IDS -> new MetadataRecord.ProducerIds(r.getInt(), r.getLong());
+            case FENCE_BROKER -> new MetadataRecord.FenceBroker(r.getInt(), r.getLong());
+            case UNFENCE_BROKER -> new MetadataRecord.UnfenceBroker(r.getInt(), r.getLong());
+            case BROKER_CONTROLLED_SHUTDOWN -> new MetadataRecord.BrokerControlledShutdown(r.getInt(), r.getLong());
         };
+    }
+
+    private static MetadataRecord decodeRegisterBroker(short version, Reader r) {
+        int nodeId = r.getInt();
+        String host = r.getRequiredString("host");
+        int port = r.getInt();
+        String rack = r.getString();
+        if (version == 0) {
+            return new MetadataRecord.RegisterBroker(nodeId, host, port, rack,
+                MetadataRecord.RegisterBroker.OWN_OFFSET, false, false);
+        }
+        long epoch = r.getLong();
+        byte flags = r.getByte();
+        if ((flags & ~(FENCED | IN_CONTROLLED_SHUTDOWN)) != 0) {
+            throw new CorruptMetadataException("unknown broker flags " + flags);
+        }
+        return new MetadataRecord.RegisterBroker(nodeId, host, port, rack, epoch, (flags & FENCED) != 0,
+            (flags & IN_CONTROLLED_SHUTDOWN) != 0);
     }
 
     private static int sizeOf(String s) {
@@ -281,6 +326,10 @@ public final class MetadataRecordCodec {
             int at = position;
             position += bytes;
             return at;
+        }
+
+        byte getByte() {
+            return buffer.getByte(advance(1, "int8"));
         }
 
         short getShort() {

@@ -10,7 +10,9 @@ public enum InternalApiKey {
     /** Any {@link io.varve.raft.core.RaftMessage}, one way; the response only acknowledges receipt. */
     RAFT_MESSAGE(10_000),
     /** A broker asks the active controller to register it; answers error and broker epoch. */
-    REGISTER_BROKER(10_001);
+    REGISTER_BROKER(10_001),
+    /** A broker renews its lease with the active controller (HeartBeat), or asks to shut down. */
+    BROKER_HEARTBEAT(10_002);
 
     public final short id;
 

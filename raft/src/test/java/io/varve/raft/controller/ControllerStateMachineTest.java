@@ -41,6 +41,8 @@ class ControllerStateMachineTest {
     private void brokers(int... ids) {
         for (int id : ids) {
             assertEquals(Errors.NONE, run(controller.registerBroker(image, id, "host-" + id, 9092, null)).error());
+            HeartbeatResult heartbeat = run(controller.brokerHeartbeat(image, id, image.broker(id).epoch(), false));
+            assertEquals(new HeartbeatResult(Errors.NONE, false, false), heartbeat);
         }
     }
 
@@ -61,17 +63,27 @@ class ControllerStateMachineTest {
         assertEquals(2, result.replicationFactor());
         TopicImage orders = image.topic("orders");
         assertEquals(result.topicId(), orders.topicId());
-        int[][] expected = {{1, 2}, {2, 3}, {3, 1}, {1, 2}};
+        int[] ring = {1, 2, 3};
+        int start = orders.partition(0).leader() - 1;
         for (int p = 0; p < 4; p++) {
             PartitionImage partition = orders.partition(p);
-            assertArrayEquals(expected[p], partition.replicas(), "partition " + p);
-            assertArrayEquals(expected[p], partition.isr());
-            assertEquals(expected[p][0], partition.leader());
+            int[] expected = {ring[(start + p) % 3], ring[(start + p + 1) % 3]};
+            assertArrayEquals(expected, partition.replicas(), "partition " + p);
+            assertArrayEquals(expected, partition.isr());
+            assertEquals(expected[0], partition.leader());
             assertEquals(0, partition.leaderEpoch());
         }
-        // The next topic continues the rotation.
-        create(topic("payments", 1, 1));
-        assertEquals(2, image.topic("payments").partition(0).leader());
+    }
+
+    @Test
+    void topicsArePlacedOnlyOnUnfencedBrokers() {
+        brokers(1, 2, 3);
+        run(controller.fenceBrokers(image, List.of(2)));
+        assertEquals(Errors.INVALID_REPLICATION_FACTOR, create(topic("t", 1, 3)).error(), "only two are unfenced");
+        create(topic("t", 8, 2));
+        for (PartitionImage p : image.topic("t").partitions().values()) {
+            assertArrayEquals(new int[] {p.leader(), p.leader() == 1 ? 3 : 1}, p.replicas(), p.toString());
+        }
     }
 
     @Test
@@ -179,7 +191,6 @@ class ControllerStateMachineTest {
         };
         ControllerStateMachine rigged = new ControllerStateMachine(ControllerConfig.defaults(), scripted);
         brokers(1);
-        run(rigged.registerBroker(image, 1, "h", 1, null));
         MetadataDelta delta = new MetadataDelta(image);
         delta.replay(new MetadataRecord.Topic("existing", existing), image.lastAppliedOffset() + 1);
         image = delta.apply();
@@ -233,13 +244,18 @@ class ControllerStateMachineTest {
     }
 
     @Test
-    void brokerRegistrationValidatesAndIsIdempotent() {
+    void brokerRegistrationValidatesAndEachOneIsANewFencedIncarnation() {
         assertEquals(Errors.INVALID_REQUEST, run(controller.registerBroker(image, -1, "h", 1, null)).error());
         assertEquals(Errors.INVALID_REQUEST, run(controller.registerBroker(image, 1, "", 1, null)).error());
         assertEquals(Errors.INVALID_REQUEST, run(controller.registerBroker(image, 1, "h", 70_000, null)).error());
-        assertEquals(1, controller.registerBroker(image, 1, "h", 1, "r").records().size());
+        assertEquals(List.of(new MetadataRecord.RegisterBroker(1, "h", 1, "r")),
+            controller.registerBroker(image, 1, "h", 1, "r").records());
         run(controller.registerBroker(image, 1, "h", 1, "r"));
-        assertEquals(List.of(), controller.registerBroker(image, 1, "h", 1, "r").records());
-        assertEquals(1, controller.registerBroker(image, 1, "h2", 1, "r").records().size(), "a new endpoint is written");
+        long first = image.broker(1).epoch();
+        assertTrue(image.broker(1).fenced());
+        run(controller.registerBroker(image, 1, "h", 1, "r"));
+        assertTrue(image.broker(1).epoch() > first, "the same endpoint again is a new incarnation");
+        assertEquals(Errors.STALE_BROKER_EPOCH, run(controller.brokerHeartbeat(image, 1, first, false)).error());
+        assertEquals(Errors.BROKER_ID_NOT_REGISTERED, run(controller.brokerHeartbeat(image, 2, 0, false)).error());
     }
 }

@@ -51,10 +51,18 @@ class ControllerTest {
         return controller;
     }
 
+    /** Registers broker {@code id} and heartbeats once, so that it is unfenced. */
+    private static void join(Controller controller, int id, String rack) {
+        RegisterBrokerResult registered = controller.registerBroker(id, "host-" + id, 9092, rack, 0).response();
+        assertEquals(Errors.NONE, registered.error());
+        assertEquals(controller.image().lastAppliedOffset(), registered.brokerEpoch(), "the epoch is the record's offset");
+        assertEquals(Errors.NONE, controller.brokerHeartbeat(id, registered.brokerEpoch(), 0, false).response().error());
+    }
+
     /** Registers brokers and runs a mix of commands; returns the image after the last acknowledgement. */
     private static MetadataImage workload(Controller controller) {
         for (int id = 1; id <= 3; id++) {
-            assertEquals(Errors.NONE, controller.registerBroker(id, "host-" + id, 9092, "r" + id).response().error());
+            join(controller, id, "r" + id);
         }
         for (int i = 0; i < 12; i++) {
             CreateTopicResult created = controller.createTopics(List.of(new NewTopic("topic-" + i, 3, (short) 2,
@@ -71,7 +79,7 @@ class ControllerTest {
     @Test
     void theReturnedImageHoldsTheChange() throws IOException {
         Controller controller = open(root);
-        controller.registerBroker(1, "h", 9092, null);
+        join(controller, 1, null);
         ControllerReply<List<CreateTopicResult>> reply =
             controller.createTopics(List.of(NewTopic.withDefaults("orders")), false);
         assertEquals(reply.response().get(0).topicId(), reply.image().topic("orders").topicId());
@@ -106,7 +114,7 @@ class ControllerTest {
     @Test
     void validateOnlyAndRefusedCommandsWriteNothing() throws IOException {
         Controller controller = open(root);
-        controller.registerBroker(1, "h", 9092, null);
+        join(controller, 1, null);
         long end = controller.image().lastAppliedOffset();
         MetadataImage image = controller.image();
         ControllerReply<List<CreateTopicResult>> reply = controller.createTopics(List.of(NewTopic.withDefaults("t")), true);
@@ -124,13 +132,14 @@ class ControllerTest {
     void whenTheQuorumCannotCommitSuccessesBecomeNotControllerAndTheImageStays() {
         FailingQuorum quorum = new FailingQuorum();
         Controller controller = new Controller(quorum, "c", CONFIG, new Random(1));
-        ControllerReply<RegisterBrokerResult> reply = controller.registerBroker(1, "h", 9092, null);
+        ControllerReply<RegisterBrokerResult> reply = controller.registerBroker(1, "h", 9092, null, 0);
+        assertEquals(-1, reply.response().brokerEpoch());
         assertEquals(Errors.NOT_CONTROLLER, reply.response().error());
         assertEquals(0, controller.image().brokers().size());
         List<DeleteTopicResult> deleted = controller.deleteTopics(List.of(TopicRef.byName("x"))).response();
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, deleted.get(0).error(), "refusals keep their own error");
         quorum.status = AppendOutcome.Status.TOO_LARGE;
-        assertEquals(Errors.POLICY_VIOLATION, controller.registerBroker(1, "h", 9092, null).response().error());
+        assertEquals(Errors.POLICY_VIOLATION, controller.registerBroker(1, "h", 9092, null, 0).response().error());
     }
 
     @Test

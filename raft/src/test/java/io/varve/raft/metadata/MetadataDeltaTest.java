@@ -52,7 +52,8 @@ class MetadataDeltaTest {
     void topicPartitionsBrokersAndConfigsAppear() {
         MetadataImage image = withOrders();
         assertEquals(5, image.lastAppliedOffset());
-        assertEquals(new BrokerRegistration(2, "h2", 9092, "r2"), image.broker(2));
+        assertEquals(new BrokerRegistration(2, "h2", 9092, "r2", 1, true, false), image.broker(2),
+            "epoch = the registration's offset; fenced until it heartbeats");
         TopicImage orders = image.topic("orders");
         assertSame(orders, image.topic(ORDERS));
         assertEquals(2, orders.partitionCount());
@@ -112,6 +113,21 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void fencingUnfencingAndControlledShutdownChangeOnlyTheBrokersFlags() {
+        MetadataImage image = apply(withOrders(), new MetadataRecord.UnfenceBroker(1, 0));
+        assertEquals(new BrokerRegistration(1, "h1", 9092, null, 0, false, false), image.broker(1));
+        assertEquals(List.of(image.broker(1)), image.activeBrokers());
+        MetadataImage draining = apply(image, new MetadataRecord.BrokerControlledShutdown(1, 0));
+        assertEquals(new BrokerRegistration(1, "h1", 9092, null, 0, false, true), draining.broker(1));
+        assertEquals(List.of(), draining.activeBrokers());
+        MetadataImage fenced = apply(draining, new MetadataRecord.FenceBroker(1, 0));
+        assertEquals(new BrokerRegistration(1, "h1", 9092, null, 0, true, true), fenced.broker(1));
+        MetadataImage reborn = apply(fenced, new MetadataRecord.RegisterBroker(1, "h1", 9093, null));
+        assertEquals(new BrokerRegistration(1, "h1", 9093, null, fenced.lastAppliedOffset() + 1, true, false),
+            reborn.broker(1), "a new incarnation: new epoch, out of controlled shutdown, fenced until it heartbeats");
+    }
+
+    @Test
     void producerIdsMoveForwardOnly() {
         MetadataImage image = apply(withOrders(), new MetadataRecord.ProducerIds(1, 1000));
         assertEquals(1000, image.nextProducerId());
@@ -125,6 +141,9 @@ class MetadataDeltaTest {
             partition(PAYMENTS, 0, 1, 1),
             new MetadataRecord.RemoveTopic(PAYMENTS),
             new MetadataRecord.Config(ConfigResourceType.TOPIC, "payments", "k", "v"),
+            new MetadataRecord.FenceBroker(9, 0),
+            new MetadataRecord.UnfenceBroker(1, 1),
+            new MetadataRecord.BrokerControlledShutdown(2, 0),
             new MetadataRecord.Topic("orders", PAYMENTS),
             new MetadataRecord.Topic("payments", ORDERS),
             partition(ORDERS, 3, 1, 1));

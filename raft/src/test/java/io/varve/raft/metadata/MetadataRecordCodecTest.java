@@ -36,7 +36,30 @@ class MetadataRecordCodecTest {
             new MetadataRecord.RemoveTopic(ID),
             new MetadataRecord.Config(ConfigResourceType.TOPIC, "orders", "retention.ms", "1000"),
             new MetadataRecord.Config(ConfigResourceType.BROKER, "", "log.retention.ms", null),
-            new MetadataRecord.ProducerIds(2, 5000));
+            new MetadataRecord.ProducerIds(2, 5000),
+            new MetadataRecord.RegisterBroker(4, "h", 1, "r", 77, false, true),
+            new MetadataRecord.FenceBroker(1, 12),
+            new MetadataRecord.UnfenceBroker(1, 12),
+            new MetadataRecord.BrokerControlledShutdown(3, 0));
+    }
+
+    @Test
+    void aVersionZeroBrokerRegistrationReadsAsUnfencedWithItsOwnOffsetAsEpoch() {
+        ByteBuffer v0 = ByteBuffer.allocate(4 + 4 + 3 + 4 + 2)
+            .putShort((short) 1).putShort((short) 0)
+            .putInt(7).putShort((short) 1).put((byte) 'h').putInt(9092).putShort((short) -1);
+        assertEquals(new MetadataRecord.RegisterBroker(7, "h", 9092, null, MetadataRecord.RegisterBroker.OWN_OFFSET,
+            false, false), MetadataRecordCodec.decode(v0.array()));
+        byte[] v1 = MetadataRecordCodec.encode(new MetadataRecord.RegisterBroker(7, "h", 9092, null));
+        assertEquals(1, ByteBuffer.wrap(v1).getShort(2), "the encoder writes the newest version");
+        assertEquals(v0.capacity() + 8 + 1, v1.length);
+    }
+
+    @Test
+    void unknownBrokerFlagsAreRefused() {
+        byte[] bytes = MetadataRecordCodec.encode(new MetadataRecord.RegisterBroker(7, "h", 9092, null));
+        bytes[bytes.length - 1] = 4;
+        assertThrows(CorruptMetadataException.class, () -> MetadataRecordCodec.decode(bytes));
     }
 
     @Test
@@ -157,7 +180,7 @@ class MetadataRecordCodecTest {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
         // Garbage behind a valid type and version reaches the field decoders, not just the type check.
         Arbitrary<byte[]> typed = Combinators.combine(Arbitraries.of(MetadataRecordType.values()), random)
-            .as((type, tail) -> ByteBuffer.allocate(4 + tail.length).putShort(type.code()).putShort((short) 0)
+            .as((type, tail) -> ByteBuffer.allocate(4 + tail.length).putShort(type.code()).putShort(type.highestVersion())
                 .put(tail).array());
         return Arbitraries.oneOf(random, typed);
     }
@@ -171,7 +194,11 @@ class MetadataRecordCodecTest {
         Arbitrary<Integer> ints = Arbitraries.integers();
         return Arbitraries.oneOf(
             Combinators.combine(Arbitraries.integers().greaterOrEqual(0), names, Arbitraries.integers().between(0, 65_535),
-                nullable).as(MetadataRecord.RegisterBroker::new),
+                nullable, Arbitraries.longs().greaterOrEqual(-1), Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .as(MetadataRecord.RegisterBroker::new),
+            Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.FenceBroker::new),
+            Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.UnfenceBroker::new),
+            Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.BrokerControlledShutdown::new),
             Combinators.combine(names, ids).as(MetadataRecord.Topic::new),
             Combinators.combine(ids, Arbitraries.integers().greaterOrEqual(0), nodes, nodes, ints, ints, ints)
                 .as(MetadataRecord.Partition::new),

@@ -124,6 +124,28 @@ class RaftMessageCodecTest {
         assertEquals(s, RegisterBrokerCodec.readResponse(new ProtocolReader(sw.toByteBuffer())));
     }
 
+    @Test
+    void heartbeatRoundTripsAndEveryTruncationIsMalformed() {
+        BrokerHeartbeatCodec.Request q = new BrokerHeartbeatCodec.Request(3, 1234L, true);
+        ProtocolWriter w = new ProtocolWriter();
+        BrokerHeartbeatCodec.write(q, w);
+        ByteBuffer qb = w.toByteBuffer();
+        assertEquals(q, BrokerHeartbeatCodec.readRequest(new ProtocolReader(qb.duplicate())));
+        for (int length = 0; length < qb.remaining(); length++) {
+            ByteBuffer cut = qb.duplicate().limit(length);
+            assertThrows(MalformedMessageException.class, () -> BrokerHeartbeatCodec.readRequest(new ProtocolReader(cut)));
+        }
+        BrokerHeartbeatCodec.Response s = new BrokerHeartbeatCodec.Response((short) 0, false, true, 2);
+        ProtocolWriter sw = new ProtocolWriter();
+        BrokerHeartbeatCodec.write(s, sw);
+        ByteBuffer sb = sw.toByteBuffer();
+        assertEquals(s, BrokerHeartbeatCodec.readResponse(new ProtocolReader(sb.duplicate())));
+        for (int length = 0; length < sb.remaining(); length++) {
+            ByteBuffer cut = sb.duplicate().limit(length);
+            assertThrows(MalformedMessageException.class, () -> BrokerHeartbeatCodec.readResponse(new ProtocolReader(cut)));
+        }
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
