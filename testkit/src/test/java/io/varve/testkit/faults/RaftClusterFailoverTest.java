@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * DESIGN §6 and §7 tier 5: three Varve processes (combined broker and controller nodes) form a Raft
  * quorum over their controller listeners. The official Admin client creates a topic through the
  * active controller; the active controller is killed with SIGKILL; the two survivors elect a new
- * one within a bounded wait, and topics can still be created and are seen by every survivor.
+ * one within a bounded wait, and topics can still be created and are seen by every survivor. Before
+ * that, a broker frozen with SIGSTOP stops heartbeating, is fenced when its lease expires, and its
+ * partitions get new leaders from their ISR, as Metadata shows.
  */
 class RaftClusterFailoverTest {
 
@@ -34,11 +37,15 @@ class RaftClusterFailoverTest {
     private static final Duration ELECTION_BOUND = Duration.ofMillis(10L * ELECTION_TIMEOUT_MS);
     private static final Duration STEP_BOUND = Duration.ofSeconds(60);
 
+    private static final int SESSION_TIMEOUT_MS = 3000;
+    /** Fencing: the lease, the controller's timer, and the commit, with room for a loaded machine. */
+    private static final Duration FENCING_BOUND = Duration.ofMillis(5L * SESSION_TIMEOUT_MS);
+
     @TempDir
     Path dir;
 
     @Test
-    void aNewControllerTakesOverAfterTheActiveOneIsKilled() throws Exception {
+    void aFrozenBrokerIsFencedAndANewControllerTakesOverAfterTheActiveOneIsKilled() throws Exception {
         List<VarveProcess> nodes = new ArrayList<>();
         try {
             int[] clientPorts = new int[NODES];
@@ -58,6 +65,8 @@ class RaftClusterFailoverTest {
                 props.put("controller.quorum.voters", voters.toString());
                 props.put("controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS));
                 props.put("controller.quorum.heartbeat.interval.ms", "100");
+                props.put("broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+                props.put("broker.heartbeat.interval.ms", "500");
                 VarveProcess node = new VarveProcess(dir.resolve("node-" + (i + 1)), clientPorts[i], props);
                 nodes.add(node);
                 node.start();
@@ -69,6 +78,25 @@ class RaftClusterFailoverTest {
                 assertEquals(NODES, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size(),
                     "every node registered with the active controller");
                 admin.createTopics(List.of(new NewTopic("before-failover", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("replicated", 6, (short) 3))).all().get(60, TimeUnit.SECONDS);
+            }
+
+            // A broker that stops heartbeating (SIGSTOP) is fenced and leads nothing once its lease expires.
+            int frozen = first == 1 ? 2 : 1;
+            String others = java.util.stream.IntStream.range(0, NODES).filter(i -> i != frozen - 1)
+                .mapToObj(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+            try (Admin admin = admin(others)) {
+                assertTrue(leaders(admin, "replicated").contains(frozen), "the frozen node leads some partition at first");
+                nodes.get(frozen - 1).pause();
+                long deadline = System.nanoTime() + FENCING_BOUND.toNanos();
+                Set<Integer> leaders = leaders(admin, "replicated");
+                while (leaders.contains(frozen) && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(100); // integration test: bounded polling of a real cluster
+                    leaders = leaders(admin, "replicated");
+                }
+                assertTrue(!leaders.contains(frozen) && !leaders.contains(-1),
+                    "node " + frozen + " was fenced and its partitions moved within " + FENCING_BOUND + ": " + leaders);
+                nodes.get(frozen - 1).resume();
             }
 
             nodes.get(first - 1).kill();
@@ -88,6 +116,12 @@ class RaftClusterFailoverTest {
                 }
             }
         }
+    }
+
+    /** The leader of every partition of {@code topic}, by Metadata (-1 for none). */
+    private static Set<Integer> leaders(Admin admin, String topic) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
     }
 
     private static Admin admin(String bootstrap) {
