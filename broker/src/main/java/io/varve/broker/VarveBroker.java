@@ -9,6 +9,7 @@ import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.quorum.ActiveController;
 import io.varve.broker.quorum.BrokerLifecycle;
+import io.varve.broker.quorum.ControllerForwarder;
 import io.varve.broker.quorum.RaftQuorumNode;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.ReplicaManager;
@@ -148,6 +149,9 @@ public final class VarveBroker implements AutoCloseable {
                 Math.max(10, controllerConfig.brokerSessionTimeoutMs() / 10));
             closeables.push(active);
             controllerRpcs = quorumNode.rpcService(active);
+            ControllerForwarder forwarder = new ControllerForwarder(nodeId, quorumNode, quorumConfig, clock);
+            closeables.push(forwarder);
+            controllerService.forwardTo(forwarder);
             quorumNode.start(controllerService::requestCatchUp);
             active.start();
         }

@@ -2,6 +2,7 @@ package io.varve.broker.controller;
 
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.ProducerIdBlock;
 import io.varve.raft.metadata.MetadataImage;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,19 @@ public final class ControllerService implements AutoCloseable {
     private final IntSupplier activeController;
     private final AtomicBoolean catchUpQueued = new AtomicBoolean();
     private volatile MetadataImage published;
+    private volatile Forwarder forwarder;
+
+    /**
+     * Where commands go when this node's controller is not the active one. Only commands that a
+     * client cannot route to the active controller itself are forwarded: producer-id allocation
+     * (InitProducerId reaches any broker). Admin requests reach the controller that Metadata names.
+     */
+    public interface Forwarder {
+        /** Whether this node's controller is the active one (commands run here). */
+        boolean isActive();
+
+        CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId);
+    }
 
     /**
      * A controller of a one-voter quorum: it is always the active controller.
@@ -62,6 +76,20 @@ public final class ControllerService implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    }
+
+    /** Sends commands that must reach the active controller through {@code forwarder} while this node is not it. */
+    public void forwardTo(Forwarder forwarder) {
+        this.forwarder = forwarder;
+    }
+
+    /** A block of producer ids for broker {@code nodeId}, from the active controller wherever it is. */
+    public CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId) {
+        Forwarder f = forwarder;
+        if (f != null && !f.isActive()) {
+            return f.allocateProducerIds(nodeId);
+        }
+        return submit(c -> c.allocateProducerIds(nodeId));
     }
 
     /** The active controller's node id as this node knows it, or -1 while there is none. */

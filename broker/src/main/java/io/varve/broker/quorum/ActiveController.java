@@ -5,7 +5,9 @@ import io.varve.common.Clock;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.ControllerReply;
 import io.varve.raft.controller.HeartbeatResult;
+import io.varve.raft.controller.ProducerIdBlock;
 import io.varve.raft.controller.RegisterBrokerResult;
+import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +71,16 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
         return controller.<HeartbeatResult>submit(c -> c.brokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
                 q.wantShutDown()))
             .thenApply(r -> new BrokerHeartbeatCodec.Response(r.error().code, r.fenced(), r.shouldShutDown(), raft.leaderId()));
+    }
+
+    @Override
+    public CompletableFuture<AllocateProducerIdsCodec.Response> allocateProducerIds(int nodeId) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(
+                new AllocateProducerIdsCodec.Response(Errors.NOT_CONTROLLER.code, -1, 0, raft.leaderId()));
+        }
+        return controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenApply(b ->
+            new AllocateProducerIdsCodec.Response(b.error().code, b.firstProducerId(), b.size(), raft.leaderId()));
     }
 
     private void run() {

@@ -92,8 +92,9 @@ public final class BrokerLifecycle implements AutoCloseable {
     }
 
     private synchronized BrokerHeartbeatCodec.Response heartbeat(boolean wantShutDown) throws IOException {
+        // Up to two intervals: room to try a second voter, yet well inside the lease.
         return client.heartbeat(new BrokerHeartbeatCodec.Request(registration.nodeId(), brokerEpoch, wantShutDown),
-            config.brokerHeartbeatIntervalMs());
+            2L * config.brokerHeartbeatIntervalMs());
     }
 
     private boolean pause(long ms) {

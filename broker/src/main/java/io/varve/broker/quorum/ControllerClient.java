@@ -6,6 +6,7 @@ import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
+import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.InternalApiKey;
 import io.varve.raft.rpc.InternalFrames;
@@ -79,6 +80,17 @@ public final class ControllerClient {
     }
 
     /**
+     * Asks the active controller for a block of producer ids for broker {@code nodeId}.
+     *
+     * @throws IOException when no active controller answered before {@code timeoutMs}
+     */
+    public AllocateProducerIdsCodec.Response allocateProducerIds(int nodeId, long timeoutMs) throws IOException {
+        return call(InternalApiKey.ALLOCATE_PRODUCER_IDS, w -> AllocateProducerIdsCodec.writeRequest(nodeId, w),
+            AllocateProducerIdsCodec::readResponse, AllocateProducerIdsCodec.Response::errorCode,
+            AllocateProducerIdsCodec.Response::leaderId, timeoutMs);
+    }
+
+    /**
      * Asks the voters in turn, the named leader first, until one answers with an error other than
      * the retriable "not the active controller" kind, backing off between rounds.
      */
@@ -89,12 +101,16 @@ public final class ControllerClient {
         long backoffMs = 50;
         String last = "no voter answered";
         do {
-            ControllerQuorumConfig.Voter voter = voters.get(Math.floorMod(next, voters.size()));
-            next++;
+            int index = Math.floorMod(next, voters.size());
+            ControllerQuorumConfig.Voter voter = voters.get(index);
+            next = index + 1;
             try {
-                R response = exchange(voter, key, body, read);
+                int leftMs = (int) Math.max(1, Math.min(config.requestTimeoutMs(),
+                    TimeUnit.NANOSECONDS.toMillis(deadlineNs - clock.nanoTime())));
+                R response = exchange(voter, key, body, read, leftMs);
                 Errors error = Errors.forCode((short) errorOf.applyAsInt(response));
                 if (!RETRY_ELSEWHERE.contains(error)) {
+                    next = index; // the active controller: ask it first next time
                     return response;
                 }
                 last = "voter " + voter.id() + ": " + error;
@@ -114,12 +130,13 @@ public final class ControllerClient {
     }
 
     private <R> R exchange(ControllerQuorumConfig.Voter voter, InternalApiKey key, Consumer<ProtocolWriter> body,
-                           Function<ProtocolReader, R> read) throws IOException {
+                           Function<ProtocolReader, R> read, int timeoutMs) throws IOException {
         int id = ++correlationId;
         ByteBuffer frame = InternalFrames.request(key, id, clientId, body);
         try (Socket s = new Socket()) {
-            s.setSoTimeout(config.requestTimeoutMs());
-            s.connect(new InetSocketAddress(voter.host(), voter.port()), config.requestTimeoutMs());
+            // Bounded by the caller's deadline: a frozen voter accepts connections but never answers.
+            s.setSoTimeout(timeoutMs);
+            s.connect(new InetSocketAddress(voter.host(), voter.port()), timeoutMs);
             OutputStream out = s.getOutputStream();
             out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
             out.flush();

@@ -5,6 +5,7 @@ import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.raft.core.RaftMessage;
+import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RaftMessageCodec;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * Serves the controller listener: Raft messages go to the {@link RaftDriver}'s bounded queue (a full
  * queue or a message not addressed to this node is acknowledged with an error and dropped; Raft
- * resends), broker registrations and heartbeats go to the controller ({@link BrokerRpcs}). Thread-safe.
+ * resends), broker registrations, heartbeats and forwarded producer-id allocations go to the controller ({@link BrokerRpcs}). Thread-safe.
  */
 public final class ControllerRpcService implements FrameHandler {
 
@@ -31,6 +32,8 @@ public final class ControllerRpcService implements FrameHandler {
         CompletableFuture<RegisterBrokerCodec.Response> register(RegisterBrokerCodec.Request request);
 
         CompletableFuture<BrokerHeartbeatCodec.Response> heartbeat(BrokerHeartbeatCodec.Request request);
+
+        CompletableFuture<AllocateProducerIdsCodec.Response> allocateProducerIds(int nodeId);
     }
 
     ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers) {
@@ -68,6 +71,14 @@ public final class ControllerRpcService implements FrameHandler {
                     BrokerHeartbeatCodec.Response r = error == null ? response : new BrokerHeartbeatCodec.Response(
                         Errors.UNKNOWN_SERVER_ERROR.code, true, false, driver.status().leaderId());
                     reply.accept(InternalFrames.response(header.correlationId(), w -> BrokerHeartbeatCodec.write(r, w)));
+                });
+            }
+            case ALLOCATE_PRODUCER_IDS -> {
+                int broker = AllocateProducerIdsCodec.readRequest(reader);
+                brokers.allocateProducerIds(broker).whenComplete((response, error) -> {
+                    AllocateProducerIdsCodec.Response r = error == null ? response : new AllocateProducerIdsCodec.Response(
+                        Errors.UNKNOWN_SERVER_ERROR.code, -1, 0, driver.status().leaderId());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> AllocateProducerIdsCodec.write(r, w)));
                 });
             }
         }

@@ -12,7 +12,9 @@ public enum InternalApiKey {
     /** A broker asks the active controller to register it; answers error and broker epoch. */
     REGISTER_BROKER(10_001),
     /** A broker renews its lease with the active controller (HeartBeat), or asks to shut down. */
-    BROKER_HEARTBEAT(10_002);
+    BROKER_HEARTBEAT(10_002),
+    /** A broker that is not the active controller asks it for a block of producer ids (InitProducerId). */
+    ALLOCATE_PRODUCER_IDS(10_003);
 
     public final short id;
 

@@ -146,6 +146,22 @@ class RaftMessageCodecTest {
         }
     }
 
+    @Test
+    void producerIdAllocationRoundTripsAndEveryTruncationIsMalformed() {
+        ProtocolWriter w = new ProtocolWriter();
+        AllocateProducerIdsCodec.writeRequest(7, w);
+        assertEquals(7, AllocateProducerIdsCodec.readRequest(new ProtocolReader(w.toByteBuffer())));
+        AllocateProducerIdsCodec.Response s = new AllocateProducerIdsCodec.Response((short) 0, 5000, 1000, 1);
+        ProtocolWriter sw = new ProtocolWriter();
+        AllocateProducerIdsCodec.write(s, sw);
+        ByteBuffer sb = sw.toByteBuffer();
+        assertEquals(s, AllocateProducerIdsCodec.readResponse(new ProtocolReader(sb.duplicate())));
+        for (int length = 0; length < sb.remaining(); length++) {
+            ByteBuffer cut = sb.duplicate().limit(length);
+            assertThrows(MalformedMessageException.class, () -> AllocateProducerIdsCodec.readResponse(new ProtocolReader(cut)));
+        }
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);

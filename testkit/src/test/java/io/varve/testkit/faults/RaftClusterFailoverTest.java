@@ -15,9 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * active controller; the active controller is killed with SIGKILL; the two survivors elect a new
  * one within a bounded wait, and topics can still be created and are seen by every survivor. Before
  * that, a broker frozen with SIGSTOP stops heartbeating, is fenced when its lease expires, and its
- * partitions get new leaders from their ISR, as Metadata shows.
+ * partitions get new leaders from their ISR, as Metadata shows; and an idempotent producer that
+ * bootstraps from a node that is not the active controller gets a producer id (forwarded allocation).
  */
 class RaftClusterFailoverTest {
 
@@ -89,14 +94,24 @@ class RaftClusterFailoverTest {
                 assertTrue(leaders(admin, "replicated").contains(frozen), "the frozen node leads some partition at first");
                 nodes.get(frozen - 1).pause();
                 long deadline = System.nanoTime() + FENCING_BOUND.toNanos();
-                Set<Integer> leaders = leaders(admin, "replicated");
-                while (leaders.contains(frozen) && System.nanoTime() - deadline < 0) {
+                Set<Integer> leaders = leadersOrNull(admin, "replicated");
+                while ((leaders == null || leaders.contains(frozen)) && System.nanoTime() - deadline < 0) {
                     Thread.sleep(100); // integration test: bounded polling of a real cluster
-                    leaders = leaders(admin, "replicated");
+                    leaders = leadersOrNull(admin, "replicated");
                 }
-                assertTrue(!leaders.contains(frozen) && !leaders.contains(-1),
+                assertTrue(leaders != null && !leaders.contains(frozen) && !leaders.contains(-1),
                     "node " + frozen + " was fenced and its partitions moved within " + FENCING_BOUND + ": " + leaders);
                 nodes.get(frozen - 1).resume();
+            }
+
+            // An idempotent producer bootstrapped from a node that is not the active controller gets its
+            // producer id from a block that node obtained from the active controller (forwarded).
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", "127.0.0.1:" + clientPorts[frozen - 1], "acks", "all", "enable.idempotence", "true",
+                "delivery.timeout.ms", "60000", "request.timeout.ms", "5000"), new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>("before-failover", Integer.toString(i), "v" + i)).get(60, TimeUnit.SECONDS);
+                }
             }
 
             nodes.get(first - 1).kill();
@@ -122,6 +137,20 @@ class RaftClusterFailoverTest {
     private static Set<Integer> leaders(Admin admin, String topic) throws Exception {
         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
         return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
+    }
+
+    /**
+     * {@link #leaders}, or null when the attempt failed: while a node is frozen the client may ask it
+     * first and time out, which a poll simply retries.
+     */
+    private static Set<Integer> leadersOrNull(Admin admin, String topic) throws InterruptedException {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(3000))
+                .allTopicNames().get(5, TimeUnit.SECONDS).get(topic);
+            return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     private static Admin admin(String bootstrap) {
