@@ -29,6 +29,14 @@ import java.util.function.UnaryOperator;
  * batch); the image does not change. After a failed fsync the records may still be on disk and
  * reappear after a restart: a client told NOT_CONTROLLER must treat the outcome as unknown.
  *
+ * <p>Broker liveness: {@link #registerBroker} starts a new incarnation (fenced, its broker epoch the
+ * offset of its registration record), {@link #brokerHeartbeat} renews its lease and unfences it or
+ * drains it for a controlled shutdown, and {@link #tick} fences brokers whose lease
+ * ({@code broker.session.timeout.ms}) ran out. Leases are this object's memory, never in the log: a
+ * node that becomes the active controller calls {@link #onBecomeActive}, which catches up with the log
+ * ({@link #catchUp}) and grants every broker a fresh lease. Time is always the caller's {@code nowMs},
+ * read once per event from the node's clock.
+ *
  * <p>Not thread-safe: it must be driven by one thread, the controller's event loop (the broker wraps
  * it in a Singular Update Queue). {@link #image()} may be read from that thread only; other threads
  * read the image the broker publishes.

@@ -38,4 +38,18 @@ class ControllerConfigDocTest {
         assertEquals("1048588", config.topicConfigs().defaults().get("max.message.bytes"));
         assertEquals(config.metadataLogSegmentBytes(), config.metadataLogConfig().maxMessageBytes());
     }
+
+    @Test
+    void uncleanElectionIsOffByDefaultAndATopicOverrideWins() {
+        ControllerConfig defaults = ControllerConfig.defaults();
+        assertEquals(9000, defaults.brokerSessionTimeoutMs());
+        assertEquals(false, defaults.uncleanLeaderElection(Map.of()));
+        assertEquals("false", defaults.topicConfigs().defaults().get(ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
+        ControllerConfig on = ControllerConfig.from(Map.of(ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE, "true"));
+        assertEquals(true, on.uncleanLeaderElection(Map.of()));
+        assertEquals("true", on.topicConfigs().defaults().get(ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
+        assertEquals(false, on.uncleanLeaderElection(Map.of(ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE, "false")));
+        assertTrue(on.topicConfigs().validate(Map.of(ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE, "maybe")) != null);
+        assertThrows(ConfigException.class, () -> ControllerConfig.from(Map.of(ControllerConfig.BROKER_SESSION_TIMEOUT_MS, 0)));
+    }
 }
