@@ -124,15 +124,7 @@ public final class RaftDriver implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                Object event = events.poll(tickMs, TimeUnit.MILLISECONDS);
-                long nowNs = clock.nanoTime();
-                for (int i = 0; event != null && i < MAX_EVENTS_PER_TURN; i++) {
-                    handle(event, nowNs);
-                    event = i + 1 < MAX_EVENTS_PER_TURN ? events.poll() : null;
-                }
-                node.tick(nowNs);
-                pending.expire(nowNs);
-                processReady();
+                runOnce(tickMs);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,6 +142,23 @@ public final class RaftDriver implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * One turn of the loop: waits up to {@code pollMs} for an event, handles at most
+     * {@link #MAX_EVENTS_PER_TURN}, ticks the node, expires proposals, and does the Ready work.
+     * Package-private so that tests can drive a driver whose thread was never started.
+     */
+    void runOnce(long pollMs) throws InterruptedException, IOException {
+        Object event = pollMs > 0 ? events.poll(pollMs, TimeUnit.MILLISECONDS) : events.poll();
+        long nowNs = clock.nanoTime();
+        for (int i = 0; event != null && i < MAX_EVENTS_PER_TURN; i++) {
+            handle(event, nowNs);
+            event = i + 1 < MAX_EVENTS_PER_TURN ? events.poll() : null;
+        }
+        node.tick(nowNs);
+        pending.expire(nowNs);
+        processReady();
     }
 
     private void handle(Object event, long nowNs) {

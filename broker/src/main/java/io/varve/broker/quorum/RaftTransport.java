@@ -8,6 +8,8 @@ interface RaftTransport extends AutoCloseable {
     /** Queues {@code message} for {@code message.to()}; never blocks. */
     void send(RaftMessage message);
 
+    /** Releases connections; the default has none. */
     @Override
-    void close();
+    default void close() {
+    }
 }
