@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that, a broker frozen with SIGSTOP stops heartbeating, is fenced when its lease expires, and its
  * partitions get new leaders from their ISR, as Metadata shows; and an idempotent producer that
  * bootstraps from a node that is not the active controller gets a producer id (forwarded allocation).
+ * Last, a SIGTERM stops a node after the active controller released it (controlled shutdown).
  */
 class RaftClusterFailoverTest {
 
@@ -123,6 +124,13 @@ class RaftClusterFailoverTest {
                 admin.createTopics(List.of(new NewTopic("after-failover", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
                 Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 assertTrue(names.containsAll(Set.of("before-failover", "after-failover")), names.toString());
+
+                // SIGTERM on the survivor that is not the controller: a controlled shutdown, then a clean exit.
+                int last = 1 + 2 + 3 - first - second; // the third node id
+                VarveProcess leaving = nodes.get(last - 1);
+                assertEquals(0, leaving.terminate(), "exit code of a SIGTERM stop");
+                assertTrue(leaving.output().contains("Controlled shutdown of node " + last + ": released by the controller"),
+                    "node " + last + " was released by the active controller before it stopped");
             }
         } finally {
             for (VarveProcess node : nodes) {
