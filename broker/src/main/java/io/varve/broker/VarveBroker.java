@@ -50,7 +50,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One Varve node with the broker and controller roles: the metadata log and controller, the
  * partition logs, the replica manager, the request handlers and the network edge, started in
- * dependency order and closed in reverse. A single node is a cluster of one (DESIGN §1).
+ * dependency order and closed in reverse. A single node is a cluster of one (DESIGN §1): with no
+ * {@code controller.quorum.voters} its controller commits to the in-process one-voter
+ * {@code LocalQuorum}. With voters, it is one voter of a Raft quorum ({@code RaftQuorumNode}, over the
+ * controller listener), registers and heartbeats with the active controller wherever it is
+ * ({@code BrokerLifecycle}), and asks for a controlled shutdown when closed.
  *
  * <p>Thread-safe: {@link #close()} may be called from a shutdown hook.
  */
