@@ -316,6 +316,7 @@ final class RaftSimulation {
             }
             node.disk().fsync();
             for (RaftMessage message : ready.messages()) {             // 4: only then send
+                invariants.persistBeforeSend(node, message);
                 if (message instanceof RaftMessage.SnapshotRequest) {
                     snapshotsSent++;
                 }
