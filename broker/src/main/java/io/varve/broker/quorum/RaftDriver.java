@@ -8,7 +8,7 @@ import io.varve.raft.core.RaftStatus;
 import io.varve.raft.core.Ready;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.QuorumStateFile;
-import io.varve.raft.log.RaftLog;
+import io.varve.raft.log.MetadataRaftLog;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Raft node's Singular Update Queue: one thread owns the {@link RaftNode}, its {@link RaftLog}
+ * The Raft node's Singular Update Queue: one thread owns the {@link RaftNode}, its {@link MetadataRaftLog}
  * and its {@link QuorumStateFile}. It takes messages and proposals from one bounded queue, ticks the
  * node every {@code tickMs}, and performs each {@link Ready} in the order the core demands:
  * persist the term and vote (fsync), truncate and append entries (fsync), only then send, then
@@ -46,7 +46,7 @@ public final class RaftDriver implements AutoCloseable {
     }
 
     private final RaftNode node;
-    private final RaftLog log;
+    private final MetadataRaftLog log;
     private final QuorumStateFile stateFile;
     private final RaftTransport transport;
     private final Clock clock;
@@ -61,7 +61,7 @@ public final class RaftDriver implements AutoCloseable {
     private volatile boolean running = true;
     private long appliedIndex;
 
-    RaftDriver(RaftNode node, RaftLog log, QuorumStateFile stateFile, RaftTransport transport, Clock clock,
+    RaftDriver(RaftNode node, MetadataRaftLog log, QuorumStateFile stateFile, RaftTransport transport, Clock clock,
                long tickMs) {
         this.node = node;
         this.log = log;
@@ -117,7 +117,7 @@ public final class RaftDriver implements AutoCloseable {
         return failed;
     }
 
-    RaftLog log() {
+    MetadataRaftLog log() {
         return log;
     }
 

@@ -3,7 +3,7 @@ package io.varve.broker.quorum;
 import io.varve.raft.core.RaftStatus;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.MetadataQuorum;
-import io.varve.raft.log.RaftLog;
+import io.varve.raft.log.MetadataRaftLog;
 import io.varve.raft.metadata.MetadataRecord;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 public final class RaftQuorum implements MetadataQuorum {
 
     private final RaftDriver driver;
-    private final RaftLog log;
+    private final MetadataRaftLog log;
     private final long requestTimeoutMs;
     private volatile boolean closed;
 

@@ -6,13 +6,13 @@ import io.varve.config.LogConfig;
 import io.varve.raft.core.RaftConfig;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.log.QuorumStateFile;
-import io.varve.raft.log.RaftLog;
+import io.varve.raft.log.MetadataRaftLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * A voter of the metadata quorum between processes: assembles the {@link RaftLog} and
+ * A voter of the metadata quorum between processes: assembles the {@link MetadataRaftLog} and
  * {@link QuorumStateFile} in the metadata directory, the {@link RaftNode}, the {@link RaftPeers}
  * transport, the {@link RaftDriver} and the {@link RaftQuorum} the controller appends to, and the
  * {@link ControllerRpcService} that serves the controller listener. Closed in reverse.
@@ -24,12 +24,12 @@ public final class RaftQuorumNode implements AutoCloseable {
 
     private final int nodeId;
     private final ControllerQuorumConfig config;
-    private final RaftLog log;
+    private final MetadataRaftLog log;
     private final RaftPeers peers;
     private final RaftDriver driver;
     private final RaftQuorum quorum;
 
-    private RaftQuorumNode(int nodeId, ControllerQuorumConfig config, RaftLog log, RaftPeers peers, RaftDriver driver) {
+    private RaftQuorumNode(int nodeId, ControllerQuorumConfig config, MetadataRaftLog log, RaftPeers peers, RaftDriver driver) {
         this.nodeId = nodeId;
         this.config = config;
         this.log = log;
@@ -49,7 +49,7 @@ public final class RaftQuorumNode implements AutoCloseable {
             throw new IllegalArgumentException("node " + nodeId + " is not one of the voters " + config.voters().keySet());
         }
         QuorumStateFile stateFile = new QuorumStateFile(metadataDir);
-        RaftLog log = RaftLog.open(metadataDir, logConfig, clock);
+        MetadataRaftLog log = MetadataRaftLog.open(metadataDir, logConfig, clock);
         RaftPeers peers = null;
         try {
             RaftConfig raft = new RaftConfig(nodeId, config.voters().keySet(), config.electionTimeoutMs(),

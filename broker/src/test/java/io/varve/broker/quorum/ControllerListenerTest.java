@@ -19,7 +19,7 @@ import io.varve.raft.core.RaftConfig;
 import io.varve.raft.core.RaftMessage;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.log.QuorumStateFile;
-import io.varve.raft.log.RaftLog;
+import io.varve.raft.log.MetadataRaftLog;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.InternalApiKey;
@@ -56,14 +56,14 @@ class ControllerListenerTest {
     Path dir;
 
     private final NetworkMetrics metrics = new NetworkMetrics();
-    private RaftLog log;
+    private MetadataRaftLog log;
     private RaftDriver driver;
     private NetworkServer server;
 
     @BeforeEach
     void start() throws Exception {
         ManualClock clock = new ManualClock();
-        log = RaftLog.open(dir, LogConfig.from(Map.of()), clock);
+        log = MetadataRaftLog.open(dir, LogConfig.from(Map.of()), clock);
         RaftNode node = new RaftNode(new RaftConfig(1, Set.of(1, 2, 3), 1000, 100, 1 << 20, 4), HardState.INITIAL, log,
             new Random(1), clock.nanoTime());
         driver = new RaftDriver(node, log, new QuorumStateFile(dir), new NoTransport(), clock, 10); // not started: the queue is observed

@@ -14,7 +14,7 @@ import io.varve.raft.core.RaftNode;
 import io.varve.raft.core.RaftStatus;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.QuorumStateFile;
-import io.varve.raft.log.RaftLog;
+import io.varve.raft.log.MetadataRaftLog;
 import io.varve.raft.metadata.MetadataRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,13 +46,13 @@ class RaftDriverTest {
 
     private final ManualClock clock = new ManualClock();
     private final List<RaftMessage> sent = new ArrayList<>();
-    private RaftLog log;
+    private MetadataRaftLog log;
     private QuorumStateFile stateFile;
     private RaftDriver driver;
 
     @BeforeEach
     void open() throws IOException {
-        log = RaftLog.open(dir, LogConfig.from(Map.of()), clock);
+        log = MetadataRaftLog.open(dir, LogConfig.from(Map.of()), clock);
         stateFile = new QuorumStateFile(dir);
         RaftNode node = new RaftNode(new RaftConfig(1, Set.of(1, 2, 3), ELECTION_TIMEOUT_MS, 100, 1 << 20, 4),
             stateFile.read(), log, new Random(7), clock.nanoTime());

@@ -2,7 +2,7 @@
  * The metadata log behind {@link io.varve.raft.log.MetadataQuorum}: records committed in order,
  * stored as RecordBatch v2 in an ordinary {@code io.varve.storage.PartitionLog} named
  * {@code __cluster_metadata-0}. {@link io.varve.raft.log.LocalQuorum} is the one-voter quorum
- * (commit = fsync). For a quorum of many, {@link io.varve.raft.log.RaftLog} keeps the Raft log in the
+ * (commit = fsync). For a quorum of many, {@link io.varve.raft.log.MetadataRaftLog} keeps the Raft log in the
  * same partition log (one batch per entry, the term as its leader epoch) and
  * {@link io.varve.raft.log.QuorumStateFile} the term and vote; the broker's Raft driver owns both.
  *

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Raft log over the metadata partition log: entries, terms, truncation, committed reads, restart. */
-class RaftLogTest {
+class MetadataRaftLogTest {
 
     @TempDir
     Path dir;
@@ -28,7 +28,7 @@ class RaftLogTest {
     @Test
     void entriesKeepIndexTermAndRecordsAcrossARestart() throws IOException {
         List<RaftEntry> written;
-        try (RaftLog log = RaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
             written = List.of(
                 new RaftEntry(1, 1, new byte[0]),
                 new RaftEntry(2, 1, log.encode(List.of(topic(1), topic(2)))),
@@ -38,7 +38,7 @@ class RaftLogTest {
             log.sync();
             assertEquals(4, log.lastIndex());
         }
-        try (RaftLog log = RaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
             assertEquals(4, log.lastIndex());
             assertEquals(0, log.termAt(0));
             assertEquals(1, log.termAt(2));
@@ -63,7 +63,7 @@ class RaftLogTest {
 
     @Test
     void entriesHonourTheByteLimitButAlwaysReturnOne() throws IOException {
-        try (RaftLog log = RaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
             log.append(List.of(new RaftEntry(1, 1, log.encode(List.of(topic(1)))), new RaftEntry(2, 1, log.encode(List.of(topic(2))))));
             assertEquals(1, log.entries(1, 1).size());
             assertEquals(2, log.entries(1, Integer.MAX_VALUE).size());
@@ -73,7 +73,7 @@ class RaftLogTest {
 
     @Test
     void truncateAfterDropsTheDivergentTailAndAppendsContinueFromThere() throws IOException {
-        try (RaftLog log = RaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
             log.append(List.of(new RaftEntry(1, 1, new byte[0]), new RaftEntry(2, 1, log.encode(List.of(topic(1)))),
                 new RaftEntry(3, 1, log.encode(List.of(topic(2))))));
             log.truncateAfter(1);
@@ -90,7 +90,7 @@ class RaftLogTest {
 
     @Test
     void dataThatIsNotABatchIsRefused() throws IOException {
-        try (RaftLog log = RaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
             assertThrows(RuntimeException.class, () -> log.append(List.of(new RaftEntry(1, 1, new byte[] {1, 2, 3}))));
             assertEquals(0, log.lastIndex());
         }

@@ -38,7 +38,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #readCommitted} may run on another thread for offsets below the commit point, which are
  * never truncated (the {@link PartitionLog} itself is thread-safe).
  */
-public final class RaftLog implements RaftLogView, AutoCloseable {
+public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
 
     private static final TopicPartition PARTITION = LocalQuorum.METADATA_PARTITION;
 
@@ -52,15 +52,15 @@ public final class RaftLog implements RaftLogView, AutoCloseable {
     /** Term of entry i at position i - 1. */
     private final IntArrayList terms = new IntArrayList();
 
-    private RaftLog(PartitionLog log, Clock clock) {
+    private MetadataRaftLog(PartitionLog log, Clock clock) {
         this.log = log;
         this.clock = clock;
         rebuildIndex();
     }
 
     /** Opens (creating if needed) and recovers the log under {@code dir}, then indexes its entries. */
-    public static RaftLog open(Path dir, LogConfig config, Clock clock) throws IOException {
-        return new RaftLog(PartitionLog.open(dir.resolve(PARTITION.directoryName()), PARTITION, config, clock, 0, 0, false),
+    public static MetadataRaftLog open(Path dir, LogConfig config, Clock clock) throws IOException {
+        return new MetadataRaftLog(PartitionLog.open(dir.resolve(PARTITION.directoryName()), PARTITION, config, clock, 0, 0, false),
             clock);
     }
 
