@@ -108,7 +108,7 @@ public final class RaftDriver implements AutoCloseable {
         return status;
     }
 
-    /** The metadata offset after the last committed entry. */
+    /** The metadata offset after the last committed record (a trailing no-op does not count). */
     long committedEndOffset() {
         return committedEndOffset;
     }
@@ -210,7 +210,7 @@ public final class RaftDriver implements AutoCloseable {
             }
             if (ready.commitIndex() > appliedIndex) {
                 long commit = Math.min(ready.commitIndex(), log.lastIndex());
-                committedEndOffset = log.endOffsetOf(commit);
+                committedEndOffset = log.recordsEndOffsetOf(commit);
                 pending.onCommitted(commit, log::termAt, log::endOffsetOf);
                 appliedIndex = commit;
                 onCommit.run();

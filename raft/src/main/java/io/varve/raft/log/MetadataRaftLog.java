@@ -17,6 +17,7 @@ import io.varve.storage.PartitionLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
@@ -51,6 +52,8 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
     private final LongArrayList baseOffsets = new LongArrayList();
     /** Term of entry i at position i - 1. */
     private final IntArrayList terms = new IntArrayList();
+    /** Whether entry i is a no-op (holds no metadata record), at bit i - 1. */
+    private final BitSet noOps = new BitSet();
 
     private MetadataRaftLog(PartitionLog log, Clock clock) {
         this.log = log;
@@ -79,6 +82,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
                     }
                     baseOffsets.addLong(batch.baseOffset());
                     terms.addInt(batch.partitionLeaderEpoch());
+                    noOps.set(terms.size() - 1, isNoOp(batch, cursor));
                     offset = batch.nextOffset();
                     position += batch.sizeInBytes();
                 }
@@ -178,6 +182,9 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
             terms.removeAt(terms.size() - 1);
             baseOffsets.removeAt(baseOffsets.size() - 1);
         }
+        if (index < noOps.length()) {
+            noOps.clear((int) index, noOps.length());
+        }
     }
 
     /**
@@ -199,6 +206,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
             }
             baseOffsets.addLong(result.firstOffset());
             terms.addInt(e.term());
+            noOps.set(terms.size() - 1, e.data().length == 0);
         }
     }
 
@@ -225,6 +233,20 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
         }
         checkIndex(index);
         return index == lastIndex() ? log.logEndOffset() : baseOffsets.getLong((int) index);
+    }
+
+    /**
+     * The metadata offset after the last record in entries up to {@code index}, trailing no-ops not
+     * counted (0 when there is none): what {@link MetadataQuorum#endOffset()} means, so a reader that
+     * applied every record knows it is current.
+     */
+    public long recordsEndOffsetOf(long index) {
+        for (long i = index; i >= 1; i--) {
+            if (!noOps.get((int) (i - 1))) {
+                return endOffsetOf(i);
+            }
+        }
+        return 0;
     }
 
     /**

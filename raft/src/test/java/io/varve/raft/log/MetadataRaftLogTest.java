@@ -51,6 +51,8 @@ class MetadataRaftLogTest {
             assertEquals(1, log.endOffsetOf(1));
             assertEquals(3, log.endOffsetOf(2));
             assertEquals(5, log.endOffsetOf(4));
+            assertEquals(3, log.recordsEndOffsetOf(3), "a trailing no-op is not a record");
+            assertEquals(0, log.recordsEndOffsetOf(1));
             List<String> seen = new ArrayList<>();
             long next = log.readCommitted(0, log.endOffsetOf(4), (r, o) -> seen.add(((MetadataRecord.Topic) r).name() + "@" + o));
             assertEquals(List.of("t1@1", "t2@2", "t3@4"), seen);
@@ -78,6 +80,7 @@ class MetadataRaftLogTest {
                 new RaftEntry(3, 1, log.encode(List.of(topic(2))))));
             log.truncateAfter(1);
             assertEquals(1, log.lastIndex());
+            assertEquals(0, log.recordsEndOffsetOf(1));
             byte[] data = log.encode(List.of(topic(9)));
             log.append(List.of(new RaftEntry(2, 3, data)));
             assertEquals(3, log.termAt(2));
@@ -85,6 +88,19 @@ class MetadataRaftLogTest {
             log.readCommitted(0, log.endOffsetOf(2), (r, o) -> seen.add(((MetadataRecord.Topic) r).name() + "@" + o));
             assertEquals(List.of("t9@1"), seen);
             assertThrows(IllegalStateException.class, () -> log.append(List.of(new RaftEntry(5, 3, data))));
+        }
+    }
+
+    @Test
+    void truncatingRecordsAfterAnEarlyNoOpKeepsTheRecordsEndRight() throws IOException {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, LocalQuorumTest.CONFIG.metadataLogConfig(), clock)) {
+            log.append(List.of(new RaftEntry(1, 1, new byte[0]), new RaftEntry(2, 1, log.encode(List.of(topic(1)))),
+                new RaftEntry(3, 1, log.encode(List.of(topic(2)))), new RaftEntry(4, 2, new byte[0])));
+            assertEquals(3, log.recordsEndOffsetOf(4));
+            log.truncateAfter(2);
+            assertEquals(2, log.recordsEndOffsetOf(2));
+            log.append(List.of(new RaftEntry(3, 3, new byte[0])));
+            assertEquals(2, log.recordsEndOffsetOf(3), "the new no-op at index 3 is not a record");
         }
     }
 
