@@ -4,12 +4,16 @@ import io.varve.broker.controller.ControllerService;
 import io.varve.common.Clock;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.CreateTopicResult;
 import io.varve.raft.controller.HeartbeatResult;
 import io.varve.raft.controller.ProducerIdBlock;
 import io.varve.raft.controller.RegisterBrokerResult;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreateTopicsCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +85,23 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
         }
         return controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenApply(b ->
             new AllocateProducerIdsCodec.Response(b.error().code, b.firstProducerId(), b.size(), raft.leaderId()));
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsCodec.Response> createTopics(CreateTopicsCodec.Request q) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(
+                failAll(q, Errors.NOT_CONTROLLER, "not the active controller", raft.leaderId()));
+        }
+        return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(q.topics(), q.validateOnly()))
+            .thenApply(results -> new CreateTopicsCodec.Response(raft.leaderId(), results));
+    }
+
+    /** Every topic of {@code q} refused with {@code error}. */
+    static CreateTopicsCodec.Response failAll(CreateTopicsCodec.Request q, Errors error, String message, int leaderId) {
+        return new CreateTopicsCodec.Response(leaderId, q.topics().stream()
+            .map(t -> new CreateTopicResult(t.name(), error, message, CreateTopicResult.NO_TOPIC_ID, -1, (short) -1, Map.of()))
+            .toList());
     }
 
     private void run() {

@@ -8,6 +8,7 @@ import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreateTopicsCodec;
 import io.varve.raft.rpc.InternalApiKey;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RegisterBrokerCodec;
@@ -88,6 +89,18 @@ public final class ControllerClient {
         return call(InternalApiKey.ALLOCATE_PRODUCER_IDS, w -> AllocateProducerIdsCodec.writeRequest(nodeId, w),
             AllocateProducerIdsCodec::readResponse, AllocateProducerIdsCodec.Response::errorCode,
             AllocateProducerIdsCodec.Response::leaderId, timeoutMs);
+    }
+
+    /**
+     * Forwards topic creations to the active controller.
+     *
+     * @throws IOException when no active controller answered before {@code timeoutMs}
+     */
+    public CreateTopicsCodec.Response createTopics(CreateTopicsCodec.Request request, long timeoutMs) throws IOException {
+        return call(InternalApiKey.CREATE_TOPICS, w -> CreateTopicsCodec.write(request, w), CreateTopicsCodec::readResponse,
+            r -> r.results().stream().allMatch(t -> t.error() == Errors.NOT_CONTROLLER) && !r.results().isEmpty()
+                ? Errors.NOT_CONTROLLER.code : Errors.NONE.code,
+            CreateTopicsCodec.Response::leaderId, timeoutMs);
     }
 
     /**

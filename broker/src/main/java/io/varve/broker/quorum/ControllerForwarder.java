@@ -4,10 +4,14 @@ import io.varve.broker.controller.ControllerService;
 import io.varve.common.Clock;
 import io.varve.config.ControllerQuorumConfig;
 import io.varve.protocol.Errors;
+import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.NewTopic;
 import io.varve.raft.controller.ProducerIdBlock;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.CreateTopicsCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +56,21 @@ public final class ControllerForwarder implements ControllerService.Forwarder, A
                 try {
                     AllocateProducerIdsCodec.Response r = client.allocateProducerIds(nodeId, timeoutMs);
                     return new ProducerIdBlock(Errors.forCode(r.errorCode()), r.firstProducerId(), r.size());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.createTopics(new CreateTopicsCodec.Request(validateOnly, topics), timeoutMs).results();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

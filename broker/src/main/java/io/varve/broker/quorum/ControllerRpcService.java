@@ -7,6 +7,7 @@ import io.varve.protocol.codec.ProtocolReader;
 import io.varve.raft.core.RaftMessage;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreateTopicsCodec;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RaftMessageCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
 /**
  * Serves the controller listener: Raft messages go to the {@link RaftDriver}'s bounded queue (a full
  * queue or a message not addressed to this node is acknowledged with an error and dropped; Raft
- * resends), broker registrations, heartbeats and forwarded producer-id allocations go to the controller ({@link BrokerRpcs}). Thread-safe.
+ * resends), broker registrations, heartbeats and forwarded producer-id allocations and topic creations go to the controller ({@link BrokerRpcs}). Thread-safe.
  */
 public final class ControllerRpcService implements FrameHandler {
 
@@ -34,6 +35,8 @@ public final class ControllerRpcService implements FrameHandler {
         CompletableFuture<BrokerHeartbeatCodec.Response> heartbeat(BrokerHeartbeatCodec.Request request);
 
         CompletableFuture<AllocateProducerIdsCodec.Response> allocateProducerIds(int nodeId);
+
+        CompletableFuture<CreateTopicsCodec.Response> createTopics(CreateTopicsCodec.Request request);
     }
 
     ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers) {
@@ -79,6 +82,14 @@ public final class ControllerRpcService implements FrameHandler {
                     AllocateProducerIdsCodec.Response r = error == null ? response : new AllocateProducerIdsCodec.Response(
                         Errors.UNKNOWN_SERVER_ERROR.code, -1, 0, driver.status().leaderId());
                     reply.accept(InternalFrames.response(header.correlationId(), w -> AllocateProducerIdsCodec.write(r, w)));
+                });
+            }
+            case CREATE_TOPICS -> {
+                CreateTopicsCodec.Request request = CreateTopicsCodec.readRequest(reader);
+                brokers.createTopics(request).whenComplete((response, error) -> {
+                    CreateTopicsCodec.Response r = error == null ? response
+                        : ActiveController.failAll(request, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(error), driver.status().leaderId());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> CreateTopicsCodec.write(r, w)));
                 });
             }
         }

@@ -33,6 +33,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -81,6 +82,12 @@ class ControllerListenerTest {
             @Override
             public CompletableFuture<AllocateProducerIdsCodec.Response> allocateProducerIds(int nodeId) {
                 return CompletableFuture.completedFuture(new AllocateProducerIdsCodec.Response(Errors.NONE.code, 0, 1000, 1));
+            }
+
+            @Override
+            public CompletableFuture<io.varve.raft.rpc.CreateTopicsCodec.Response> createTopics(
+                io.varve.raft.rpc.CreateTopicsCodec.Request q) {
+                return CompletableFuture.completedFuture(new io.varve.raft.rpc.CreateTopicsCodec.Response(1, List.of()));
             }
         });
         BrokerConfig config = BrokerConfig.from(Map.of(

@@ -14,7 +14,9 @@ public enum InternalApiKey {
     /** A broker renews its lease with the active controller (HeartBeat), or asks to shut down. */
     BROKER_HEARTBEAT(10_002),
     /** A broker that is not the active controller asks it for a block of producer ids (InitProducerId). */
-    ALLOCATE_PRODUCER_IDS(10_003);
+    ALLOCATE_PRODUCER_IDS(10_003),
+    /** A broker that is not the active controller forwards topic creations to it. */
+    CREATE_TOPICS(10_004);
 
     public final short id;
 

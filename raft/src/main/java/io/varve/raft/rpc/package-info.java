@@ -3,7 +3,8 @@
  * ({@link io.varve.raft.rpc.InternalApiKey}), codecs for Raft messages and broker registration over
  * {@code io.varve.protocol.codec}. Never advertised on, and refused by, the client listener.
  *
- * <p>May use: {@code protocol}'s codec and {@code io.varve.raft.core}'s messages. Never: Netty,
+ * <p>May use: {@code protocol}'s codec, {@code io.varve.raft.core}'s messages and the controller's
+ * command and result records. Never: Netty,
  * sockets, threads.
  */
 package io.varve.raft.rpc;

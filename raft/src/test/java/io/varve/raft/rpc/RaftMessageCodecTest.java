@@ -162,6 +162,34 @@ class RaftMessageCodecTest {
         }
     }
 
+    @Test
+    void forwardedTopicCreationRoundTripsAndEveryTruncationIsMalformed() {
+        CreateTopicsCodec.Request q = new CreateTopicsCodec.Request(false, List.of(
+            new io.varve.raft.controller.NewTopic("a", 3, (short) 2, java.util.Map.of("retention.ms", "1000")),
+            io.varve.raft.controller.NewTopic.withDefaults("b")));
+        ProtocolWriter w = new ProtocolWriter();
+        CreateTopicsCodec.write(q, w);
+        ByteBuffer qb = w.toByteBuffer();
+        assertEquals(q, CreateTopicsCodec.readRequest(new ProtocolReader(qb.duplicate())));
+        for (int length = 0; length < qb.remaining(); length++) {
+            ByteBuffer cut = qb.duplicate().limit(length);
+            assertThrows(MalformedMessageException.class, () -> CreateTopicsCodec.readRequest(new ProtocolReader(cut)));
+        }
+        CreateTopicsCodec.Response s = new CreateTopicsCodec.Response(2, List.of(
+            new io.varve.raft.controller.CreateTopicResult("a", io.varve.protocol.Errors.NONE, null,
+                new java.util.UUID(4, 5), 3, (short) 2, java.util.Map.of("retention.ms", "1000")),
+            new io.varve.raft.controller.CreateTopicResult("b", io.varve.protocol.Errors.TOPIC_ALREADY_EXISTS, "exists",
+                io.varve.raft.controller.CreateTopicResult.NO_TOPIC_ID, -1, (short) -1, java.util.Map.of())));
+        ProtocolWriter sw = new ProtocolWriter();
+        CreateTopicsCodec.write(s, sw);
+        ByteBuffer sb = sw.toByteBuffer();
+        assertEquals(s, CreateTopicsCodec.readResponse(new ProtocolReader(sb.duplicate())));
+        for (int length = 0; length < sb.remaining(); length++) {
+            ByteBuffer cut = sb.duplicate().limit(length);
+            assertThrows(MalformedMessageException.class, () -> CreateTopicsCodec.readResponse(new ProtocolReader(cut)));
+        }
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);

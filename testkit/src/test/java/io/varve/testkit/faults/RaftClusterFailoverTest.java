@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one within a bounded wait, and topics can still be created and are seen by every survivor. Before
  * that, a broker frozen with SIGSTOP stops heartbeating, is fenced when its lease expires, and its
  * partitions get new leaders from their ISR, as Metadata shows; and an idempotent producer that
- * bootstraps from a node that is not the active controller gets a producer id (forwarded allocation).
+ * bootstraps from a node that is not the active controller gets a producer id and auto-creates a
+ * topic (both forwarded to the active controller).
  * Last, a SIGTERM stops a node after the active controller released it (controlled shutdown).
  */
 class RaftClusterFailoverTest {
@@ -113,6 +114,8 @@ class RaftClusterFailoverTest {
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>("before-failover", Integer.toString(i), "v" + i)).get(60, TimeUnit.SECONDS);
                 }
+                // A topic that does not exist is created through that node too (auto-creation, forwarded).
+                producer.send(new ProducerRecord<>("auto-created", "k", "v")).get(60, TimeUnit.SECONDS);
             }
 
             nodes.get(first - 1).kill();
