@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class RaftSimulationTest {
 
-    static final int DEFAULT_SEEDS = 500;
+    static final int DEFAULT_SEEDS = 5000;
 
     static String replayCommand(long seed) {
         return "mvn -o -pl raft -am test -Dtest=RaftSimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dvarve.sim.seed=" + seed;
