@@ -3,16 +3,22 @@ package io.varve.broker;
 import io.varve.broker.controller.ControllerIsrChangeSink;
 import io.varve.broker.controller.ControllerService;
 import io.varve.broker.controller.LocalRaftStatus;
+import io.varve.broker.quorum.QuorumRaftStatus;
 import io.varve.broker.group.GroupCoordinatorConfig;
 import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.handler.BrokerRequestHandler;
 import io.varve.broker.metrics.BrokerMetrics;
 import io.varve.broker.metrics.ConsumerLagMetrics;
 import io.varve.broker.metrics.MetricsHttpServer;
+import io.varve.broker.network.FrameHandler;
 import io.varve.broker.network.NetworkMetrics;
 import io.varve.broker.network.NetworkServer;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.WheelDelayScheduler;
+import io.varve.broker.quorum.ActiveController;
+import io.varve.broker.quorum.BrokerLifecycle;
+import io.varve.broker.quorum.ControllerForwarder;
+import io.varve.broker.quorum.RaftQuorumNode;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.NetworkLeaderEndpoint;
 import io.varve.broker.replica.ReplicaConfig;
@@ -24,6 +30,8 @@ import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.BrokerConfig;
 import io.varve.config.ClientConfig;
+import io.varve.config.ConfigException;
+import io.varve.config.ControllerQuorumConfig;
 import io.varve.config.Listener;
 import io.varve.config.MetricsConfig;
 import io.varve.config.StorageConfig;
@@ -35,9 +43,11 @@ import io.varve.raft.controller.RegisterBrokerResult;
 import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.TopicImage;
+import io.varve.raft.rpc.RegisterBrokerCodec;
 import io.varve.storage.LogManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -45,19 +55,27 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Varve node with the broker and controller roles: the metadata log and controller, the
  * partition logs, the replica manager, the request handlers and the network edge, started in
- * dependency order and closed in reverse. A single node is a cluster of one (DESIGN §1).
+ * dependency order and closed in reverse. A single node is a cluster of one (DESIGN §1): with no
+ * {@code controller.quorum.voters} its controller commits to the in-process one-voter
+ * {@code LocalQuorum}. With voters, it is one voter of a Raft quorum ({@code RaftQuorumNode}, over the
+ * controller listener), registers and heartbeats with the active controller wherever it is
+ * ({@code BrokerLifecycle}), and asks for a controlled shutdown when closed.
  *
  * <p>Thread-safe: {@link #close()} may be called from a shutdown hook.
  */
@@ -112,9 +130,22 @@ public final class VarveBroker implements AutoCloseable {
         Clock clock = Clock.system();
         int nodeId = config.nodeId();
         startMetrics(MetricsConfig.from(props));
+        ControllerQuorumConfig quorumConfig = ControllerQuorumConfig.from(props);
         closeables.push(MetadataDirs.lock(metadataDir));
-        String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, new SecureRandom());
-        Controller controller = Controller.open(metadataDir, clusterId, ControllerConfig.from(props), clock, new SecureRandom());
+        String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, clusterIdRandom(quorumConfig));
+        ControllerConfig controllerConfig = ControllerConfig.from(props);
+        RaftQuorumNode raft = null;
+        Controller controller;
+        if (quorumConfig.isLocal()) {
+            controller = Controller.open(metadataDir, clusterId, controllerConfig, clock, new SecureRandom());
+        } else {
+            checkQuorumRoles(quorumConfig);
+            SecureRandom seeds = new SecureRandom();
+            raft = RaftQuorumNode.open(nodeId, quorumConfig, metadataDir, controllerConfig.metadataLogConfig(), clock,
+                new Random(seeds.nextLong()));
+            closeables.push(raft);
+            controller = new Controller(raft.quorum(), clusterId, controllerConfig, new Random(seeds.nextLong()));
+        }
         closeables.push(controller);
         MetadataImage image = controller.image();
 
@@ -139,7 +170,7 @@ public final class VarveBroker implements AutoCloseable {
         startReplication(replicas, nodeId, clock);
         replicas.onImage(image);
         logs.flushListener(metrics.bindPartitions(replicas::partitions));
-        ControllerService controllerService = new ControllerService(controller, next -> {
+        Consumer<MetadataImage> publisher = next -> {
             try {
                 replicas.onImage(next);
             } catch (IOException e) {
@@ -150,12 +181,30 @@ public final class VarveBroker implements AutoCloseable {
             if (groups != null) {
                 groups.onImage(next);
             }
-        });
+        };
+        RaftQuorumNode quorumNode = raft;
+        ControllerService controllerService = quorumNode == null
+            ? new ControllerService(controller, nodeId, publisher)
+            : new ControllerService(controller, quorumNode::leaderId, publisher);
         controllerRef.set(controllerService);
         closeables.push(controllerService);
         controllerService.onCommit(metrics.controller()::onCommit);
-        metrics.controller().bind(new LocalRaftStatus(nodeId, controller, controllerService));
+        metrics.controller().bind(quorumNode == null
+            ? new LocalRaftStatus(nodeId, controller, controllerService)
+            : new QuorumRaftStatus(nodeId, quorumNode, controllerService));
         metrics.bindReplication(nodeId, controllerService::image);
+        FrameHandler controllerRpcs = null;
+        if (quorumNode != null) {
+            ActiveController active = new ActiveController(controllerService, quorumNode, clock,
+                Math.max(10, controllerConfig.brokerSessionTimeoutMs() / 10));
+            closeables.push(active);
+            controllerRpcs = quorumNode.rpcService(active);
+            ControllerForwarder forwarder = new ControllerForwarder(nodeId, quorumNode, quorumConfig, clock);
+            closeables.push(forwarder);
+            controllerService.forwardTo(forwarder);
+            quorumNode.start(controllerService::requestCatchUp);
+            active.start();
+        }
         // after the controller service in the close order: closed before it, so no image arrives late
         GroupCoordinatorService groups = new GroupCoordinatorService(nodeId, GroupCoordinatorConfig.from(props),
             replicas, controllerService, clock);
@@ -180,10 +229,14 @@ public final class VarveBroker implements AutoCloseable {
 
         BrokerRequestHandler handler = new BrokerRequestHandler(nodeId, controllerService, replicas, fetchPurgatory,
             producePurgatory, props, config.autoCreateTopicsEnable(), config.fetchMaxBytes(), metrics.topics(), groups);
-        network = new NetworkServer(config, handler, networkMetrics, clock);
+        network = new NetworkServer(config, handler, controllerRpcs, networkMetrics, clock);
         network.start();
         closeables.push(network);
-        register(controllerService, nodeId, clock);
+        if (quorumNode == null) {
+            register(controllerService, nodeId, clock);
+        } else {
+            registerRemotely(quorumConfig, nodeId, clock);
+        }
         ready = true;
         LOG.info("Varve node {} started: {}", nodeId, describe());
     }
@@ -279,6 +332,44 @@ public final class VarveBroker implements AutoCloseable {
         if (heartbeat.error() != io.varve.protocol.Errors.NONE || heartbeat.fenced()) {
             throw new IOException("unfencing node " + nodeId + " failed: " + heartbeat);
         }
+    }
+
+    /**
+     * Every node of a cluster must format the same cluster id, and a Raft cluster has no format step:
+     * its id is derived from the voters, which every node lists alike. A node alone draws a random one.
+     */
+    private static Random clusterIdRandom(ControllerQuorumConfig quorum) {
+        if (quorum.isLocal()) {
+            return new SecureRandom();
+        }
+        String voters = new TreeMap<>(quorum.voters()).values().toString();
+        UUID seed = UUID.nameUUIDFromBytes(("varve-cluster:" + voters).getBytes(StandardCharsets.UTF_8));
+        return new Random(seed.getMostSignificantBits() ^ seed.getLeastSignificantBits());
+    }
+
+    /** This issue runs the quorum between combined nodes: each voter is also a broker. */
+    private void checkQuorumRoles(ControllerQuorumConfig quorum) {
+        if (!config.hasRole(BrokerConfig.Role.BROKER) || !config.hasRole(BrokerConfig.Role.CONTROLLER)) {
+            throw new ConfigException(BrokerConfig.PROCESS_ROLES, config.processRoles(),
+                "a node in a multi-voter quorum must have both roles (broker,controller) in this version");
+        }
+        if (config.controllerListenerNames().isEmpty()) {
+            throw new ConfigException(BrokerConfig.CONTROLLER_LISTENER_NAMES, "",
+                "a node in a multi-voter quorum needs a controller listener for " + ControllerQuorumConfig.VOTERS);
+        }
+    }
+
+    /**
+     * Registers this node's advertised client endpoint with the active controller, wherever it is,
+     * and keeps its lease by heartbeats until close (which first asks for a controlled shutdown).
+     */
+    private void registerRemotely(ControllerQuorumConfig quorum, int nodeId, Clock clock) throws IOException {
+        Listener advertised = config.advertisedListeners().get(0);
+        int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
+        BrokerLifecycle lifecycle = new BrokerLifecycle(
+            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), quorum, clock);
+        lifecycle.start();
+        closeables.push(lifecycle);
     }
 
     /** The port of the first (client) listener, resolved when it was configured as 0. */

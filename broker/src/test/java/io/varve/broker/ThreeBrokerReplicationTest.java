@@ -128,7 +128,7 @@ class ThreeBrokerReplicationTest {
         Controller c = Controller.open(dir.resolve("metadata"), "replication-test",
             ControllerConfig.from(Map.of()), leaseClock, new Random(7));
         closeables.push(c);
-        controller = new ControllerService(c, image -> brokers.values().forEach(b -> apply(b, image)));
+        controller = new ControllerService(c, 0, image -> brokers.values().forEach(b -> apply(b, image)));
         closeables.push(controller);
     }
 

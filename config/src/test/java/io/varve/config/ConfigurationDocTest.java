@@ -19,8 +19,8 @@ class ConfigurationDocTest {
     /** Surefire runs with the module directory as working directory. */
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
 
-    private static final List<ConfigDef> DEFS = List.of(BrokerConfig.DEF, StorageConfig.DEF, LogConfig.DEF, ClientConfig.DEF,
-        MetricsConfig.DEF);
+    private static final List<ConfigDef> DEFS = List.of(BrokerConfig.DEF, ControllerQuorumConfig.DEF, StorageConfig.DEF,
+        LogConfig.DEF, ClientConfig.DEF, MetricsConfig.DEF);
 
     @Test
     void docCarriesEveryDefinitionsTableVerbatim() throws IOException {

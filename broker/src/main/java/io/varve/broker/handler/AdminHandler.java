@@ -63,7 +63,7 @@ final class AdminHandler {
                 topics.add(new NewTopic(t.name(), t.numPartitions(), t.replicationFactor(), configs));
             }
         }
-        return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(topics, request.validateOnly()))
+        return controller.createTopics(topics, request.validateOnly())
             .thenApply(results -> {
                 List<CreatableTopicResult> out = new ArrayList<>();
                 int next = 0;

@@ -107,7 +107,7 @@ public final class BrokerRequestHandler implements RequestHandler {
         List<DescribeClusterResponse.DescribeClusterBroker> brokers = image.brokers().values().stream()
             .map(b -> new DescribeClusterResponse.DescribeClusterBroker(b.nodeId(), b.host(), b.port(), b.rack(), false))
             .toList();
-        return new DescribeClusterResponse(0, Errors.NONE.code, null, request.endpointType(), image.clusterId(), nodeId,
-            brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
+        return new DescribeClusterResponse(0, Errors.NONE.code, null, request.endpointType(), image.clusterId(),
+            controller.activeControllerId(), brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
     }
 }

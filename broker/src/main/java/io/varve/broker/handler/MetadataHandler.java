@@ -8,7 +8,6 @@ import io.varve.protocol.message.MetadataResponse;
 import io.varve.protocol.message.MetadataResponse.MetadataResponsePartition;
 import io.varve.protocol.message.MetadataResponse.MetadataResponseTopic;
 import io.varve.protocol.message.NodeEndpoint;
-import io.varve.raft.controller.CreateTopicResult;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
@@ -47,7 +46,7 @@ final class MetadataHandler {
                 }
             }
             if (!missing.isEmpty()) {
-                return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(missing, false))
+                return controller.createTopics(missing, false)
                     .handle((created, error) -> describe(request, controller.image()));
             }
         }
@@ -75,7 +74,7 @@ final class MetadataHandler {
         }
         List<NodeEndpoint> brokers = new ArrayList<>();
         image.brokers().values().forEach(b -> brokers.add(new NodeEndpoint(b.nodeId(), b.host(), b.port(), b.rack())));
-        return new MetadataResponse(0, brokers, image.clusterId(), nodeId, topics,
+        return new MetadataResponse(0, brokers, image.clusterId(), controller.activeControllerId(), topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED, Errors.NONE.code);
     }
 

@@ -45,7 +45,7 @@ final class ProducerIdManager {
             return CompletableFuture.completedFuture(next++);
         }
         if (refill == null) {
-            refill = controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenAccept(this::onBlock)
+            refill = controller.allocateProducerIds(nodeId).thenAccept(this::onBlock)
                 .exceptionally(e -> {
                     onBlock(null);
                     return null;

@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ResponseEncoder → RequestDispatcher}. Uses epoll where available, else NIO; one acceptor thread
  * and {@code num.network.threads} event loops (0: one per available processor). At most
  * {@code max.connections} connections are open over all listeners; one more is closed as soon as it
- * is accepted and counted in {@link NetworkMetrics#connectionsRefused()}.
+ * is accepted and counted in {@link NetworkMetrics#connectionsRefused()}. A controller listener, when
+ * a {@link FrameHandler} serves it, gets {@code IdleStateHandler → FrameDecoder → FrameChannelHandler}
+ * instead and carries the internal RPCs only; the client listeners never decode those (their API
+ * keys are unknown there, so such a frame closes the connection).
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #close()}; not restartable. Thread-safe.
  */
@@ -50,6 +53,7 @@ public final class NetworkServer implements AutoCloseable {
     private final RequestHandler handler;
     private final NetworkMetrics metrics;
     private final Clock clock;
+    private final FrameHandler controllerHandler;
     private final boolean epoll = Epoll.isAvailable();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -60,8 +64,19 @@ public final class NetworkServer implements AutoCloseable {
     private boolean started;
 
     public NetworkServer(BrokerConfig config, RequestHandler handler, NetworkMetrics metrics, Clock clock) {
+        this(config, handler, null, metrics, clock);
+    }
+
+    /**
+     * @param controllerHandler serves the listeners named in {@code controller.listener.names} (the
+     *                          internal RPCs only; client APIs are not served there), or null to serve
+     *                          every listener as a client listener
+     */
+    public NetworkServer(BrokerConfig config, RequestHandler handler, FrameHandler controllerHandler,
+                         NetworkMetrics metrics, Clock clock) {
         this.config = config;
         this.handler = handler;
+        this.controllerHandler = controllerHandler;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -177,6 +192,13 @@ public final class NetworkServer implements AutoCloseable {
             });
             channels.add(ch);
             FrameDecoder frames = new FrameDecoder(config.socketRequestMaxBytes(), metrics);
+            if (controllerHandler != null && config.controllerListenerNames().contains(listenerName)) {
+                ch.pipeline().addLast(
+                    new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS),
+                    frames,
+                    new FrameChannelHandler(controllerHandler, metrics));
+                return;
+            }
             ch.pipeline().addLast(
                 new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS),
                 new FlushConsolidationHandler(),

@@ -182,7 +182,10 @@ public final class Controller implements AutoCloseable {
      * @return the image after them
      */
     public MetadataImage catchUp() {
-        image = replay(quorum, image);
+        // Same image when nothing new is committed, so callers can tell "changed" by identity.
+        if (quorum.endOffset() > image.lastAppliedOffset() + 1) {
+            image = replay(quorum, image);
+        }
         return image;
     }
 
@@ -214,6 +217,11 @@ public final class Controller implements AutoCloseable {
         }
         if (outcome.lastOffset() - outcome.baseOffset() + 1 != records.size()) {
             throw new IllegalStateException("the quorum committed " + outcome + " for " + records.size() + " records");
+        }
+        if (outcome.baseOffset() != image.lastAppliedOffset() + 1) {
+            // Records of another leader committed before ours: apply the log in order, ours included.
+            image = replay(quorum, image);
+            return new ControllerReply<>(result.response(), image);
         }
         MetadataDelta delta = new MetadataDelta(image);
         long offset = outcome.baseOffset();

@@ -17,6 +17,12 @@ public record AppendOutcome(Status status, long baseOffset, long lastOffset, Str
         /** The batch is larger than the metadata log takes; nothing was written, the quorum goes on. */
         TOO_LARGE,
         /**
+         * Not committed, and this node cannot say it will be: it is not the leader, lost leadership
+         * before the records committed, or they were not committed in time. Another node may lead;
+         * whether the records commit later is unknown, so the caller must treat the outcome as unknown.
+         */
+        NOT_LEADER,
+        /**
          * The quorum cannot commit: the log failed a write or an fsync, now or earlier. It accepts
          * nothing more. Whether these records reached the disk is unknown: a restart may find them.
          */

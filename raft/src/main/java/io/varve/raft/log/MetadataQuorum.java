@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The replicated metadata log as the controller sees it: append records and learn when they are
  * committed, and read back what is committed. {@link LocalQuorum} is the quorum of one voter (the
- * local node); the Raft issue adds a quorum of many behind this same interface.
+ * local node); the broker's {@code RaftQuorum} is a quorum of many (over {@link MetadataRaftLog}) behind this
+ * same interface.
  *
  * <p>Implementations state their own thread-safety; the controller calls them from its one thread.
  */

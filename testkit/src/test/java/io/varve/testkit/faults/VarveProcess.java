@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +31,23 @@ final class VarveProcess implements AutoCloseable {
     private int starts;
 
     VarveProcess(Path workDir) throws IOException {
+        this(workDir, freePort(), Map.of());
+    }
+
+    /**
+     * A node whose client listener is {@code PLAINTEXT://127.0.0.1:port}, with {@code extra}
+     * properties (a cluster node's id, controller listener and voters).
+     */
+    VarveProcess(Path workDir, int port, Map<String, String> extra) throws IOException {
         this.workDir = workDir;
-        this.port = freePort();
+        this.port = port;
         this.config = workDir.resolve("varve.properties");
+        Files.createDirectories(workDir);
         Properties p = new Properties();
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("log.dirs", workDir.resolve("data").toString());
         p.setProperty("metrics.port", "0");
+        p.putAll(extra);
         try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(out, "Varve node for fault tests");
         }
@@ -70,6 +81,32 @@ final class VarveProcess implements AutoCloseable {
         throw new IOException("Varve did not listen within " + START_TIMEOUT + ": " + Files.readString(log));
     }
 
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The node's output so far, for failure messages. */
+    String output() throws IOException {
+        return Files.readString(workDir.resolve("varve-" + starts + ".log"));
+    }
+
+    /** SIGSTOP: the process freezes (no heartbeats, no answers) until {@link #resume()}. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -94,7 +131,7 @@ final class VarveProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();

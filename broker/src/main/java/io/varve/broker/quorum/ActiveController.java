@@ -1,0 +1,145 @@
+package io.varve.broker.quorum;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.common.Clock;
+import io.varve.protocol.Errors;
+import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.HeartbeatResult;
+import io.varve.raft.controller.ProducerIdBlock;
+import io.varve.raft.controller.RegisterBrokerResult;
+import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreateTopicsCodec;
+import io.varve.raft.rpc.RegisterBrokerCodec;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's duties that only the active one performs: answering brokers' registrations and
+ * heartbeats (a follower answers NOT_CONTROLLER with the leader it knows, since a lease renewed
+ * there would be renewed nowhere), and a timer that, while this node leads, grants fresh leases
+ * when it becomes active ({@code Controller.onBecomeActive}) and fences brokers whose lease ran out
+ * ({@code Controller.tick}). Lease time is the monotonic clock.
+ *
+ * <p>Thread-safe: RPCs come from event loops; commands run on the controller thread.
+ */
+public final class ActiveController implements ControllerRpcService.BrokerRpcs, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveController.class);
+
+    private final ControllerService controller;
+    private final RaftQuorumNode raft;
+    private final Clock clock;
+    private final long tickMs;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int activeTerm = -1;
+
+    /**
+     * @param tickMs how often the lease timer runs; a fraction of {@code broker.session.timeout.ms}
+     */
+    public ActiveController(ControllerService controller, RaftQuorumNode raft, Clock clock, long tickMs) {
+        this.controller = controller;
+        this.raft = raft;
+        this.clock = clock;
+        this.tickMs = tickMs;
+        this.thread = new Thread(this::run, "varve-lease-timer");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public CompletableFuture<RegisterBrokerCodec.Response> register(RegisterBrokerCodec.Request q) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(new RegisterBrokerCodec.Response(Errors.NOT_CONTROLLER.code,
+                "not the active controller", RegisterBrokerResult.NO_EPOCH, raft.leaderId()));
+        }
+        return controller.<RegisterBrokerResult>submit(c -> c.registerBroker(q.nodeId(), q.host(), q.port(), q.rack(),
+                clock.monotonicMs()))
+            .thenApply(r -> new RegisterBrokerCodec.Response(r.error().code, r.message(), r.brokerEpoch(), raft.leaderId()));
+    }
+
+    @Override
+    public CompletableFuture<BrokerHeartbeatCodec.Response> heartbeat(BrokerHeartbeatCodec.Request q) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(
+                new BrokerHeartbeatCodec.Response(Errors.NOT_CONTROLLER.code, true, false, raft.leaderId()));
+        }
+        return controller.<HeartbeatResult>submit(c -> c.brokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
+                q.wantShutDown()))
+            .thenApply(r -> new BrokerHeartbeatCodec.Response(r.error().code, r.fenced(), r.shouldShutDown(), raft.leaderId()));
+    }
+
+    @Override
+    public CompletableFuture<AllocateProducerIdsCodec.Response> allocateProducerIds(int nodeId) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(
+                new AllocateProducerIdsCodec.Response(Errors.NOT_CONTROLLER.code, -1, 0, raft.leaderId()));
+        }
+        return controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenApply(b ->
+            new AllocateProducerIdsCodec.Response(b.error().code, b.firstProducerId(), b.size(), raft.leaderId()));
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsCodec.Response> createTopics(CreateTopicsCodec.Request q) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(
+                failAll(q, Errors.NOT_CONTROLLER, "not the active controller", raft.leaderId()));
+        }
+        return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(q.topics(), q.validateOnly()))
+            .thenApply(results -> new CreateTopicsCodec.Response(raft.leaderId(), results));
+    }
+
+    /** Every topic of {@code q} refused with {@code error}. */
+    static CreateTopicsCodec.Response failAll(CreateTopicsCodec.Request q, Errors error, String message, int leaderId) {
+        return new CreateTopicsCodec.Response(leaderId, q.topics().stream()
+            .map(t -> new CreateTopicResult(t.name(), error, message, CreateTopicResult.NO_TOPIC_ID, -1, (short) -1, Map.of()))
+            .toList());
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                onTimer();
+                Thread.sleep(tickMs);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("The lease timer failed a turn", e);
+            }
+        }
+    }
+
+    private void onTimer() {
+        if (!raft.isLeader()) {
+            activeTerm = -1;
+            return;
+        }
+        long nowMs = clock.monotonicMs();
+        int term = raft.term();
+        if (term != activeTerm) {
+            activeTerm = term;
+            LOG.info("Node became the active controller in term {}", term);
+            controller.submit(c -> new ControllerReply<Void>(null, c.onBecomeActive(nowMs)));
+        }
+        controller.submit(c -> c.tick(nowMs));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.varve.broker.quorum;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.common.Clock;
+import io.varve.config.ControllerQuorumConfig;
+import io.varve.protocol.Errors;
+import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.NewTopic;
+import io.varve.raft.controller.ProducerIdBlock;
+import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.CreateTopicsCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Forwards the commands a client cannot route itself to the active controller over the controller
+ * listener, on one thread of its own with a bounded queue (a full queue fails the command, which the
+ * handler answers with a retriable error). Thread-safe.
+ */
+public final class ControllerForwarder implements ControllerService.Forwarder, AutoCloseable {
+
+    /** Forwarded commands waiting; beyond this they fail at once. */
+    static final int MAX_QUEUED = 64;
+
+    private final RaftQuorumNode raft;
+    private final ControllerClient client;
+    private final long timeoutMs;
+    private final ThreadPoolExecutor thread;
+
+    public ControllerForwarder(int nodeId, RaftQuorumNode raft, ControllerQuorumConfig config, Clock clock) {
+        this.raft = raft;
+        this.client = new ControllerClient(nodeId, config, clock);
+        this.timeoutMs = config.requestTimeoutMs();
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
+            Thread t = new Thread(r, "varve-controller-forwarder");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public boolean isActive() {
+        return raft.isLeader();
+    }
+
+    @Override
+    public CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    AllocateProducerIdsCodec.Response r = client.allocateProducerIds(nodeId, timeoutMs);
+                    return new ProducerIdBlock(Errors.forCode(r.errorCode()), r.firstProducerId(), r.size());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.createTopics(new CreateTopicsCodec.Request(validateOnly, topics), timeoutMs).results();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The metadata quorum between processes: the {@link io.varve.broker.quorum.RaftDriver} (a Singular
+ * Update Queue around the pure {@code io.varve.raft.core.RaftNode}) persists, sends and applies each
+ * Ready in order; {@link io.varve.broker.quorum.RaftQuorum} is the controller's
+ * {@code MetadataQuorum} over it; peers talk over the controller listener
+ * ({@link io.varve.broker.quorum.ControllerRpcService} in, one socket per voter out), and brokers
+ * register through {@link io.varve.broker.quorum.ControllerClient}.
+ *
+ * <p>May use: threads, sockets, {@code raft}, {@code storage}; the Netty-free
+ * {@code io.varve.broker.network.FrameHandler} only. Never: Netty.
+ */
+package io.varve.broker.quorum;

@@ -1,0 +1,310 @@
+package io.varve.raft.log;
+
+import io.varve.common.Clock;
+import io.varve.common.TopicPartition;
+import io.varve.config.LogConfig;
+import io.varve.protocol.record.RecordBatchBuilder;
+import io.varve.protocol.record.RecordBatchFlyweight;
+import io.varve.protocol.record.RecordCursor;
+import io.varve.raft.core.RaftEntry;
+import io.varve.raft.core.RaftLogView;
+import io.varve.raft.core.SnapshotMeta;
+import io.varve.raft.metadata.CorruptMetadataException;
+import io.varve.raft.metadata.MetadataRecord;
+import io.varve.storage.AppendResult;
+import io.varve.storage.LogSlice;
+import io.varve.storage.PartitionLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The Raft log of the metadata quorum in an ordinary {@link PartitionLog} ({@code __cluster_metadata-0}):
+ * Raft entry {@code i} is the {@code i}-th record batch, its term the batch's partition leader epoch,
+ * its data the batch bytes. A leader's no-op is a batch of one record with null key and value, read
+ * back as empty data. So metadata offsets are the log's record offsets, and the storage engine's CRC
+ * checks and crash recovery cover the Raft log.
+ *
+ * <p>The index of entries (each one's base offset and term) is kept in memory and rebuilt at open by
+ * walking the batches; the metadata log is small. Snapshots are not taken yet: {@link #firstIndex()}
+ * is 1.
+ *
+ * <p>Not thread-safe for writes: the Raft driver's thread appends, truncates and reads entries.
+ * {@link #readCommitted} may run on another thread for offsets below the commit point, which are
+ * never truncated (the {@link PartitionLog} itself is thread-safe).
+ */
+public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
+
+    private static final TopicPartition PARTITION = LocalQuorum.METADATA_PARTITION;
+
+    private final PartitionLog log;
+    private final Clock clock;
+    private final MetadataBatches batches = new MetadataBatches();
+    private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
+    private final RecordCursor cursor = new RecordCursor();
+    /** Base offset of entry i at position i - 1. */
+    private final LongArrayList baseOffsets = new LongArrayList();
+    /** Term of entry i at position i - 1. */
+    private final IntArrayList terms = new IntArrayList();
+    /** Whether entry i is a no-op (holds no metadata record), at bit i - 1. */
+    private final BitSet noOps = new BitSet();
+
+    private MetadataRaftLog(PartitionLog log, Clock clock) {
+        this.log = log;
+        this.clock = clock;
+        rebuildIndex();
+    }
+
+    /** Opens (creating if needed) and recovers the log under {@code dir}, then indexes its entries. */
+    public static MetadataRaftLog open(Path dir, LogConfig config, Clock clock) throws IOException {
+        return new MetadataRaftLog(PartitionLog.open(dir.resolve(PARTITION.directoryName()), PARTITION, config, clock, 0, 0, false),
+            clock);
+    }
+
+    private void rebuildIndex() {
+        long offset = log.logStartOffset();
+        while (offset < log.logEndOffset()) {
+            try (LogSlice slice = log.read(offset, LocalQuorum.READ_BYTES)) {
+                if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
+                    throw new IllegalStateException("metadata log read at " + offset + " found nothing: " + slice);
+                }
+                int position = 0;
+                while (position + RecordBatchFlyweight.LOG_OVERHEAD <= slice.sizeInBytes()) {
+                    batch.wrap(slice.buffer(), position);
+                    if (position + batch.sizeInBytes() > slice.sizeInBytes()) {
+                        break;
+                    }
+                    baseOffsets.addLong(batch.baseOffset());
+                    terms.addInt(batch.partitionLeaderEpoch());
+                    noOps.set(terms.size() - 1, isNoOp(batch, cursor));
+                    offset = batch.nextOffset();
+                    position += batch.sizeInBytes();
+                }
+            }
+        }
+    }
+
+    /** The bytes of a proposal of {@code records}: one batch, checked against the log's batch limit. */
+    public byte[] encode(List<MetadataRecord> records) {
+        UnsafeBuffer b = batches.encode(records, clock.wallClockMs());
+        byte[] out = new byte[b.capacity()];
+        b.getBytes(0, out);
+        return out;
+    }
+
+    /** The largest batch the log takes. */
+    public int maxBatchBytes() {
+        return log.config().maxMessageBytes();
+    }
+
+    @Override
+    public SnapshotMeta snapshot() {
+        return SnapshotMeta.EMPTY;
+    }
+
+    @Override
+    public long firstIndex() {
+        return 1;
+    }
+
+    @Override
+    public long lastIndex() {
+        return terms.size();
+    }
+
+    @Override
+    public int termAt(long index) {
+        if (index == 0) {
+            return 0;
+        }
+        checkIndex(index);
+        return terms.getInt((int) (index - 1));
+    }
+
+    @Override
+    public List<RaftEntry> entries(long fromIndex, int maxBytes) {
+        List<RaftEntry> out = new ArrayList<>();
+        long bytes = 0;
+        for (long index = fromIndex; index <= lastIndex(); index++) {
+            RaftEntry entry = entry(index);
+            bytes += entry.sizeInBytes();
+            if (!out.isEmpty() && bytes > maxBytes) {
+                break;
+            }
+            out.add(entry);
+        }
+        return out;
+    }
+
+    private RaftEntry entry(long index) {
+        checkIndex(index);
+        long base = baseOffsets.getLong((int) (index - 1));
+        try (LogSlice slice = log.read(base, LocalQuorum.READ_BYTES)) {
+            if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
+                throw new IllegalStateException("raft entry " + index + " at offset " + base + " is gone: " + slice);
+            }
+            batch.wrap(slice.buffer(), 0);
+            if (batch.baseOffset() != base || batch.sizeInBytes() > slice.sizeInBytes()) {
+                throw new CorruptMetadataException("raft entry " + index + " does not start at offset " + base);
+            }
+            if (isNoOp(batch, cursor)) {
+                return new RaftEntry(index, termAt(index), new byte[0]);
+            }
+            byte[] data = new byte[batch.sizeInBytes()];
+            slice.buffer().getBytes(0, data);
+            return new RaftEntry(index, termAt(index), data);
+        }
+    }
+
+    private void checkIndex(long index) {
+        if (index < 1 || index > lastIndex()) {
+            throw new IllegalArgumentException("index " + index + " outside [1, " + lastIndex() + "]");
+        }
+    }
+
+    /** Drops every entry after {@code index}; a no-op at or past the last index. */
+    public void truncateAfter(long index) {
+        if (index >= lastIndex()) {
+            return;
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException("index " + index);
+        }
+        long cut = baseOffsets.getLong((int) index);
+        log.truncateTo(cut);
+        while (terms.size() > index) {
+            terms.removeAt(terms.size() - 1);
+            baseOffsets.removeAt(baseOffsets.size() - 1);
+        }
+        if (index < noOps.length()) {
+            noOps.clear((int) index, noOps.length());
+        }
+    }
+
+    /**
+     * Appends entries that follow the last index, each as one batch stamped with its term.
+     *
+     * @throws CorruptMetadataException if an entry's data is not one valid batch
+     * @throws java.io.UncheckedIOException if the log failed
+     */
+    public void append(List<RaftEntry> entries) {
+        for (RaftEntry e : entries) {
+            if (e.index() != lastIndex() + 1) {
+                throw new IllegalStateException("entry " + e.index() + " does not follow " + lastIndex());
+            }
+            byte[] data = e.data().length == 0 ? noOp() : e.data();
+            AppendResult result = log.append(new UnsafeBuffer(data), 0, data.length, e.term());
+            if (!result.isOk()) {
+                throw new CorruptMetadataException("raft entry " + e.index() + " was refused by the metadata log: "
+                    + result.error() + " " + result.batchStatus());
+            }
+            baseOffsets.addLong(result.firstOffset());
+            terms.addInt(e.term());
+            noOps.set(terms.size() - 1, e.data().length == 0);
+        }
+    }
+
+    private byte[] noOp() {
+        byte[] buf = new byte[RecordBatchFlyweight.HEADER_SIZE + 32];
+        RecordBatchBuilder builder = new RecordBatchBuilder();
+        builder.wrap(new UnsafeBuffer(buf), 0, buf.length);
+        builder.append(clock.wallClockMs(), null, null);
+        int size = builder.build();
+        byte[] out = new byte[size];
+        System.arraycopy(buf, 0, out, 0, size);
+        return out;
+    }
+
+    /** Makes everything appended durable (fsync). */
+    public void sync() {
+        log.flush();
+    }
+
+    /** The metadata offset after entry {@code index}'s records (0 for index 0). */
+    public long endOffsetOf(long index) {
+        if (index == 0) {
+            return 0;
+        }
+        checkIndex(index);
+        return index == lastIndex() ? log.logEndOffset() : baseOffsets.getLong((int) index);
+    }
+
+    /**
+     * The metadata offset after the last record in entries up to {@code index}, trailing no-ops not
+     * counted (0 when there is none): what {@link MetadataQuorum#endOffset()} means, so a reader that
+     * applied every record knows it is current.
+     */
+    public long recordsEndOffsetOf(long index) {
+        for (long i = index; i >= 1; i--) {
+            if (!noOps.get((int) (i - 1))) {
+                return endOffsetOf(i);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Visits the metadata records at or after {@code fromOffset} and below {@code endOffset} (a
+     * committed point), skipping no-ops; safe from any thread.
+     *
+     * @return the offset after the last batch read
+     */
+    public long readCommitted(long fromOffset, long endOffset, MetadataQuorum.RecordVisitor visitor) {
+        RecordBatchFlyweight b = new RecordBatchFlyweight();
+        RecordCursor c = new RecordCursor();
+        MetadataBatches decoder = new MetadataBatches();
+        long offset = Math.max(fromOffset, log.logStartOffset());
+        while (offset < endOffset) {
+            try (LogSlice slice = log.read(offset, LocalQuorum.READ_BYTES)) {
+                if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
+                    throw new IllegalStateException("metadata log read at " + offset + " below " + endOffset
+                        + " found nothing: " + slice);
+                }
+                int position = 0;
+                while (position + RecordBatchFlyweight.LOG_OVERHEAD <= slice.sizeInBytes() && offset < endOffset) {
+                    b.wrap(slice.buffer(), position);
+                    int size = b.sizeInBytes();
+                    if (position + size > slice.sizeInBytes()) {
+                        break;
+                    }
+                    DirectBuffer one = new UnsafeBuffer(slice.buffer(), position, size);
+                    if (!isNoOp(b, c)) {
+                        decoder.decode(one, size, fromOffset, visitor);
+                    }
+                    offset = b.nextOffset();
+                    position += size;
+                }
+            }
+        }
+        return offset;
+    }
+
+    private static boolean isNoOp(RecordBatchFlyweight b, RecordCursor c) {
+        if (b.recordCount() != 1) {
+            return false;
+        }
+        c.wrap(b);
+        return c.next() && c.valueLength() < 0 && c.keyLength() < 0;
+    }
+
+    /** Whether the underlying log failed a write or fsync. */
+    public boolean isFailed() {
+        return log.isFailed();
+    }
+
+    @Override
+    public byte[] snapshotData() {
+        return new byte[0];
+    }
+
+    @Override
+    public void close() {
+        log.close();
+    }
+}

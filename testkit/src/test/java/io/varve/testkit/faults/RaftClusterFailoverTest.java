@@ -1,0 +1,199 @@
+package io.varve.testkit.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DESIGN §6 and §7 tier 5: three Varve processes (combined broker and controller nodes) form a Raft
+ * quorum over their controller listeners. The official Admin client creates a topic through the
+ * active controller; the active controller is killed with SIGKILL; the two survivors elect a new
+ * one within a bounded wait, and topics can still be created and are seen by every survivor. Before
+ * that, a broker frozen with SIGSTOP stops heartbeating, is fenced when its lease expires, and its
+ * partitions get new leaders from their ISR, as Metadata shows; and an idempotent producer that
+ * bootstraps from a node that is not the active controller gets a producer id and auto-creates a
+ * topic (both forwarded to the active controller).
+ * Last, a SIGTERM stops a node after the active controller released it (controlled shutdown).
+ */
+class RaftClusterFailoverTest {
+
+    private static final int NODES = 3;
+    private static final int ELECTION_TIMEOUT_MS = 1000;
+    /** Election: up to two timeouts for the pre-vote and vote, plus process scheduling on a loaded machine. */
+    private static final Duration ELECTION_BOUND = Duration.ofMillis(10L * ELECTION_TIMEOUT_MS);
+    private static final Duration STEP_BOUND = Duration.ofSeconds(60);
+
+    private static final int SESSION_TIMEOUT_MS = 3000;
+    /** Fencing: the lease, the controller's timer, and the commit, with room for a loaded machine. */
+    private static final Duration FENCING_BOUND = Duration.ofMillis(5L * SESSION_TIMEOUT_MS);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFrozenBrokerIsFencedAndANewControllerTakesOverAfterTheActiveOneIsKilled() throws Exception {
+        List<VarveProcess> nodes = new ArrayList<>();
+        try {
+            int[] clientPorts = new int[NODES];
+            int[] controllerPorts = new int[NODES];
+            StringBuilder voters = new StringBuilder();
+            for (int i = 0; i < NODES; i++) {
+                clientPorts[i] = VarveProcess.freePort();
+                controllerPorts[i] = VarveProcess.freePort();
+                voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+            }
+            for (int i = 0; i < NODES; i++) {
+                Map<String, String> props = new HashMap<>();
+                props.put("node.id", Integer.toString(i + 1));
+                props.put("process.roles", "broker,controller");
+                props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
+                props.put("controller.listener.names", "CONTROLLER");
+                props.put("controller.quorum.voters", voters.toString());
+                props.put("controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS));
+                props.put("controller.quorum.heartbeat.interval.ms", "100");
+                props.put("broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+                props.put("broker.heartbeat.interval.ms", "500");
+                VarveProcess node = new VarveProcess(dir.resolve("node-" + (i + 1)), clientPorts[i], props);
+                nodes.add(node);
+                node.start();
+            }
+            String all = java.util.Arrays.stream(clientPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+            int first;
+            try (Admin admin = admin(all)) {
+                first = awaitController(admin, Set.of(), STEP_BOUND, nodes);
+                assertEquals(NODES, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size(),
+                    "every node registered with the active controller");
+                admin.createTopics(List.of(new NewTopic("before-failover", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("replicated", 6, (short) 3))).all().get(60, TimeUnit.SECONDS);
+            }
+
+            // A broker that stops heartbeating (SIGSTOP) is fenced and leads nothing once its lease expires.
+            int frozen = first == 1 ? 2 : 1;
+            String others = java.util.stream.IntStream.range(0, NODES).filter(i -> i != frozen - 1)
+                .mapToObj(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+            try (Admin admin = admin(others)) {
+                assertTrue(leaders(admin, "replicated").contains(frozen), "the frozen node leads some partition at first");
+                nodes.get(frozen - 1).pause();
+                long deadline = System.nanoTime() + FENCING_BOUND.toNanos();
+                Set<Integer> leaders = leadersOrNull(admin, "replicated");
+                while ((leaders == null || leaders.contains(frozen)) && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(100); // integration test: bounded polling of a real cluster
+                    leaders = leadersOrNull(admin, "replicated");
+                }
+                assertTrue(leaders != null && !leaders.contains(frozen) && !leaders.contains(-1),
+                    "node " + frozen + " was fenced and its partitions moved within " + FENCING_BOUND + ": " + leaders);
+                nodes.get(frozen - 1).resume();
+            }
+
+            // An idempotent producer bootstrapped from a node that is not the active controller gets its
+            // producer id from a block that node obtained from the active controller (forwarded).
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", "127.0.0.1:" + clientPorts[frozen - 1], "acks", "all", "enable.idempotence", "true",
+                "delivery.timeout.ms", "60000", "request.timeout.ms", "5000"), new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>("before-failover", Integer.toString(i), "v" + i)).get(60, TimeUnit.SECONDS);
+                }
+                // A topic that does not exist is created through that node too (auto-creation, forwarded).
+                producer.send(new ProducerRecord<>("auto-created", "k", "v")).get(60, TimeUnit.SECONDS);
+            }
+
+            nodes.get(first - 1).kill();
+            String survivors = java.util.stream.IntStream.range(0, NODES).filter(i -> i != first - 1)
+                .mapToObj(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+            try (Admin admin = admin(survivors)) {
+                int second = awaitController(admin, Set.of(first), ELECTION_BOUND, nodes);
+                assertNotEquals(first, second);
+                admin.createTopics(List.of(new NewTopic("after-failover", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                assertTrue(names.containsAll(Set.of("before-failover", "after-failover")), names.toString());
+
+                // SIGTERM on the survivor that is not the controller: a controlled shutdown, then a clean exit.
+                int last = 1 + 2 + 3 - first - second; // the third node id
+                VarveProcess leaving = nodes.get(last - 1);
+                assertEquals(0, leaving.terminate(), "exit code of a SIGTERM stop");
+                assertTrue(leaving.output().contains("Controlled shutdown of node " + last + ": released by the controller"),
+                    "node " + last + " was released by the active controller before it stopped");
+            }
+        } finally {
+            for (VarveProcess node : nodes) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+        }
+    }
+
+    /** The leader of every partition of {@code topic}, by Metadata (-1 for none). */
+    private static Set<Integer> leaders(Admin admin, String topic) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
+    }
+
+    /**
+     * {@link #leaders}, or null when the attempt failed: while a node is frozen the client may ask it
+     * first and time out, which a poll simply retries.
+     */
+    private static Set<Integer> leadersOrNull(Admin admin, String topic) throws InterruptedException {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(3000))
+                .allTopicNames().get(5, TimeUnit.SECONDS).get(topic);
+            return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "3000",
+            "default.api.timeout.ms", "60000", "reconnect.backoff.max.ms", "200"));
+    }
+
+    /** Polls DescribeCluster (bounded) until a controller other than {@code excluded} is named. */
+    private static int awaitController(Admin admin, Set<Integer> excluded, Duration bound, List<VarveProcess> nodes)
+        throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "nothing";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                Node controller = admin.describeCluster(new DescribeClusterOptions().timeoutMs(1000)).controller()
+                    .get(2, TimeUnit.SECONDS);
+                if (controller != null && controller.id() >= 0 && !excluded.contains(controller.id())) {
+                    return controller.id();
+                }
+                last = String.valueOf(controller);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                last = e.toString();
+            }
+            Thread.sleep(100); // integration test: bounded polling of a real cluster
+        }
+        StringBuilder logs = new StringBuilder();
+        for (VarveProcess n : nodes) {
+            if (n != null && n.isAlive()) {
+                String out = n.output();
+                logs.append("\n--- node log tail ---\n").append(out.substring(Math.max(0, out.length() - 3000)));
+            }
+        }
+        throw new AssertionError("no controller outside " + excluded + " within " + bound + "; last: " + last + logs);
+    }
+}
