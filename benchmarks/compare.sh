@@ -55,7 +55,7 @@ broker_jar="$(ls "$dist"/lib/kafka_2.13-*.jar | grep -v -e sources -e test | hea
 kafka_version="$(basename "$broker_jar" .jar)"; kafka_version="${kafka_version#kafka_2.13-}"
 echo "compare: Apache Kafka $kafka_version (tools $tools_version) from $dist/lib" >&2
 
-exec java @"$root/.mvn/jvm.config" -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java @"$root/.mvn/jvm.config" -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \
   -cp "$root/benchmarks/target/benchmarks.jar" io.varve.benchmarks.compare.Compare \
   --kafka-lib "$dist/lib" --kafka-version "$kafka_version" --kafka-log4j "$root/benchmarks/compare/kafka-log4j2.properties" \
   --varve-jar "$root/cli/target/varve.jar" --command "benchmarks/compare.sh $*" "$@"

@@ -37,7 +37,7 @@ public class EndToEndConsumeBenchmark extends BenchmarkDefaults {
         byte[] value = new byte[EndToEndProduceBenchmark.RECORD_BYTES];
         new SplittableRandom(9).nextBytes(value);
         try (LoopbackClients.Sender sender = LoopbackClients.sender(LoopbackClients.Library.VARVE,
-                broker.bootstrapServers(), "1")) {
+                broker.bootstrapServers(), "1", 5)) {
             for (int i = 0; i < RECORDS; i++) {
                 sender.send(TOPIC, value);
             }

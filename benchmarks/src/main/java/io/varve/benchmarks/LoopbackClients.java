@@ -53,10 +53,11 @@ public final class LoopbackClients {
         void close();
     }
 
-    static Sender sender(Library library, String bootstrap, String acks) {
+    /** A producer with its library's defaults but for {@code acks} and {@code linger.ms}. */
+    static Sender sender(Library library, String bootstrap, String acks, int lingerMs) {
         if (library == Library.VARVE) {
-            VarveProducer<byte[], byte[]> p = new VarveProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", acks),
-                Serializers.byteArray(), Serializers.byteArray());
+            VarveProducer<byte[], byte[]> p = new VarveProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", acks,
+                "linger.ms", lingerMs), Serializers.byteArray(), Serializers.byteArray());
             return new Sender() {
                 public Future<?> send(String topic, byte[] value) {
                     return p.send(new ProducerRecord<>(topic, null, value));
@@ -72,7 +73,8 @@ public final class LoopbackClients {
             };
         }
         KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.ACKS_CONFIG, acks), new ByteArraySerializer(), new ByteArraySerializer());
+            ProducerConfig.ACKS_CONFIG, acks, ProducerConfig.LINGER_MS_CONFIG, lingerMs), new ByteArraySerializer(),
+            new ByteArraySerializer());
         return new Sender() {
             public Future<?> send(String topic, byte[] value) {
                 return p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, value));
