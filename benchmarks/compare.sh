@@ -41,9 +41,10 @@ fetch() {
   return 1
 }
 
-dist="$cache/dist"
+# Keyed by the fetch pom's checksum, so a change to it fetches afresh.
+dist="$cache/dist-$(cksum < "$pom" | cut -d' ' -f1)"
 if [ -n "${KAFKA_VERSION:-}" ]; then
-  dist="$cache/$KAFKA_VERSION"
+  dist="$cache/$KAFKA_VERSION-$(cksum < "$pom" | cut -d' ' -f1)"
   [ -d "$dist/lib" ] || fetch "$KAFKA_VERSION" "$dist"
 elif [ ! -d "$dist/lib" ] || [ -n "$(find "$dist" -maxdepth 0 -mtime +7)" ]; then
   # The newest 4.x release; when it does not resolve fully (4.4.0's kafka-tools-api was missing from
