@@ -110,19 +110,19 @@ final class BarChart {
         g.drawString(unit, 6, TOP - 8);
     }
 
-    /** The label under a group, split on spaces over as many lines as it needs. */
+    /** The label under a group, wrapped after spaces and hyphens over as many lines as it needs. */
     private static void drawLabel(Graphics2D g, String label, int x, int width, int y) {
         FontMetrics fm = g.getFontMetrics();
         StringBuilder line = new StringBuilder();
         int row = 0;
-        for (String word : label.split(" ")) {
-            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
-                g.drawString(line.toString(), x, y + row++ * 14);
+        for (String piece : label.split("(?<=[ -])")) {
+            if (line.length() > 0 && fm.stringWidth(line + piece.strip()) > width) {
+                g.drawString(line.toString().strip(), x, y + row++ * 14);
                 line.setLength(0);
             }
-            line.append(line.length() == 0 ? "" : " ").append(word);
+            line.append(piece);
         }
-        g.drawString(line.toString(), x, y + row * 14);
+        g.drawString(line.toString().strip(), x, y + row * 14);
     }
 
     static String format(double v) {

@@ -60,7 +60,8 @@ public final class Compare {
         String profileWhy = null;
         if (options.jfr().equals("always") || (options.jfr().equals("auto") && summary.anyTargetMissed())) {
             profileWhy = "A target was missed (or `--jfr always`), so one more Varve session ran `" + Workload.CONSUMED
-                + "` with Kafka's ProducerPerformance under `-XX:StartFlightRecording` (settings=profile);"
+                + "` (three times the records) with Kafka's ProducerPerformance under `-XX:StartFlightRecording`"
+                + " (settings=profile; the recording is in `" + options.workDir().resolve("profile") + "`);"
                 + " `jfr print --events jdk.ExecutionSample` of the recording gave";
             profile = profile(workloads);
         }
@@ -149,7 +150,10 @@ public final class Compare {
         deleteRecursively(dir);
         Files.createDirectories(dir);
         Path recording = dir.resolve("varve-broker.jfr").toAbsolutePath();
-        Workload w = workloads.stream().filter(x -> x.name().equals(Workload.CONSUMED)).findFirst().orElseThrow();
+        Workload base = workloads.stream().filter(x -> x.name().equals(Workload.CONSUMED)).findFirst().orElseThrow();
+        // Three times the records of a round's run: a sampling profiler needs the broker busy for a while.
+        Workload w = new Workload(base.name(), base.kind(), base.recordSize(), base.acks(), base.ratePerSec(),
+            3 * base.records());
         progress("profile: Varve with a flight recording during %s", w.name());
         try (BrokerProcess process = BrokerProcess.start(Broker.VARVE, options, dir,
                 List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"))) {
