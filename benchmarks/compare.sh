@@ -36,8 +36,7 @@ fetch() {
     rm -rf "$2" && mv "$tmp" "$2"
     return 0
   fi
-  echo "compare: could not resolve kafka_2.13 $1: $(grep -m1 -o 'Could not [^:]*: [^ ]*' "$tmp/fetch.log" || tail -1 "$tmp/fetch.log")" >&2
-  rm -rf "$tmp"
+  echo "compare: could not resolve kafka_2.13 $1: $(grep -m1 -o -e 'Could not find artifact [^ ]*' -e 'Could not resolve [^ ]*' "$tmp/fetch.log" || echo "see $tmp/fetch.log")" >&2
   return 1
 }
 

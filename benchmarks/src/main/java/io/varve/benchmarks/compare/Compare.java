@@ -101,8 +101,9 @@ public final class Compare {
                     runOne(round, process, tool, w, dir);
                 }
             }
-            long peak = ProcStats.memory(process.pid()).peakRssBytes();
-            memory.add(new Summary.MemorySample(round, broker, idle, peak));
+            ProcStats.Memory end = ProcStats.memory(process.pid());
+            long peak = end.peakRssBytes();
+            memory.add(new Summary.MemorySample(round, broker, idle, peak, end.anonBytes(), end.fileBytes()));
             progress("round %d/%d: %s idle RSS %.0f MiB, peak RSS %.0f MiB", round, options.rounds(), broker.title,
                 idle / 1048576.0, peak / 1048576.0);
         } catch (IOException e) {

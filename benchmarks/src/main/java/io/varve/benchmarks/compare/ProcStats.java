@@ -12,8 +12,13 @@ import java.util.List;
  */
 public final class ProcStats {
 
-    /** Resident memory now ({@code VmRSS}) and at its peak so far ({@code VmHWM}), in bytes. */
-    public record Memory(long rssBytes, long peakRssBytes) {
+    /**
+     * Resident memory now ({@code VmRSS}) and at its peak so far ({@code VmHWM}), and the part of
+     * {@code VmRSS} that is anonymous memory (heap, stacks, direct buffers: {@code RssAnon}) or mapped
+     * files ({@code RssFile}, e.g. memory-mapped log segments, which the page cache would hold anyway),
+     * in bytes; -1 where the kernel does not report the split.
+     */
+    public record Memory(long rssBytes, long peakRssBytes, long anonBytes, long fileBytes) {
     }
 
     private ProcStats() {
@@ -45,17 +50,23 @@ public final class ProcStats {
     static Memory parseMemory(List<String> status) {
         long rss = -1;
         long hwm = -1;
+        long anon = -1;
+        long file = -1;
         for (String line : status) {
             if (line.startsWith("VmRSS:")) {
                 rss = kilobytes(line);
             } else if (line.startsWith("VmHWM:")) {
                 hwm = kilobytes(line);
+            } else if (line.startsWith("RssAnon:")) {
+                anon = kilobytes(line);
+            } else if (line.startsWith("RssFile:")) {
+                file = kilobytes(line);
             }
         }
         if (rss < 0 || hwm < 0) {
             throw new IllegalArgumentException("no VmRSS/VmHWM in /proc/<pid>/status");
         }
-        return new Memory(rss, hwm);
+        return new Memory(rss, hwm, anon, file);
     }
 
     private static long kilobytes(String line) {

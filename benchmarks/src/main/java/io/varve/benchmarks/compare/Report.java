@@ -88,11 +88,17 @@ public final class Report {
                 appendFailure(md, r, "Varve", r.varve());
             }
         }
-        md.append("\n| broker | sessions | idle RSS MiB | peak RSS MiB |\n|---|---|---|---|\n");
+        md.append("\n| broker | sessions | idle RSS MiB | peak RSS MiB | at the end: anonymous MiB | at the end: mapped files MiB |\n"
+            + "|---|---|---|---|---|---|\n");
         for (Summary.MemoryRow m : summary.memory()) {
             md.append("| ").append(m.broker().title).append(" | ").append(m.sessions()).append(" | ")
-                .append(num(m.idleRssBytes() / (1 << 20))).append(" | ").append(num(m.peakRssBytes() / (1 << 20))).append(" |\n");
+                .append(num(m.idleRssBytes() / (1 << 20))).append(" | ").append(num(m.peakRssBytes() / (1 << 20)))
+                .append(" | ").append(num(m.endAnonBytes() / (1 << 20))).append(" | ")
+                .append(num(m.endFileBytes() / (1 << 20))).append(" |\n");
         }
+        md.append("\nRSS counts the pages of memory-mapped files a process has touched (`RssFile`): Varve maps its"
+            + " log segments, Kafka writes its with `write(2)`, whose page cache is not in its RSS. The anonymous"
+            + " part (`RssAnon`: heap, stacks, direct buffers) compares like with like.\n");
         md.append("\n![records per second, median](img/compare-throughput.png)\n\n");
         md.append("![p99 latency, median](img/compare-latency.png)\n\n");
         md.append("### Targets\n\n| target | goal | measured (Varve / Kafka) | met |\n|---|---|---|---|\n");

@@ -35,8 +35,12 @@ public final class Summary {
         }
     }
 
-    /** A broker's resident memory: medians over its sessions of idle (after start) and peak RSS, bytes. */
-    public record MemoryRow(Broker broker, int sessions, double idleRssBytes, double peakRssBytes) {
+    /**
+     * A broker's resident memory: medians over its sessions of idle (after start) and peak RSS, and of
+     * the anonymous and file-mapped parts of RSS at the end of the session, bytes.
+     */
+    public record MemoryRow(Broker broker, int sessions, double idleRssBytes, double peakRssBytes, double endAnonBytes,
+                            double endFileBytes) {
     }
 
     /**
@@ -47,8 +51,13 @@ public final class Summary {
     public record Target(String name, String goal, String measured, Boolean met) {
     }
 
-    /** A memory sample of one broker session. */
-    public record MemorySample(int round, Broker broker, long idleRssBytes, long peakRssBytes) {
+    /** A memory sample of one broker session; the anon/file split is taken at its end (-1 when unknown). */
+    public record MemorySample(int round, Broker broker, long idleRssBytes, long peakRssBytes, long endAnonBytes,
+                               long endFileBytes) {
+
+        public MemorySample(int round, Broker broker, long idleRssBytes, long peakRssBytes) {
+            this(round, broker, idleRssBytes, peakRssBytes, -1, -1);
+        }
     }
 
     private final List<Row> rows;
@@ -72,7 +81,8 @@ public final class Summary {
         for (Broker b : Broker.values()) {
             List<MemorySample> mine = samples.stream().filter(s -> s.broker() == b).toList();
             memory.add(new MemoryRow(b, mine.size(), median(mine, s -> s.idleRssBytes()),
-                median(mine, s -> s.peakRssBytes())));
+                median(mine, s -> s.peakRssBytes()), median(mine, s -> known(s.endAnonBytes())),
+                median(mine, s -> known(s.endFileBytes()))));
         }
         return new Summary(rows, memory, targets(rows, memory));
     }
@@ -114,6 +124,10 @@ public final class Summary {
         }
         int mid = v.length / 2;
         return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+    }
+
+    private static double known(long bytes) {
+        return bytes < 0 ? Double.NaN : bytes;
     }
 
     static double ratio(double varve, double kafka) {

@@ -19,8 +19,11 @@ class ProcStatsTest {
 
     @Test
     void memoryIsReadInKilobytesAndReturnedInBytes() {
-        ProcStats.Memory m = ProcStats.parseMemory(List.of("Name:\tjava", "VmHWM:\t  524288 kB", "VmRSS:\t  262144 kB"));
-        assertEquals(new ProcStats.Memory(256L << 20, 512L << 20), m);
+        ProcStats.Memory m = ProcStats.parseMemory(List.of("Name:\tjava", "VmHWM:\t  524288 kB", "VmRSS:\t  262144 kB",
+            "RssAnon:\t  200000 kB", "RssFile:\t   62144 kB"));
+        assertEquals(new ProcStats.Memory(256L << 20, 512L << 20, 200_000L * 1024, 62_144L * 1024), m);
+        assertEquals(-1, ProcStats.parseMemory(List.of("VmHWM:\t 2 kB", "VmRSS:\t 1 kB")).anonBytes(),
+            "an old kernel without the split");
         assertThrows(IllegalArgumentException.class, () -> ProcStats.parseMemory(List.of("Name:\tjava")));
     }
 

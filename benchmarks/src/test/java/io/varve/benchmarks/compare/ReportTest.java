@@ -28,7 +28,7 @@ class ReportTest {
             }
         }
         return Summary.of(WORKLOADS, runs, List.of(new Summary.MemorySample(1, Broker.KAFKA, 400L << 20, 800L << 20),
-            new Summary.MemorySample(1, Broker.VARVE, 100L << 20, 300L << 20)));
+            new Summary.MemorySample(1, Broker.VARVE, 100L << 20, 300L << 20, 90L << 20, 200L << 20)));
     }
 
     @Test
@@ -49,7 +49,8 @@ class ReportTest {
         assertTrue(md.contains("| produce-1k-acks1 | Kafka perf tools | 50,000 | 100,000 | 2.00 | 51.2 | 102 | 2.00 / 8.00 / 12.0"
             + " | 1.00 / 2.00 / 3.00 | 0.25 | 6.00 | 2.00 | 0.33 | 1 / 1 |"), md);
         assertTrue(md.contains("| consume-1k | varve perf |"), md);
-        assertTrue(md.contains("| Varve | 1 | 100 | 300 |"), md);
+        assertTrue(md.contains("| Varve | 1 | 100 | 300 | 90.0 | 200 |"), md);
+        assertTrue(md.contains("| Apache Kafka | 1 | 400 | 800 | - | - |"), md);
         assertTrue(md.contains("| idle memory | Varve idle RSS <= 0.5 x Kafka's, same heap settings | 0.25 x | **yes** |"), md);
         assertTrue(md.contains("benchmarks/compare.sh --quick"), md);
         assertTrue(md.contains("img/compare-throughput.png") && md.contains("img/compare-latency.png"), md);
