@@ -46,9 +46,10 @@ public sealed interface RaftMessage {
      * The answer to an {@link AppendRequest}.
      *
      * @param success    whether the entries now match the leader's log
-     * @param matchIndex on success the last index known to match; on failure a hint: the follower's
-     *                   last index, or the first index of the conflicting term, for the leader to
-     *                   back up to in one step
+     * @param matchIndex on success the last index known to match; on failure a hint, the last index
+     *                   that may still match: the follower's last index, or the index just before the
+     *                   first entry of the conflicting term. The leader backs up to {@code matchIndex + 1}
+     *                   in one step
      */
     record AppendResponse(int from, int to, int term, boolean success, long matchIndex) implements RaftMessage {
     }

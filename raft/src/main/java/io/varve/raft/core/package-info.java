@@ -6,5 +6,11 @@
  * <p>May use: {@code java.util} and this package only. Never: threads, sockets, files, clocks,
  * Netty, Micrometer. Time arrives as {@code nowNs} arguments, randomness as the node's seeded
  * {@link java.util.Random}; that is what makes the deterministic simulation tests possible.
+ *
+ * <p>Inside: {@code RaftNode} (the facade and the rules between roles), one class per role
+ * ({@code FollowerState}, {@code PreCandidateState}, {@code CandidateState}, {@code LeaderState} with a
+ * {@code Progress} per follower), {@code FollowerReplication} (log matching, snapshot install),
+ * {@code MajorityQuorum} (vote tally, commit index), {@code RaftLog} (the durable view plus the entries
+ * not yet persisted) and {@code Rules} (the safety rules, switched off only by tests that plant bugs).
  */
 package io.varve.raft.core;

@@ -1,0 +1,102 @@
+package io.varve.raft.core.sim;
+
+import io.varve.raft.core.RaftMessage;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The simulated network: each message is dropped, delayed (which reorders), or duplicated at the
+ * rates set; partitions cut links. A partition is a set of blocked directed links, so symmetric
+ * (two groups), asymmetric (one way only) and bridge (two groups that both reach one node)
+ * partitions are all sets of links. Not thread-safe.
+ */
+final class SimNetwork {
+
+    private static final long MS = 1_000_000L;
+
+    private final EventQueue events;
+    private final Random random;
+    private final Set<Long> blocked = new HashSet<>();
+    private double dropRate;
+    private double duplicateRate;
+    private int maxDelayMs = 5;
+    private final int maxInFlight;
+    private int inFlight;
+    long delivered;
+    long dropped;
+
+    SimNetwork(EventQueue events, Random random, int maxInFlight) {
+        this.events = events;
+        this.random = random;
+        this.maxInFlight = maxInFlight;
+    }
+
+    void setFaults(double dropRate, double duplicateRate, int maxDelayMs) {
+        this.dropRate = dropRate;
+        this.duplicateRate = duplicateRate;
+        this.maxDelayMs = maxDelayMs;
+    }
+
+    void heal() {
+        blocked.clear();
+        setFaults(0, 0, 5);
+    }
+
+    void block(int from, int to) {
+        blocked.add(((long) from << 32) | to);
+    }
+
+    /** Two groups that cannot talk either way. */
+    void partitionSymmetric(List<Integer> a, List<Integer> b) {
+        for (int x : a) {
+            for (int y : b) {
+                block(x, y);
+                block(y, x);
+            }
+        }
+    }
+
+    /** {@code a} hears {@code b} but {@code b} never hears {@code a}. */
+    void partitionAsymmetric(List<Integer> a, List<Integer> b) {
+        for (int x : a) {
+            for (int y : b) {
+                block(x, y);
+            }
+        }
+    }
+
+    boolean isBlocked(int from, int to) {
+        return blocked.contains(((long) from << 32) | to);
+    }
+
+    String describe() {
+        return "blocked=" + blocked.size() + " drop=" + dropRate + " dup=" + duplicateRate + " delay<=" + maxDelayMs;
+    }
+
+    /** Sends {@code message}; {@code deliver} runs when (and each time) it arrives. */
+    void send(RaftMessage message, Consumer<RaftMessage> deliver) {
+        if (isBlocked(message.from(), message.to()) || random.nextDouble() < dropRate || inFlight >= maxInFlight) {
+            dropped++;
+            return;
+        }
+        schedule(message, deliver);
+        if (random.nextDouble() < duplicateRate) {
+            schedule(message, deliver);
+        }
+    }
+
+    private void schedule(RaftMessage message, Consumer<RaftMessage> deliver) {
+        long delayNs = MS / 10 + (long) (random.nextDouble() * maxDelayMs * MS);
+        inFlight++;
+        events.after(delayNs, () -> {
+            inFlight--;
+            if (!isBlocked(message.from(), message.to())) {
+                delivered++;
+                deliver.accept(message);
+            }
+        });
+    }
+}
