@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class SummaryTest {
 
+    /** The fixed rate, 100 records/s, sits below every run's rate in these tests: the rate is kept. */
     private static final List<Workload> WORKLOADS = Workload.standard(1000, 100, 5);
 
     private static RunResult produce(int round, Broker b, Tool t, String workload, double recordsPerSec, double p99,
@@ -75,6 +76,18 @@ class SummaryTest {
         assertEquals(List.of(false, false, false, false), s.targets().stream().map(Summary.Target::met).toList());
         assertTrue(s.anyTargetMissed());
         assertTrue(s.targets().get(0).measured().contains("1.20 x"), s.targets().get(0).measured());
+    }
+
+    @Test
+    void aFixedRateRunThatFellBehindItsRateLeavesLatencyUnjudged() {
+        List<RunResult> runs = new ArrayList<>(runs(2.0, 4, 2));
+        runs.replaceAll(r -> r.workload().equals("fixed-rate-acksall") && r.broker() == Broker.KAFKA
+            ? produce(r.round(), Broker.KAFKA, r.tool(), r.workload(), 80, 10, 6) : r);
+        Summary s = Summary.of(WORKLOADS, runs, memory(400, 100));
+        Summary.Target latency = s.targets().get(1);
+        assertNull(latency.met());
+        assertTrue(latency.measured().contains("not kept"), latency.measured());
+        assertTrue(Summary.keptRate(WORKLOADS.get(3), s.rows().get(6).varve()));
     }
 
     @Test
