@@ -126,6 +126,9 @@ final class BarChart {
     }
 
     static String format(double v) {
+        if (v == 0) {
+            return "0";
+        }
         if (v >= 1e6) {
             return String.format("%.2fM", v / 1e6);
         }

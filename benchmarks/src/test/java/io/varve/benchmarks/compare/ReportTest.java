@@ -67,5 +67,7 @@ class ReportTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(1000, image.getWidth());
         assertTrue(Files.size(png) > 1000);
+        assertEquals(List.of("0", "0.25", "512", "33k", "1.50M"), java.util.stream.DoubleStream.of(0, 0.25, 512, 33_400,
+            1_500_000).mapToObj(BarChart::format).toList());
     }
 }
