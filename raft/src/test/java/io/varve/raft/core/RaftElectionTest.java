@@ -253,4 +253,40 @@ class RaftElectionTest {
         assertFalse(result.accepted());
         assertEquals(leader, result.leaderId());
     }
+
+    @Test
+    void stickiness_aLeaderIgnoresVotesFromAHigherTermAndKeepsLeading() {
+        LocalCluster cluster = new LocalCluster(3);
+        int leader = cluster.electLeader();
+        RaftNode node = cluster.node(leader);
+        int term = node.status().term();
+        int other = leader == 1 ? 2 : 1;
+        node.step(new RaftMessage.VoteRequest(other, leader, term + 1, false, 100, term + 1), cluster.nowNs);
+        assertTrue(node.isLeader(), "check-quorum, not a vote request, decides when a leader steps down");
+        assertEquals(term, node.status().term());
+        assertTrue(node.ready().messages().isEmpty());
+    }
+
+    @Test
+    void section5_2_grantingAVoteRestartsTheElectionTimer() {
+        RaftNode node = follower(config(1, 1, 2, 3), HardState.INITIAL, new MemoryRaftLog());
+        node.step(new RaftMessage.VoteRequest(2, 1, 1, false, 0, 0), 150 * MS);
+        node.tick(240 * MS);
+        assertEquals(RaftStatus.Role.FOLLOWER, node.status().role(), "the first deadline (< 200 ms) was pushed past 250 ms");
+        node.tick(300 * MS);
+        assertEquals(RaftStatus.Role.PRE_CANDIDATE, node.status().role());
+    }
+
+    @Test
+    void section5_2_aCandidateRefusedByAMajorityFallsBackToFollower() {
+        RaftNode node = follower(config(1, 1, 2, 3), new HardState(2, HardState.NO_VOTE), new MemoryRaftLog());
+        node.tick(300 * MS);
+        node.step(new RaftMessage.VoteResponse(2, 1, 3, true, true), 300 * MS);
+        assertEquals(RaftStatus.Role.CANDIDATE, node.status().role(), "won the pre-vote");
+        assertEquals(3, node.status().term());
+        node.step(new RaftMessage.VoteResponse(2, 1, 3, false, false), 300 * MS);
+        node.step(new RaftMessage.VoteResponse(3, 1, 3, false, false), 300 * MS);
+        assertEquals(RaftStatus.Role.FOLLOWER, node.status().role());
+        assertEquals(3, node.status().term());
+    }
 }

@@ -2,6 +2,7 @@ package io.varve.raft.core.sim;
 
 import io.varve.raft.core.MemoryRaftLog;
 import io.varve.raft.core.RaftEntry;
+import io.varve.raft.core.RaftMessage;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.core.RaftStatus;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ final class Invariants {
     static final String MONOTONIC_COMMIT_INDEX = "MonotonicCommitIndex";
     static final String LEADER_HAS_ALL_COMMITTED_ENTRIES = "LeaderHasAllCommittedEntries";
     static final String STATE_MACHINES_AGREE_AT_EQUAL_INDEX = "StateMachinesAgreeAtEqualIndex";
+    static final String PERSIST_BEFORE_SEND = "PersistBeforeSend";
     static final String LIVENESS = "LeaderElectedAndProposalCommittedAfterHeal";
 
     private final Map<Integer, Integer> leaderOfTerm = new HashMap<>();
@@ -122,6 +124,25 @@ final class Invariants {
             }
         }
         node.verifiedLeaderTo = Math.max(node.verifiedLeaderTo, contiguous);
+    }
+
+    /**
+     * PersistBeforeSend (Ready's order, §5.2, §5.3): what a message promises is on this node's disk
+     * when it is sent: a granted vote is in the hard state, an acknowledged index is in the log.
+     */
+    void persistBeforeSend(SimNode node, RaftMessage message) {
+        SimDisk disk = node.disk();
+        if (message instanceof RaftMessage.VoteResponse r && r.granted() && !r.preVote()
+            && (disk.hardState().term() != r.term() || disk.hardState().votedFor() != r.to())) {
+            throw new InvariantViolation(PERSIST_BEFORE_SEND, "node " + node.id + " granted its vote to " + r.to()
+                + " in term " + r.term() + " but its disk holds " + disk.hardState());
+        }
+        long promised = message instanceof RaftMessage.AppendResponse r && r.success() ? r.matchIndex()
+            : message instanceof RaftMessage.SnapshotResponse r ? r.lastIndex() : -1;
+        if (promised > disk.log().lastIndex()) {
+            throw new InvariantViolation(PERSIST_BEFORE_SEND, "node " + node.id + " acknowledged index " + promised
+                + " but its disk ends at " + disk.log().lastIndex());
+        }
     }
 
     /** StateMachinesAgreeAtEqualIndex (§5.4.3): every state machine that applied up to an index holds the same state there. */

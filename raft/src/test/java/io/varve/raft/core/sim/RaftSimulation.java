@@ -26,7 +26,7 @@ final class RaftSimulation {
 
     private static final long MS = 1_000_000L;
     static final int ELECTION_TIMEOUT_MS = 100;
-    static final long CHAOS_MS = 3_000;
+    static final long CHAOS_MS = 6_000;
     static final long LIVENESS_BOUND_MS = 3_000;
     private static final int TICK_MS = 5;
     private static final double MID_READY_CRASH_RATE = 0.003;
@@ -316,6 +316,7 @@ final class RaftSimulation {
             }
             node.disk().fsync();
             for (RaftMessage message : ready.messages()) {             // 4: only then send
+                invariants.persistBeforeSend(node, message);
                 if (message instanceof RaftMessage.SnapshotRequest) {
                     snapshotsSent++;
                 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class RaftSimulationTest {
 
-    static final int DEFAULT_SEEDS = 500;
+    static final int DEFAULT_SEEDS = 5000;
 
     static String replayCommand(long seed) {
         return "mvn -o -pl raft -am test -Dtest=RaftSimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dvarve.sim.seed=" + seed;
@@ -34,8 +34,9 @@ class RaftSimulationTest {
         for (long seed = first; seed < first + count; seed++) {
             RaftSimulation.Result result = new RaftSimulation(seed, PlantedFault.NONE).run();
             events += result.events();
-            if (Boolean.getBoolean("varve.sim.verbose")) {
-                System.out.println("seed " + seed + ": " + result.events() + " events, " + result.stats());
+            if (one != null || Boolean.getBoolean("varve.sim.verbose")) {
+                System.out.println("seed " + seed + ": " + result.events() + " events, trace hash "
+                    + Long.toHexString(result.traceHash()) + ", " + result.stats());
             }
             if (result.failure() != null) {
                 fail(describe(result) + "\nreplay: " + replayCommand(seed), result.failure());
