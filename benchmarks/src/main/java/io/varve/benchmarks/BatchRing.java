@@ -1,6 +1,7 @@
 package io.varve.benchmarks;
 
 import io.varve.protocol.record.RecordBatchBuilder;
+import io.varve.protocol.record.compress.CompressionType;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,6 +32,14 @@ final class BatchRing {
 
     /** {@code count} batches of {@code records} records each. */
     static BatchRing of(int recordSize, int records, int count, long seed) {
+        return of(recordSize, records, count, seed, CompressionType.NONE, 256);
+    }
+
+    /**
+     * {@code count} batches of {@code records} records each, compressed with {@code compression}; value
+     * bytes drawn from {@code alphabet} symbols (256: incompressible; 16: about 2:1, like text).
+     */
+    static BatchRing of(int recordSize, int records, int count, long seed, CompressionType compression, int alphabet) {
         SplittableRandom random = new SplittableRandom(seed);
         int capacity = 128 + records * (recordSize + 32);
         RecordBatchBuilder builder = new RecordBatchBuilder();
@@ -38,11 +47,11 @@ final class BatchRing {
         UnsafeBuffer[] batches = new UnsafeBuffer[count];
         for (int b = 0; b < count; b++) {
             UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
-            builder.wrap(buffer, 0, capacity);
+            builder.wrap(buffer, 0, capacity).compression(compression);
             long timestampMs = 1_700_000_000_000L + b;
             for (int r = 0; r < records; r++) {
                 for (int i = 0; i < value.length; i++) {
-                    value[i] = (byte) random.nextInt();
+                    value[i] = (byte) random.nextInt(alphabet);
                 }
                 builder.append(timestampMs, null, value);
             }
