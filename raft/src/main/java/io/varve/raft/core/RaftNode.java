@@ -19,7 +19,11 @@ import java.util.Random;
  * Readies are done one after another: call {@link #advance} with a Ready before calling
  * {@link #ready()} again. {@link #step}, {@link #tick} and {@link #propose} may be called in between;
  * their work goes into the next Ready. Apply {@link Ready#commitIndex()} even when the Ready
- * {@link Ready#isEmpty() is empty} (see {@link #hasReady()}).
+ * {@link Ready#isEmpty() is empty} (see {@link #hasReady()}). When a Ready carries a
+ * {@link Ready#snapshot() snapshot}, the driver restores its state machine from
+ * {@link Ready#snapshotData()} before applying entries after it. On restart the node is committed up
+ * to its log's snapshot; the driver restores the state machine from that snapshot and applies the
+ * rest as the commit index moves.
  *
  * <h2>What it implements</h2>
  * Leader election with randomized timeouts in [t, 2t) from the node's seeded {@link Random},
@@ -188,7 +192,13 @@ public final class RaftNode {
         }
     }
 
-    /** Tells the node the state machine took a snapshot at {@code meta}; the driver already truncated the log below it. */
+    /**
+     * Tells the node the state machine took a snapshot at {@code meta} (at or below the commit index);
+     * the driver already truncated the log below it. A leader reads the new first index from the log
+     * and sends the snapshot to followers that need entries below it.
+     *
+     * @throws IllegalStateException when {@code meta} is past the commit index
+     */
     public void onSnapshotTaken(SnapshotMeta meta) {
         if (meta.lastIndex() > commitIndex) {
             throw new IllegalStateException("snapshot at " + meta.lastIndex() + " is past the commit index " + commitIndex);

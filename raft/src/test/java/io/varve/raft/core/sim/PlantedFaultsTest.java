@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The harness can fail: each bug planted through {@link PlantedFault} breaks some named invariant
  * within the CI seed budget. A run that never fails would prove nothing about the seeds that pass.
  * {@link PlantedFault#COMMIT_EARLIER_TERM_BY_COUNTING} is left out: the Figure 8 schedule it needs is
- * too rare for 500 seeds (see docs/testing.md); {@code RaftReplicationTest} pins that rule instead.
+ * too rare (not found in 2000 seeds) (see docs/testing.md); {@code RaftReplicationTest} pins that rule instead.
  */
 class PlantedFaultsTest {
 

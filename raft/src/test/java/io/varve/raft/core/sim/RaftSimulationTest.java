@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Deterministic simulation of a Raft cluster (DESIGN §7 tier 2): many seeds, named invariants after
- * every event, exact replay. {@code -Dvarve.sim.seeds=N} runs N seeds (default 500);
+ * every event, exact replay. {@code -Dvarve.sim.seeds=N} runs N seeds (default 5000);
  * {@code -Dvarve.sim.seed=S} replays seed S alone.
  */
 class RaftSimulationTest {
