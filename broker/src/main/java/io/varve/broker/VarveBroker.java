@@ -18,7 +18,9 @@ import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.quorum.ActiveController;
 import io.varve.broker.quorum.BrokerLifecycle;
 import io.varve.broker.quorum.ControllerForwarder;
+import io.varve.broker.quorum.NetworkIsrChangeSink;
 import io.varve.broker.quorum.RaftQuorumNode;
+import io.varve.broker.replica.IsrChangeSink;
 import io.varve.broker.replica.LogMaintenance;
 import io.varve.broker.replica.NetworkLeaderEndpoint;
 import io.varve.broker.replica.ReplicaConfig;
@@ -165,8 +167,8 @@ public final class VarveBroker implements AutoCloseable {
         closeables.push(logs);
 
         AtomicReference<ControllerService> controllerRef = new AtomicReference<>();
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image, clock,
-            new ControllerIsrChangeSink(controllerRef::get));
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, props, image, clock, isrChangeSink(raft, quorumConfig,
+            nodeId, clock, controllerRef));
         startReplication(replicas, nodeId, clock);
         replicas.onImage(image);
         logs.flushListener(metrics.bindPartitions(replicas::partitions));
@@ -239,6 +241,21 @@ public final class VarveBroker implements AutoCloseable {
         }
         ready = true;
         LOG.info("Varve node {} started: {}", nodeId, describe());
+    }
+
+    /**
+     * Where partition leaders send ISR changes: in-process to this node's controller when it is the
+     * only voter (always the active one), else over the controller listener to whichever voter is
+     * active (AlterPartition over the network).
+     */
+    private IsrChangeSink isrChangeSink(RaftQuorumNode raft, ControllerQuorumConfig quorumConfig, int nodeId, Clock clock,
+                                        AtomicReference<ControllerService> controllerRef) {
+        if (raft == null || quorumConfig.voters().size() == 1) {
+            return new ControllerIsrChangeSink(controllerRef::get);
+        }
+        NetworkIsrChangeSink sink = new NetworkIsrChangeSink(nodeId, quorumConfig, clock);
+        closeables.push(sink);
+        return sink;
     }
 
     /**

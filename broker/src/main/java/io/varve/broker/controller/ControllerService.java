@@ -2,9 +2,13 @@ package io.varve.broker.controller;
 
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.DeleteTopicResult;
+import io.varve.raft.controller.NewPartitions;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.controller.ProducerIdBlock;
+import io.varve.raft.controller.TopicRef;
 import io.varve.raft.metadata.MetadataImage;
 import java.util.List;
 import java.util.Objects;
@@ -57,8 +61,9 @@ public final class ControllerService implements AutoCloseable {
 
     /**
      * Where commands go when this node's controller is not the active one: producer-id allocation
-     * (InitProducerId reaches any broker) and topic creation (CreateTopics, auto-creation on
-     * Metadata). DeleteTopics and CreatePartitions reach the controller that Metadata names.
+     * (InitProducerId reaches any broker), topic creation (CreateTopics, auto-creation on Metadata),
+     * and DeleteTopics and CreatePartitions (a client sends them to the controller Metadata names,
+     * but a stale metadata cache, or a tool bootstrapped from one broker, reaches any node).
      */
     public interface Forwarder {
         /** Whether this node's controller is the active one (commands run here). */
@@ -67,6 +72,10 @@ public final class ControllerService implements AutoCloseable {
         CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId);
 
         CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly);
+
+        CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics);
+
+        CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly);
     }
 
     /**
@@ -126,6 +135,47 @@ public final class ControllerService implements AutoCloseable {
             List<java.util.UUID> created = results.stream().filter(r -> r.error() == io.varve.protocol.Errors.NONE)
                 .map(CreateTopicResult::topicId).toList();
             return awaitImage(image -> created.stream().allMatch(id -> image.topic(id) != null)).thenApply(image -> results);
+        });
+    }
+
+    /**
+     * Deletes topics on the active controller wherever it is. A forwarded deletion is answered once
+     * this node's published image no longer holds any deleted topic (bounded by {@link #IMAGE_WAIT_MS}).
+     */
+    public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
+        Forwarder f = forwarder;
+        if (f == null || f.isActive()) {
+            return submit(c -> c.deleteTopics(topics));
+        }
+        return f.deleteTopics(topics).thenCompose(results -> {
+            List<java.util.UUID> deleted = results.stream()
+                .filter(r -> r.error() == io.varve.protocol.Errors.NONE && r.topicId() != null)
+                .map(DeleteTopicResult::topicId).toList();
+            return awaitImage(image -> deleted.stream().allMatch(id -> image.topic(id) == null)).thenApply(image -> results);
+        });
+    }
+
+    /**
+     * Adds partitions on the active controller wherever it is. A forwarded addition is answered once
+     * this node's published image holds every new partition (bounded by {@link #IMAGE_WAIT_MS}).
+     */
+    public CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
+        Forwarder f = forwarder;
+        if (f == null || f.isActive()) {
+            return submit(c -> c.createPartitions(topics, validateOnly));
+        }
+        return f.createPartitions(topics, validateOnly).thenCompose(results -> {
+            if (validateOnly) {
+                return CompletableFuture.completedFuture(results);
+            }
+            java.util.Map<String, Integer> grown = new java.util.HashMap<>();
+            for (int i = 0; i < results.size() && i < topics.size(); i++) {
+                if (results.get(i).error() == io.varve.protocol.Errors.NONE) {
+                    grown.put(topics.get(i).topic(), topics.get(i).totalCount());
+                }
+            }
+            return awaitImage(image -> grown.entrySet().stream().allMatch(e -> image.topic(e.getKey()) != null
+                && image.topic(e.getKey()).partitionCount() >= e.getValue())).thenApply(image -> results);
         });
     }
 

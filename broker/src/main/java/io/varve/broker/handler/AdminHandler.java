@@ -14,9 +14,7 @@ import io.varve.protocol.message.DescribeConfigsRequest;
 import io.varve.protocol.message.DescribeConfigsResponse.DescribeConfigsResourceResult;
 import io.varve.protocol.message.DescribeConfigsResponse.DescribeConfigsResult;
 import io.varve.protocol.message.DescribeConfigsResponse;
-import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
-import io.varve.raft.controller.DeleteTopicResult;
 import io.varve.raft.controller.NewPartitions;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.controller.TopicConfigs;
@@ -93,7 +91,7 @@ final class AdminHandler {
     CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
         List<TopicRef> refs = request.topics().stream()
             .map(t -> t.name() != null ? TopicRef.byName(t.name()) : TopicRef.byId(t.topicId())).toList();
-        return controller.<List<DeleteTopicResult>>submit(c -> c.deleteTopics(refs)).thenApply(results ->
+        return controller.deleteTopics(refs).thenApply(results ->
             new DeleteTopicsResponse(0, results.stream().map(r -> new DeleteTopicsResponse.DeletableTopicResult(
                 r.name(), r.topicId() == null ? CreateTopicsResponse.ZERO_UUID : r.topicId(), r.error().code, r.message()))
                 .toList()));
@@ -101,7 +99,7 @@ final class AdminHandler {
 
     CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request) {
         List<NewPartitions> topics = request.topics().stream().map(t -> new NewPartitions(t.name(), t.count())).toList();
-        return controller.<List<CreatePartitionsResult>>submit(c -> c.createPartitions(topics, request.validateOnly()))
+        return controller.createPartitions(topics, request.validateOnly())
             .thenApply(results -> new CreatePartitionsResponse(0, results.stream()
                 .map(r -> new CreatePartitionsResponse.CreatePartitionsTopicResult(r.name(), r.error().code, r.message()))
                 .toList()));

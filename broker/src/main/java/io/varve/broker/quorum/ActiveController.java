@@ -3,14 +3,21 @@ package io.varve.broker.quorum;
 import io.varve.broker.controller.ControllerService;
 import io.varve.common.Clock;
 import io.varve.protocol.Errors;
+import io.varve.raft.controller.AlterPartitionResult;
 import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.DeleteTopicResult;
 import io.varve.raft.controller.HeartbeatResult;
 import io.varve.raft.controller.ProducerIdBlock;
 import io.varve.raft.controller.RegisterBrokerResult;
+import io.varve.raft.controller.TopicRef;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.AlterPartitionCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreatePartitionsCodec;
 import io.varve.raft.rpc.CreateTopicsCodec;
+import io.varve.raft.rpc.DeleteTopicsCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's duties that only the active one performs: answering brokers' registrations and
  * heartbeats (a follower answers NOT_CONTROLLER with the leader it knows, since a lease renewed
- * there would be renewed nowhere), and a timer that, while this node leads, grants fresh leases
+ * there would be renewed nowhere), the topic commands other brokers forward, leaders' ISR changes
+ * (AlterPartition), and a timer that, while this node leads, grants fresh leases
  * when it becomes active ({@code Controller.onBecomeActive}) and fences brokers whose lease ran out
  * ({@code Controller.tick}). Lease time is the monotonic clock.
  *
@@ -95,6 +103,49 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
         }
         return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(q.topics(), q.validateOnly()))
             .thenApply(results -> new CreateTopicsCodec.Response(raft.leaderId(), results));
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsCodec.Response> deleteTopics(List<TopicRef> topics) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(failAll(topics, Errors.NOT_CONTROLLER, "not the active controller",
+                raft.leaderId()));
+        }
+        return controller.<List<DeleteTopicResult>>submit(c -> c.deleteTopics(topics))
+            .thenApply(results -> new DeleteTopicsCodec.Response(raft.leaderId(), results));
+    }
+
+    @Override
+    public CompletableFuture<CreatePartitionsCodec.Response> createPartitions(CreatePartitionsCodec.Request q) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(failAll(q, Errors.NOT_CONTROLLER, "not the active controller",
+                raft.leaderId()));
+        }
+        return controller.<List<CreatePartitionsResult>>submit(c -> c.createPartitions(q.topics(), q.validateOnly()))
+            .thenApply(results -> new CreatePartitionsCodec.Response(raft.leaderId(), results));
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionCodec.Response> alterPartition(AlterPartitionCodec.Request q) {
+        if (!raft.isLeader()) {
+            return CompletableFuture.completedFuture(new AlterPartitionCodec.Response(Errors.NOT_CONTROLLER.code,
+                raft.leaderId()));
+        }
+        return controller.<AlterPartitionResult>submit(c -> c.alterPartition(q.topicId(), q.partition(), q.leaderId(),
+                q.leaderEpoch(), q.newIsr(), q.partitionEpoch()))
+            .thenApply(r -> new AlterPartitionCodec.Response(r.error().code, raft.leaderId()));
+    }
+
+    /** Every topic of a forwarded deletion refused with {@code error}. */
+    static DeleteTopicsCodec.Response failAll(List<TopicRef> topics, Errors error, String message, int leaderId) {
+        return new DeleteTopicsCodec.Response(leaderId, topics.stream()
+            .map(t -> new DeleteTopicResult(t.name(), t.topicId(), error, message)).toList());
+    }
+
+    /** Every topic of a forwarded partition addition refused with {@code error}. */
+    static CreatePartitionsCodec.Response failAll(CreatePartitionsCodec.Request q, Errors error, String message, int leaderId) {
+        return new CreatePartitionsCodec.Response(leaderId, q.topics().stream()
+            .map(t -> new CreatePartitionsResult(t.topic(), error, message)).toList());
     }
 
     /** Every topic of {@code q} refused with {@code error}. */

@@ -6,9 +6,13 @@ import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
+import io.varve.raft.controller.TopicRef;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.AlterPartitionCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreatePartitionsCodec;
 import io.varve.raft.rpc.CreateTopicsCodec;
+import io.varve.raft.rpc.DeleteTopicsCodec;
 import io.varve.raft.rpc.InternalApiKey;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RegisterBrokerCodec;
@@ -101,6 +105,47 @@ public final class ControllerClient {
             r -> r.results().stream().allMatch(t -> t.error() == Errors.NOT_CONTROLLER) && !r.results().isEmpty()
                 ? Errors.NOT_CONTROLLER.code : Errors.NONE.code,
             CreateTopicsCodec.Response::leaderId, timeoutMs);
+    }
+
+    /**
+     * Forwards topic deletions to the active controller.
+     *
+     * @throws IOException when no active controller answered before {@code timeoutMs}
+     */
+    public DeleteTopicsCodec.Response deleteTopics(List<TopicRef> topics, long timeoutMs) throws IOException {
+        return call(InternalApiKey.DELETE_TOPICS, w -> DeleteTopicsCodec.writeRequest(topics, w), DeleteTopicsCodec::readResponse,
+            r -> allNotController(r.results().stream().map(t -> t.error()).toList()), DeleteTopicsCodec.Response::leaderId,
+            timeoutMs);
+    }
+
+    /**
+     * Forwards partition additions to the active controller.
+     *
+     * @throws IOException when no active controller answered before {@code timeoutMs}
+     */
+    public CreatePartitionsCodec.Response createPartitions(CreatePartitionsCodec.Request request, long timeoutMs)
+        throws IOException {
+        return call(InternalApiKey.CREATE_PARTITIONS, w -> CreatePartitionsCodec.write(request, w),
+            CreatePartitionsCodec::readResponse, r -> allNotController(r.results().stream().map(t -> t.error()).toList()),
+            CreatePartitionsCodec.Response::leaderId, timeoutMs);
+    }
+
+    /**
+     * Sends a leader's ISR change (AlterPartition) to the active controller.
+     *
+     * @return the active controller's answer (NONE, FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, ...)
+     * @throws IOException when no active controller answered before {@code timeoutMs}
+     */
+    public AlterPartitionCodec.Response alterPartition(AlterPartitionCodec.Request request, long timeoutMs) throws IOException {
+        return call(InternalApiKey.ALTER_PARTITION, w -> AlterPartitionCodec.write(request, w),
+            AlterPartitionCodec::readResponse, AlterPartitionCodec.Response::errorCode, AlterPartitionCodec.Response::leaderId,
+            timeoutMs);
+    }
+
+    /** NOT_CONTROLLER when every per-topic answer is, so that the call asks the leader instead. */
+    private static int allNotController(List<Errors> errors) {
+        return !errors.isEmpty() && errors.stream().allMatch(e -> e == Errors.NOT_CONTROLLER)
+            ? Errors.NOT_CONTROLLER.code : Errors.NONE.code;
     }
 
     /**

@@ -4,10 +4,15 @@ import io.varve.broker.controller.ControllerService;
 import io.varve.common.Clock;
 import io.varve.config.ControllerQuorumConfig;
 import io.varve.protocol.Errors;
+import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.DeleteTopicResult;
+import io.varve.raft.controller.NewPartitions;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.controller.ProducerIdBlock;
+import io.varve.raft.controller.TopicRef;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.CreatePartitionsCodec;
 import io.varve.raft.rpc.CreateTopicsCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +76,36 @@ public final class ControllerForwarder implements ControllerService.Forwarder, A
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     return client.createTopics(new CreateTopicsCodec.Request(validateOnly, topics), timeoutMs).results();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.deleteTopics(topics, timeoutMs).results();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.createPartitions(new CreatePartitionsCodec.Request(validateOnly, topics), timeoutMs).results();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -6,12 +6,17 @@ import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.raft.core.RaftMessage;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
+import io.varve.raft.rpc.AlterPartitionCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
+import io.varve.raft.rpc.CreatePartitionsCodec;
 import io.varve.raft.rpc.CreateTopicsCodec;
+import io.varve.raft.rpc.DeleteTopicsCodec;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RaftMessageCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
+import io.varve.raft.controller.TopicRef;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -19,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * Serves the controller listener: Raft messages go to the {@link RaftDriver}'s bounded queue (a full
  * queue or a message not addressed to this node is acknowledged with an error and dropped; Raft
- * resends), broker registrations, heartbeats and forwarded producer-id allocations and topic creations go to the controller ({@link BrokerRpcs}). Thread-safe.
+ * resends), broker registrations, heartbeats, forwarded producer-id allocations and topic commands
+ * (creation, deletion, new partitions) and leaders' ISR changes (AlterPartition) go to the controller
+ * ({@link BrokerRpcs}). Thread-safe.
  */
 public final class ControllerRpcService implements FrameHandler {
 
@@ -37,6 +44,12 @@ public final class ControllerRpcService implements FrameHandler {
         CompletableFuture<AllocateProducerIdsCodec.Response> allocateProducerIds(int nodeId);
 
         CompletableFuture<CreateTopicsCodec.Response> createTopics(CreateTopicsCodec.Request request);
+
+        CompletableFuture<DeleteTopicsCodec.Response> deleteTopics(List<TopicRef> topics);
+
+        CompletableFuture<CreatePartitionsCodec.Response> createPartitions(CreatePartitionsCodec.Request request);
+
+        CompletableFuture<AlterPartitionCodec.Response> alterPartition(AlterPartitionCodec.Request request);
     }
 
     ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers) {
@@ -90,6 +103,30 @@ public final class ControllerRpcService implements FrameHandler {
                     CreateTopicsCodec.Response r = error == null ? response
                         : ActiveController.failAll(request, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(error), driver.status().leaderId());
                     reply.accept(InternalFrames.response(header.correlationId(), w -> CreateTopicsCodec.write(r, w)));
+                });
+            }
+            case DELETE_TOPICS -> {
+                List<TopicRef> topics = DeleteTopicsCodec.readRequest(reader);
+                brokers.deleteTopics(topics).whenComplete((response, error) -> {
+                    DeleteTopicsCodec.Response r = error == null ? response
+                        : ActiveController.failAll(topics, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(error), driver.status().leaderId());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> DeleteTopicsCodec.write(r, w)));
+                });
+            }
+            case CREATE_PARTITIONS -> {
+                CreatePartitionsCodec.Request request = CreatePartitionsCodec.readRequest(reader);
+                brokers.createPartitions(request).whenComplete((response, error) -> {
+                    CreatePartitionsCodec.Response r = error == null ? response
+                        : ActiveController.failAll(request, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(error), driver.status().leaderId());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> CreatePartitionsCodec.write(r, w)));
+                });
+            }
+            case ALTER_PARTITION -> {
+                AlterPartitionCodec.Request request = AlterPartitionCodec.readRequest(reader);
+                brokers.alterPartition(request).whenComplete((response, error) -> {
+                    AlterPartitionCodec.Response r = error == null ? response
+                        : new AlterPartitionCodec.Response(Errors.UNKNOWN_SERVER_ERROR.code, driver.status().leaderId());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> AlterPartitionCodec.write(r, w)));
                 });
             }
         }

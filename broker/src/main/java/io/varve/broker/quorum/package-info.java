@@ -4,7 +4,9 @@
  * Ready in order; {@link io.varve.broker.quorum.RaftQuorum} is the controller's
  * {@code MetadataQuorum} over it; peers talk over the controller listener
  * ({@link io.varve.broker.quorum.ControllerRpcService} in, one socket per voter out), and brokers
- * register through {@link io.varve.broker.quorum.ControllerClient}.
+ * register, forward topic commands ({@link io.varve.broker.quorum.ControllerForwarder}) and send
+ * their partitions' ISR changes ({@link io.varve.broker.quorum.NetworkIsrChangeSink}) through
+ * {@link io.varve.broker.quorum.ControllerClient}.
  *
  * <p>May use: threads, sockets, {@code raft}, {@code storage}; the Netty-free
  * {@code io.varve.broker.network.FrameHandler} only. Never: Netty.

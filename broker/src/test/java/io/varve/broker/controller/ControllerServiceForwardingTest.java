@@ -9,9 +9,13 @@ import io.varve.common.ManualClock;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
+import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
+import io.varve.raft.controller.DeleteTopicResult;
+import io.varve.raft.controller.NewPartitions;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.controller.ProducerIdBlock;
+import io.varve.raft.controller.TopicRef;
 import io.varve.raft.metadata.MetadataImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,6 +95,36 @@ class ControllerServiceForwardingTest {
         assertEquals(1, forwarder.creations.size(), "the active node created nothing through the forwarder");
     }
 
+    @Test
+    void aForwardedDeletionOrAdditionIsAnsweredOnlyOnceTheLocalImageShowsIt() throws Exception {
+        forwarder.active = true;
+        UUID id = service.createTopics(List.of(NewTopic.withDefaults("t")), false).get(10, TimeUnit.SECONDS).get(0).topicId();
+        forwarder.active = false;
+
+        CompletableFuture<List<CreatePartitionsResult>> grow = service.createPartitions(List.of(new NewPartitions("t", 3)), false);
+        forwarder.additions.get(0).complete(List.of(new CreatePartitionsResult("t", Errors.NONE, null)));
+        assertFalse(grow.isDone(), "topic t has one partition in this node's image");
+        forwarder.active = true;
+        assertEquals(Errors.NONE, service.createPartitions(List.of(new NewPartitions("t", 3)), false)
+            .get(10, TimeUnit.SECONDS).get(0).error());
+        forwarder.active = false;
+        assertEquals(Errors.NONE, grow.get(10, TimeUnit.SECONDS).get(0).error());
+        assertEquals(3, service.image().topic("t").partitionCount());
+
+        CompletableFuture<List<DeleteTopicResult>> delete = service.deleteTopics(List.of(TopicRef.byName("t")));
+        forwarder.deletions.get(0).complete(List.of(new DeleteTopicResult("t", id, Errors.NONE, null)));
+        assertFalse(delete.isDone(), "topic t is still in this node's image");
+        forwarder.active = true;
+        service.deleteTopics(List.of(TopicRef.byId(id))).get(10, TimeUnit.SECONDS);
+        assertEquals(id, delete.get(10, TimeUnit.SECONDS).get(0).topicId());
+
+        CompletableFuture<List<DeleteTopicResult>> unknown = new CompletableFuture<>();
+        forwarder.active = false;
+        service.deleteTopics(List.of(TopicRef.byName("nope"))).whenComplete((r, e) -> unknown.complete(r));
+        forwarder.deletions.get(1).complete(List.of(new DeleteTopicResult("nope", null, Errors.UNKNOWN_TOPIC_OR_PARTITION, "no")));
+        assertTrue(unknown.isDone(), "a refused deletion waits for nothing");
+    }
+
     private static CreateTopicResult result(String name, UUID id) {
         return new CreateTopicResult(name, Errors.NONE, null, id, 1, (short) 1, Map.of());
     }
@@ -98,6 +132,8 @@ class ControllerServiceForwardingTest {
     private static final class FakeForwarder implements ControllerService.Forwarder {
         volatile boolean active;
         final List<CompletableFuture<List<CreateTopicResult>>> creations = new ArrayList<>();
+        final List<CompletableFuture<List<DeleteTopicResult>>> deletions = new ArrayList<>();
+        final List<CompletableFuture<List<CreatePartitionsResult>>> additions = new ArrayList<>();
         final CompletableFuture<ProducerIdBlock> block = new CompletableFuture<>();
 
         @Override
@@ -114,6 +150,20 @@ class ControllerServiceForwardingTest {
         public CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
             CompletableFuture<List<CreateTopicResult>> f = new CompletableFuture<>();
             creations.add(f);
+            return f;
+        }
+
+        @Override
+        public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
+            CompletableFuture<List<DeleteTopicResult>> f = new CompletableFuture<>();
+            deletions.add(f);
+            return f;
+        }
+
+        @Override
+        public CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
+            CompletableFuture<List<CreatePartitionsResult>> f = new CompletableFuture<>();
+            additions.add(f);
             return f;
         }
     }

@@ -89,6 +89,24 @@ class ControllerListenerTest {
                 io.varve.raft.rpc.CreateTopicsCodec.Request q) {
                 return CompletableFuture.completedFuture(new io.varve.raft.rpc.CreateTopicsCodec.Response(1, List.of()));
             }
+
+            @Override
+            public CompletableFuture<io.varve.raft.rpc.DeleteTopicsCodec.Response> deleteTopics(
+                List<io.varve.raft.controller.TopicRef> topics) {
+                return CompletableFuture.completedFuture(new io.varve.raft.rpc.DeleteTopicsCodec.Response(1, List.of()));
+            }
+
+            @Override
+            public CompletableFuture<io.varve.raft.rpc.CreatePartitionsCodec.Response> createPartitions(
+                io.varve.raft.rpc.CreatePartitionsCodec.Request q) {
+                return CompletableFuture.completedFuture(new io.varve.raft.rpc.CreatePartitionsCodec.Response(1, List.of()));
+            }
+
+            @Override
+            public CompletableFuture<io.varve.raft.rpc.AlterPartitionCodec.Response> alterPartition(
+                io.varve.raft.rpc.AlterPartitionCodec.Request q) {
+                return CompletableFuture.completedFuture(new io.varve.raft.rpc.AlterPartitionCodec.Response(Errors.NONE.code, 1));
+            }
         });
         BrokerConfig config = BrokerConfig.from(Map.of(
             BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0",

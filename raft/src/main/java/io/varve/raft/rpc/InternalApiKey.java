@@ -16,7 +16,13 @@ public enum InternalApiKey {
     /** A broker that is not the active controller asks it for a block of producer ids (InitProducerId). */
     ALLOCATE_PRODUCER_IDS(10_003),
     /** A broker that is not the active controller forwards topic creations to it. */
-    CREATE_TOPICS(10_004);
+    CREATE_TOPICS(10_004),
+    /** A broker that is not the active controller forwards topic deletions to it (ids 10020-10029: forwarding). */
+    DELETE_TOPICS(10_020),
+    /** A broker that is not the active controller forwards partition additions to it. */
+    CREATE_PARTITIONS(10_021),
+    /** A partition leader asks the active controller to change the partition's ISR (Kafka's AlterPartition). */
+    ALTER_PARTITION(10_022);
 
     public final short id;
 
