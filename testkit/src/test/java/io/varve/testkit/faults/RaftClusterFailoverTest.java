@@ -82,8 +82,15 @@ class RaftClusterFailoverTest {
             int first;
             try (Admin admin = admin(all)) {
                 first = awaitController(admin, Set.of(), STEP_BOUND, nodes);
-                assertEquals(NODES, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size(),
-                    "every node registered with the active controller");
+                // Each node's start returns once it is registered, but the node that answers may not
+                // have applied every registration to its image yet: wait (bounded) until it has.
+                long registered = System.nanoTime() + STEP_BOUND.toNanos();
+                int seen = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+                while (seen < NODES && System.nanoTime() - registered < 0) {
+                    Thread.sleep(100);
+                    seen = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+                }
+                assertEquals(NODES, seen, "every node registered with the active controller");
                 admin.createTopics(List.of(new NewTopic("before-failover", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
                 admin.createTopics(List.of(new NewTopic("replicated", 6, (short) 3))).all().get(60, TimeUnit.SECONDS);
             }
