@@ -17,7 +17,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Rules, in the order the bytes are walked:
  * <ul>
  *   <li>A batch cut off at the end of the response is normal (the broker stops at the size limit) and
- *       ends the data, unless it is the first (a broker always returns one whole batch); any other invalid header, a CRC mismatch (when {@code check.crcs}), or a
+ *       ends the data, unless it is the first (a broker always returns one whole batch), even when the
+ *       few bytes left of its header are all zero; any other invalid header, a CRC mismatch (when {@code check.crcs}), or a
  *       malformed record is {@link CorruptRecordException}.</li>
  *   <li>Batches that end before the position are skipped whole; in the batch holding the position,
  *       records before it are skipped (a fetch returns the whole batch that holds the fetch offset).</li>
@@ -118,11 +119,11 @@ final class PartitionRecords {
         while (nextBatchOffset < limit) {
             int available = limit - nextBatchOffset;
             batch.wrap(buffer, nextBatchOffset);
-            BatchStatus status = checkCrcs ? batch.validateHeaderAndCrc(available, Integer.MAX_VALUE)
-                : checkHeader(available);
-            if ((status == BatchStatus.TRUNCATED_HEADER || status == BatchStatus.TRUNCATED_BATCH) && nextBatchOffset > 0) {
+            if (nextBatchOffset > 0 && isCutOff(available)) {
                 return false;
             }
+            BatchStatus status = checkCrcs ? batch.validateHeaderAndCrc(available, Integer.MAX_VALUE)
+                : checkHeader(available);
             if (!status.isOk()) {
                 throw new CorruptRecordException(tp, position, status.reason());
             }
@@ -145,6 +146,17 @@ final class PartitionRecords {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the batch at the wrapped offset runs past the end of the response: the broker's cut at the
+     * size limit. Decided before any other check, because the few bytes of a cut header may all be zero
+     * (the high bytes of a big-endian base offset), which the flyweight would report as a zero-filled
+     * log tail. Whole batches are still validated strictly, CRC included.
+     */
+    private boolean isCutOff(int available) {
+        return available < RecordBatchFlyweight.HEADER_SIZE
+            || (long) batch.batchLength() + RecordBatchFlyweight.LOG_OVERHEAD > available;
     }
 
     /** The header checks of {@link RecordBatchFlyweight#validateHeaderAndCrc} less the CRC, for check.crcs=false. */

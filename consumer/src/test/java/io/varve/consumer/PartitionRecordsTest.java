@@ -89,6 +89,25 @@ class PartitionRecordsTest {
         assertEquals(List.of(0L, 1L, 2L), drainAll(pr, 0, 10));
     }
 
+    /**
+     * Kafka cuts a partition's records at max.partition.fetch.bytes, mid-batch. When the cut leaves only
+     * the first bytes of the next header, those are the high bytes of a big-endian base offset: zeros
+     * for any offset below 2^16. That is a cut-off batch (end of data), not a zero-filled log tail
+     * (seen against Kafka 4.3.1 at offset 1011 after a 1 MiB fetch).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 5, 6, 7, 8, 12, 60})
+    void aCutThatLeavesOnlyTheZeroHighBytesOfTheNextBaseOffsetEndsTheData(int bytesOfNextBatch) {
+        ByteBuffer whole = batches(List.of(3, 3), false);
+        int firstBatchBytes = new io.varve.protocol.record.RecordBatchFlyweight()
+            .wrap(new UnsafeBuffer(whole.array()), 0).sizeInBytes();
+        ByteBuffer cut = ByteBuffer.wrap(whole.array(), 0, firstBatchBytes + bytesOfNextBatch);
+        PartitionRecords pr = new PartitionRecords(TP, 0, cut, true, new BatchReader(1 << 20));
+        assertEquals(List.of(0L, 1L, 2L), drainAll(pr, 0, 10));
+        PartitionRecords unchecked = new PartitionRecords(TP, 0, cut, false, new BatchReader(1 << 20));
+        assertEquals(List.of(0L, 1L, 2L), drainAll(unchecked, 0, 10));
+    }
+
     @Test
     void aFirstBatchCutOffIsCorruptNotTheEndOfData() {
         ByteBuffer whole = batches(List.of(3), false);

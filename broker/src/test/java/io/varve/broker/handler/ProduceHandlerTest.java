@@ -42,6 +42,7 @@ class ProduceHandlerTest {
     Path dir;
     private ReplicaFixture fixture;
     private ProduceHandler handler;
+    private DelayedOperationPurgatory<TopicPartition> purgatory;
     private final Answers answers = new Answers();
     private final List<TopicPartition> appendEvents = new ArrayList<>();
     private UUID ordersId;
@@ -49,7 +50,8 @@ class ProduceHandlerTest {
     @BeforeEach
     void setUp() throws Exception {
         fixture = ReplicaFixture.open(dir);
-        handler = new ProduceHandler(fixture.replicas(), new DelayedOperationPurgatory<>("produce", new ManualDelayScheduler(), 16));
+        purgatory = new DelayedOperationPurgatory<>("produce", new ManualDelayScheduler(), 16);
+        handler = new ProduceHandler(fixture.replicas(), purgatory);
         fixture.replicas().onAppend(appendEvents::add);
         ordersId = fixture.createTopic("orders", 2);
     }
@@ -95,6 +97,23 @@ class ProduceHandlerTest {
         assertEquals(0, second.logStartOffset());
         assertEquals(3, logEnd(), "one replica: acks=all is committed as soon as it is written");
         assertEquals(List.of(new TopicPartition("orders", 0), new TopicPartition("orders", 0)), appendEvents);
+    }
+
+    /**
+     * The fixed-rate comparison suspected acks=all answers waiting on the purgatory's timer. With the
+     * leader as the whole ISR the append itself moves the high-water mark past the batch, so the
+     * answer is given on the append, in the handler's own call: nothing is watched and no timer runs
+     * (the manual scheduler is never advanced here).
+     */
+    @Test
+    void acksAllToASingleReplicaIsAnsweredOnTheAppendWithoutWaitingInThePurgatory() {
+        for (long timestampMs = 1; timestampMs <= 5; timestampMs++) {
+            Answer answer = produce((short) -1, Batches.of(timestampMs, "r" + timestampMs));
+            assertTrue(answer.answered(), "answered within the handler's call, batch " + timestampMs);
+            assertEquals(0, purgatory.watched(), "nothing waits in the purgatory");
+            assertEquals(0, purgatory.keys(), "no partition is watched");
+        }
+        assertEquals(5, fixture.partition("orders", 0).highWatermark());
     }
 
     @Test

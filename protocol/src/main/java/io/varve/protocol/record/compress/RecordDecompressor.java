@@ -1,9 +1,11 @@
 package io.varve.protocol.record.compress;
 
+import com.github.luben.zstd.BufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,6 +37,7 @@ public final class RecordDecompressor {
     private final ByteSink output = new ByteSink();
     private final InputBytes input = new InputBytes();
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private final ZstdInputBufferPool zstdBuffers = new ZstdInputBufferPool();
 
     /**
      * Inflates {@code source[offset, offset+length)}, compressed with {@code type}, keeping at most
@@ -87,6 +90,7 @@ public final class RecordDecompressor {
     public void trim(int retainBytes) {
         output.trim(retainBytes);
         input.trim(retainBytes);
+        zstdBuffers.trim(retainBytes);
         view.wrap(output.array(), 0, Math.min(view.capacity(), output.capacityBytes()));
     }
 
@@ -102,11 +106,43 @@ public final class RecordDecompressor {
     private DecompressionStatus readStream(byte[] in, int offset, int length, boolean gzip) {
         try (InputStream stream = gzip
             ? new GZIPInputStream(new ByteArrayInputStream(in, offset, length), STREAM_BUFFER_BYTES)
-            : new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(in, offset, length))) {
+            : new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(in, offset, length), zstdBuffers)) {
             return output.readFully(stream);
         } catch (IOException | RuntimeException e) {
             // The gzip header is read, and the zstd decoder made, in the constructor: a bad header lands here.
             return DecompressionStatus.CORRUPT;
+        }
+    }
+
+    /**
+     * The zstd stream's input buffer, kept between batches. Without it every batch allocated a fresh
+     * {@code ZSTD_DStreamInSize()} (~128 KiB) heap array to inflate a 16 KiB batch: most of the cost of
+     * a zstd batch ({@code RecordBatchValidationBenchmark}, docs/benchmarks.md). Holds at most one
+     * buffer; single-threaded like its owner.
+     */
+    private static final class ZstdInputBufferPool implements BufferPool {
+
+        private ByteBuffer kept;
+
+        @Override
+        public ByteBuffer get(int capacity) {
+            ByteBuffer buffer = kept;
+            kept = null;
+            if (buffer == null || buffer.capacity() < capacity) {
+                return ByteBuffer.allocate(capacity);
+            }
+            return buffer.clear();
+        }
+
+        @Override
+        public void release(ByteBuffer buffer) {
+            kept = buffer;
+        }
+
+        void trim(int retainBytes) {
+            if (kept != null && kept.capacity() > retainBytes) {
+                kept = null;
+            }
         }
     }
 }
