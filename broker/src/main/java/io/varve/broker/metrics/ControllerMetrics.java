@@ -1,6 +1,6 @@
 package io.varve.broker.metrics;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The controller quorum's metrics: whether this node is the active controller, the leader id, the
  * term and the last applied metadata offset (gauges read from the bound {@link RaftStatus} at scrape
  * time), the latency of committing metadata records (a timer the quorum driver feeds through
- * {@link #onCommit}) and the elections this node saw (a counter fed through {@link #onElection}).
+ * {@link #onCommit}) and the elections this node saw: every Raft term is one election, so the
+ * counter is the number of terms the bound status has moved through since it was bound.
  * Until a status is bound the gauges read "not active, no leader".
  *
  * <p>Thread-safe.
@@ -49,8 +50,9 @@ public final class ControllerMetrics {
     };
 
     private final Timer commitTime;
-    private final Counter elections;
     private volatile RaftStatus status = UNBOUND;
+    /** The term when {@link #status} was bound: elections count from there. */
+    private volatile long termAtBind;
 
     public ControllerMetrics(MeterRegistry registry) {
         Gauge.builder(ACTIVE, this, m -> m.status.isActiveController() ? 1 : 0)
@@ -67,13 +69,15 @@ public final class ControllerMetrics {
             .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
-        this.elections = Counter.builder(ELECTIONS)
-            .description("Leader elections this node took part in or learned of").register(registry);
+        FunctionCounter.builder(ELECTIONS, this, ControllerMetrics::electionsSeen)
+            .description("Leader elections (Raft terms) this node took part in or learned of since it started")
+            .register(registry);
     }
 
     /** Binds the quorum whose state the gauges read; a later call replaces the earlier one. */
     public void bind(RaftStatus status) {
-        this.status = Objects.requireNonNull(status, "status");
+        this.termAtBind = Objects.requireNonNull(status, "status").term();
+        this.status = status;
     }
 
     /** A metadata commit took {@code durationNs}. */
@@ -81,8 +85,7 @@ public final class ControllerMetrics {
         commitTime.record(durationNs, TimeUnit.NANOSECONDS);
     }
 
-    /** An election was started or a new leader learned. */
-    public void onElection() {
-        elections.increment();
+    private double electionsSeen() {
+        return Math.max(0, status.term() - termAtBind);
     }
 }

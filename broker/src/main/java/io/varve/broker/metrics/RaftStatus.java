@@ -2,8 +2,8 @@ package io.varve.broker.metrics;
 
 /**
  * What the controller quorum tells the metrics at scrape time. The Raft driver implements it (or
- * adapts its state to it) and hands it to {@link ControllerMetrics#bind}; it also calls
- * {@link ControllerMetrics#onCommit} and {@link ControllerMetrics#onElection} as those happen.
+ * adapts its state to it) and hands it to {@link ControllerMetrics#bind}; the controller calls
+ * {@link ControllerMetrics#onCommit} as commits happen, and elections are counted from the term.
  * Implementations must be thread-safe: they are read from the scraping thread.
  */
 public interface RaftStatus {
