@@ -141,7 +141,7 @@ public final class VarveBroker implements AutoCloseable {
         } else {
             checkQuorumRoles(quorumConfig);
             SecureRandom seeds = new SecureRandom();
-            raft = RaftQuorumNode.open(nodeId, quorumConfig, metadataDir, controllerConfig.metadataLogConfig(), clock,
+            raft = RaftQuorumNode.open(nodeId, quorumConfig, metadataDir, controllerConfig.metadataLogConfig(), clusterId, clock,
                 new Random(seeds.nextLong()));
             closeables.push(raft);
             controller = new Controller(raft.quorum(), clusterId, controllerConfig, new Random(seeds.nextLong()));

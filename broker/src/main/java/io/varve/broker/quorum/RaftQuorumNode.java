@@ -41,10 +41,11 @@ public final class RaftQuorumNode implements AutoCloseable {
     /**
      * Opens the durable state under {@code metadataDir} and builds the node (not started).
      *
-     * @param random this node's seeded random: election timeouts
+     * @param clusterId the cluster's id: the base image of the first metadata snapshot
+     * @param random    this node's seeded random: election timeouts
      */
     public static RaftQuorumNode open(int nodeId, ControllerQuorumConfig config, Path metadataDir, LogConfig logConfig,
-                                      Clock clock, Random random) throws IOException {
+                                      String clusterId, Clock clock, Random random) throws IOException {
         if (!config.voters().containsKey(nodeId)) {
             throw new IllegalArgumentException("node " + nodeId + " is not one of the voters " + config.voters().keySet());
         }
@@ -57,7 +58,8 @@ public final class RaftQuorumNode implements AutoCloseable {
             RaftNode node = new RaftNode(raft, stateFile.read(), log, random, clock.nanoTime());
             peers = new RaftPeers(nodeId, config);
             long tickMs = Math.max(1, Math.min(10, config.heartbeatIntervalMs() / 4));
-            return new RaftQuorumNode(nodeId, config, log, peers, new RaftDriver(node, log, stateFile, peers, clock, tickMs));
+            return new RaftQuorumNode(nodeId, config, log, peers, new RaftDriver(node, log, stateFile, peers, clock, tickMs,
+                clusterId, config.snapshotEveryRecords()));
         } catch (IOException | RuntimeException e) {
             if (peers != null) {
                 peers.close();
