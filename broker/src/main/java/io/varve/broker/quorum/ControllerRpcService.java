@@ -8,10 +8,12 @@ import io.varve.raft.core.RaftMessage;
 import io.varve.raft.rpc.AllocateProducerIdsCodec;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.CreateTopicsCodec;
+import io.varve.raft.rpc.FetchMetadataCodec;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RaftMessageCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -19,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * Serves the controller listener: Raft messages go to the {@link RaftDriver}'s bounded queue (a full
  * queue or a message not addressed to this node is acknowledged with an error and dropped; Raft
- * resends), broker registrations, heartbeats and forwarded producer-id allocations and topic creations go to the controller ({@link BrokerRpcs}). Thread-safe.
+ * resends), broker registrations, heartbeats and forwarded producer-id allocations and topic creations go to the controller ({@link BrokerRpcs}),
+ * and metadata fetches of brokers that are not voters (State Watch) to the {@link MetadataFetchService}. Thread-safe.
  */
 public final class ControllerRpcService implements FrameHandler {
 
@@ -27,6 +30,8 @@ public final class ControllerRpcService implements FrameHandler {
     private final Set<Integer> voters;
     private final RaftDriver driver;
     private final BrokerRpcs brokers;
+    /** State Watch: brokers that are not voters follow the committed metadata log through it. */
+    private final MetadataFetchService fetches;
 
     /** What answers brokers' registrations and heartbeats: the controller, when this node is active. */
     public interface BrokerRpcs {
@@ -39,7 +44,8 @@ public final class ControllerRpcService implements FrameHandler {
         CompletableFuture<CreateTopicsCodec.Response> createTopics(CreateTopicsCodec.Request request);
     }
 
-    ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers) {
+    ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers, MetadataFetchService fetches) {
+        this.fetches = fetches;
         this.nodeId = nodeId;
         this.voters = Set.copyOf(voters);
         this.driver = driver;
@@ -82,6 +88,14 @@ public final class ControllerRpcService implements FrameHandler {
                     AllocateProducerIdsCodec.Response r = error == null ? response : new AllocateProducerIdsCodec.Response(
                         Errors.UNKNOWN_SERVER_ERROR.code, -1, 0, driver.status().leaderId());
                     reply.accept(InternalFrames.response(header.correlationId(), w -> AllocateProducerIdsCodec.write(r, w)));
+                });
+            }
+            case FETCH_METADATA -> {
+                FetchMetadataCodec.Request request = FetchMetadataCodec.readRequest(reader);
+                fetches.fetch(request).whenComplete((response, error) -> {
+                    FetchMetadataCodec.Response r = error == null ? response : new FetchMetadataCodec.Response(
+                        Errors.UNKNOWN_SERVER_ERROR.code, driver.status().leaderId(), request.fromOffset(), null, List.of());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> FetchMetadataCodec.write(r, w)));
                 });
             }
             case CREATE_TOPICS -> {

@@ -28,6 +28,7 @@ public final class RaftQuorumNode implements AutoCloseable {
     private final RaftPeers peers;
     private final RaftDriver driver;
     private final RaftQuorum quorum;
+    private final MetadataFetchService fetches;
 
     private RaftQuorumNode(int nodeId, ControllerQuorumConfig config, MetadataRaftLog log, RaftPeers peers, RaftDriver driver) {
         this.nodeId = nodeId;
@@ -36,6 +37,7 @@ public final class RaftQuorumNode implements AutoCloseable {
         this.peers = peers;
         this.driver = driver;
         this.quorum = new RaftQuorum(driver, config.requestTimeoutMs());
+        this.fetches = new MetadataFetchService(driver);
     }
 
     /**
@@ -80,12 +82,15 @@ public final class RaftQuorumNode implements AutoCloseable {
      * @param onCommit called on the Raft thread whenever the commit point moves; must not block
      */
     public void start(Runnable onCommit) {
-        driver.start(onCommit);
+        driver.start(() -> {
+            onCommit.run();
+            fetches.onCommit();
+        });
     }
 
     /** The handler of the controller listener; {@code brokers} answers brokers' registrations and heartbeats. */
     public ControllerRpcService rpcService(ControllerRpcService.BrokerRpcs brokers) {
-        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, brokers);
+        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, brokers, fetches);
     }
 
     /** Whether this node is the active controller now. */

@@ -89,7 +89,7 @@ class ControllerListenerTest {
                 io.varve.raft.rpc.CreateTopicsCodec.Request q) {
                 return CompletableFuture.completedFuture(new io.varve.raft.rpc.CreateTopicsCodec.Response(1, List.of()));
             }
-        });
+        }, new MetadataFetchService(driver));
         BrokerConfig config = BrokerConfig.from(Map.of(
             BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0",
             BrokerConfig.CONTROLLER_LISTENER_NAMES, "CONTROLLER", BrokerConfig.NUM_NETWORK_THREADS, 1));

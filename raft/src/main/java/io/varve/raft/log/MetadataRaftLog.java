@@ -385,6 +385,15 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
      *         start from {@link #snapshotImageBelow} instead
      */
     public long readCommitted(long fromOffset, long endOffset, MetadataQuorum.RecordVisitor visitor) {
+        return readCommitted(fromOffset, endOffset, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * As {@link #readCommitted(long, long, MetadataQuorum.RecordVisitor)}, stopping after the batch
+     * that brings the bytes read to {@code maxBytes} or more (at least one batch is read).
+     */
+    public long readCommitted(long fromOffset, long endOffset, long maxBytes, MetadataQuorum.RecordVisitor visitor) {
+        long bytesRead = 0;
         RecordBatchFlyweight b = new RecordBatchFlyweight();
         RecordCursor c = new RecordCursor();
         MetadataBatches decoder = new MetadataBatches();
@@ -393,14 +402,15 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
             throw new LogCompactedException("metadata offset " + fromOffset + " is below the log start " + start);
         }
         long offset = Math.max(fromOffset, start);
-        while (offset < endOffset) {
+        while (offset < endOffset && bytesRead < maxBytes) {
             try (LogSlice slice = log.read(offset, LocalQuorum.READ_BYTES)) {
                 if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
                     throw new IllegalStateException("metadata log read at " + offset + " below " + endOffset
                         + " found nothing: " + slice);
                 }
                 int position = 0;
-                while (position + RecordBatchFlyweight.LOG_OVERHEAD <= slice.sizeInBytes() && offset < endOffset) {
+                while (position + RecordBatchFlyweight.LOG_OVERHEAD <= slice.sizeInBytes() && offset < endOffset
+                    && bytesRead < maxBytes) {
                     b.wrap(slice.buffer(), position);
                     int size = b.sizeInBytes();
                     if (position + size > slice.sizeInBytes()) {
@@ -412,6 +422,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
                     }
                     offset = b.nextOffset();
                     position += size;
+                    bytesRead += size;
                 }
             }
         }

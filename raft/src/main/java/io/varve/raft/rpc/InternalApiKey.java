@@ -16,7 +16,12 @@ public enum InternalApiKey {
     /** A broker that is not the active controller asks it for a block of producer ids (InitProducerId). */
     ALLOCATE_PRODUCER_IDS(10_003),
     /** A broker that is not the active controller forwards topic creations to it. */
-    CREATE_TOPICS(10_004);
+    CREATE_TOPICS(10_004),
+    /**
+     * A broker-only node follows the committed metadata log (State Watch): a long poll for the
+     * records after an offset, or the latest snapshot when that offset was compacted away.
+     */
+    FETCH_METADATA(10_010);
 
     public final short id;
 
