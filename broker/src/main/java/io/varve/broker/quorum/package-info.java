@@ -4,7 +4,10 @@
  * Ready in order; {@link io.varve.broker.quorum.RaftQuorum} is the controller's
  * {@code MetadataQuorum} over it; peers talk over the controller listener
  * ({@link io.varve.broker.quorum.ControllerRpcService} in, one socket per voter out), and brokers
- * register through {@link io.varve.broker.quorum.ControllerClient}.
+ * register through {@link io.varve.broker.quorum.ControllerClient}. The driver snapshots the metadata
+ * log and installs the leader's snapshots; brokers that are not voters follow the committed log
+ * (State Watch) with {@link io.varve.broker.quorum.MetadataFollower}, answered by
+ * {@link io.varve.broker.quorum.MetadataFetchService}.
  *
  * <p>May use: threads, sockets, {@code raft}, {@code storage}; the Netty-free
  * {@code io.varve.broker.network.FrameHandler} only. Never: Netty.
