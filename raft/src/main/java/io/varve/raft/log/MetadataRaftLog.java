@@ -54,9 +54,8 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
     private final PartitionLog log;
     private final Clock clock;
     private final MetadataSnapshotFiles snapshots;
-    /** The newest snapshot, or null; read by other threads ({@link #snapshotImageBelow}). */
-    private volatile MetadataSnapshotFiles.Snapshot latest;
-    private volatile MetadataImage latestImage;
+    /** The newest snapshot, its image and end offset, or null; published at once to readers on other threads. */
+    private volatile Current latest;
     private SnapshotMeta snapshotMeta = SnapshotMeta.EMPTY;
     private long snapshotEndOffset;
     private final MetadataBatches batches = new MetadataBatches();
@@ -68,6 +67,9 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
     private IntArrayList terms = new IntArrayList();
     /** Whether entry i is a no-op (holds no metadata record), at bit i - firstIndex(). */
     private BitSet noOps = new BitSet();
+
+    private record Current(MetadataSnapshotFiles.Snapshot snapshot, MetadataImage image, long endOffset) {
+    }
 
     private MetadataRaftLog(PartitionLog log, Clock clock, MetadataSnapshotFiles snapshots,
                             MetadataSnapshotFiles.Snapshot latest) {
@@ -110,8 +112,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
         MetadataImage image = snapshot.image();
         snapshotMeta = snapshot.meta();
         snapshotEndOffset = snapshot.endOffset();
-        latestImage = image;
-        latest = snapshot;
+        latest = new Current(snapshot, image, snapshotEndOffset);
     }
 
     /**
@@ -127,8 +128,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
         byte[] payload = MetadataSnapshotFiles.payload(end, image);
         snapshots.write(meta, payload);
         int drop = (int) (meta.lastIndex() - snapshotMeta.lastIndex());
-        latestImage = image;
-        latest = new MetadataSnapshotFiles.Snapshot(meta, payload);
+        latest = new Current(new MetadataSnapshotFiles.Snapshot(meta, payload), image, end);
         snapshotMeta = meta;
         snapshotEndOffset = end;
         log.advanceLogStartOffset(end);
@@ -174,13 +174,15 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
      * on (they were compacted into it), else null. Safe from any thread.
      */
     public MetadataImage snapshotImageBelow(long fromOffset) {
-        MetadataImage image = latestImage;
-        return image != null && fromOffset <= image.lastAppliedOffset() && fromOffset < log.logStartOffset() ? image : null;
+        Current current = latest;
+        return current != null && fromOffset <= current.image().lastAppliedOffset() && fromOffset < log.logStartOffset()
+            ? current.image() : null;
     }
 
     /** The newest snapshot's image, or null when none was taken or installed. */
     public MetadataImage snapshotImage() {
-        return latestImage;
+        Current current = latest;
+        return current == null ? null : current.image();
     }
 
     /** The offset of the first record still in the log. */
@@ -372,8 +374,8 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
                 return endOffsetOf(i);
             }
         }
-        MetadataImage image = latestImage;
-        return image == null ? 0 : image.lastAppliedOffset() + 1;
+        Current current = latest;
+        return current == null ? 0 : current.image().lastAppliedOffset() + 1;
     }
 
     /**
@@ -398,7 +400,12 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
         RecordCursor c = new RecordCursor();
         MetadataBatches decoder = new MetadataBatches();
         long start = log.logStartOffset();
-        if (fromOffset < start && latestImage != null && fromOffset <= latestImage.lastAppliedOffset()) {
+        Current current = latest;
+        // Below the log start only no-op entries after the snapshot that made this start may be skipped;
+        // anything else (records in a snapshot, or a snapshot being installed) must come from a snapshot image.
+        boolean onlyNoOpsSkipped = current != null && current.endOffset() == start
+            && fromOffset > current.image().lastAppliedOffset();
+        if (fromOffset < start && !onlyNoOpsSkipped) {
             throw new LogCompactedException("metadata offset " + fromOffset + " is below the log start " + start);
         }
         long offset = Math.max(fromOffset, start);
@@ -444,8 +451,8 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
 
     @Override
     public byte[] snapshotData() {
-        MetadataSnapshotFiles.Snapshot s = latest;
-        return s == null ? new byte[0] : s.payload();
+        Current current = latest;
+        return current == null ? new byte[0] : current.snapshot().payload();
     }
 
     @Override

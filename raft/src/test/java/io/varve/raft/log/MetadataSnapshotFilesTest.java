@@ -110,6 +110,22 @@ class MetadataSnapshotFilesTest {
     }
 
     @Test
+    void aReaderMaySkipOnlyTheNoOpsBetweenTheSnapshotsLastRecordAndTheLogStart() throws IOException {
+        try (MetadataRaftLog log = MetadataRaftLog.open(dir, SMALL_SEGMENTS, clock)) {
+            appendTopics(log, 1, 3, 1);
+            log.append(List.of(new RaftEntry(4, 2, new byte[0]))); // the next leader's no-op
+            MetadataImage image = replay(log, MetadataImage.empty("c"), log.endOffsetOf(4));
+            assertEquals(2, image.lastAppliedOffset());
+            log.takeSnapshot(new SnapshotMeta(4, 2), image);
+            assertEquals(4, log.logStartOffset());
+            assertEquals(3, log.recordsEndOffsetOf(4), "the snapshot's records end before its trailing no-op");
+            assertEquals(4, log.readCommitted(3, 4, (r, o) -> { }), "offset 3 held only a no-op: nothing is lost");
+            assertThrows(LogCompactedException.class, () -> log.readCommitted(2, 4, (r, o) -> { }),
+                "offset 2 held a record: it is in the snapshot only");
+        }
+    }
+
+    @Test
     void aBadPayloadIsRefusedBeforeTheLogIsTouched() throws IOException {
         try (MetadataRaftLog log = MetadataRaftLog.open(dir, SMALL_SEGMENTS, clock)) {
             appendTopics(log, 1, 3, 1);
