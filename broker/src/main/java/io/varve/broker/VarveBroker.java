@@ -18,6 +18,7 @@ import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.quorum.ActiveController;
 import io.varve.broker.quorum.BrokerLifecycle;
 import io.varve.broker.quorum.ControllerForwarder;
+import io.varve.broker.quorum.FollowerRaftStatus;
 import io.varve.broker.quorum.MetadataFollower;
 import io.varve.broker.quorum.RaftQuorumNode;
 import io.varve.broker.replica.LogMaintenance;
@@ -367,6 +368,7 @@ public final class VarveBroker implements AutoCloseable {
             // Clients are told this broker is the controller while a quorum leader is known, as Kafka's
             // brokers name a broker, never a controller-only node: it forwards what only the controller does.
             service = new ControllerService(controller, () -> follower.leaderId() >= 0 ? nodeId : -1, publisher);
+            metrics.controller().bind(new FollowerRaftStatus(follower, service));
         } else {
             service = new ControllerService(controller, nodeId, publisher);
             metrics.controller().bind(new LocalRaftStatus(nodeId, controller, service));
