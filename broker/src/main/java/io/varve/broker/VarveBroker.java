@@ -150,7 +150,7 @@ public final class VarveBroker implements AutoCloseable {
             controller = new Controller(raft.quorum(), clusterId, controllerConfig, new Random(seeds.nextLong()));
         } else {
             // A broker that is not a voter follows the committed metadata log from the voters (State Watch).
-            follower = new MetadataFollower(nodeId, clusterId, quorumConfig, clock);
+            follower = new MetadataFollower(nodeId, clusterId, quorumConfig);
             closeables.push(follower);
             controller = new Controller(follower, clusterId, controllerConfig, new Random(seeds.nextLong()));
         }

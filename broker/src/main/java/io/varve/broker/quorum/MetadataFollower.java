@@ -1,6 +1,5 @@
 package io.varve.broker.quorum;
 
-import io.varve.common.Clock;
 import io.varve.config.ControllerQuorumConfig;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
@@ -56,7 +55,6 @@ public final class MetadataFollower implements MetadataQuorum {
     private static final long MAX_BACKOFF_MS = 1000;
 
     private final ControllerQuorumConfig config;
-    private final Clock clock;
     private final String clientId;
     private final List<ControllerQuorumConfig.Voter> voters;
     private final Thread thread;
@@ -70,12 +68,11 @@ public final class MetadataFollower implements MetadataQuorum {
     private int correlationId;
     private int next;
 
-    public MetadataFollower(int nodeId, String clusterId, ControllerQuorumConfig config, Clock clock) {
+    public MetadataFollower(int nodeId, String clusterId, ControllerQuorumConfig config) {
         if (config.isLocal()) {
             throw new IllegalArgumentException("a metadata follower needs " + ControllerQuorumConfig.VOTERS);
         }
         this.config = config;
-        this.clock = clock;
         this.clientId = "varve-broker-" + nodeId;
         this.voters = new ArrayList<>(config.voters().values());
         this.image = MetadataImage.empty(clusterId);

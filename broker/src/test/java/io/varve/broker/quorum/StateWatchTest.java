@@ -137,7 +137,7 @@ class StateWatchTest {
     private MetadataFollower follower(Semaphore updates) {
         ControllerQuorumConfig quorum = ControllerQuorumConfig.from(Map.of(ControllerQuorumConfig.VOTERS,
             "1@127.0.0.1:" + server.boundPort("CONTROLLER")));
-        MetadataFollower f = new MetadataFollower(10 + followers.size(), "cluster", quorum, Clock.system());
+        MetadataFollower f = new MetadataFollower(10 + followers.size(), "cluster", quorum);
         followers.add(f);
         f.start(updates::release);
         return f;
