@@ -18,6 +18,8 @@ import io.varve.broker.purgatory.WheelDelayScheduler;
 import io.varve.broker.quorum.ActiveController;
 import io.varve.broker.quorum.BrokerLifecycle;
 import io.varve.broker.quorum.ControllerForwarder;
+import io.varve.broker.quorum.FollowerRaftStatus;
+import io.varve.broker.quorum.MetadataFollower;
 import io.varve.broker.quorum.NetworkIsrChangeSink;
 import io.varve.broker.quorum.RaftQuorumNode;
 import io.varve.broker.replica.IsrChangeSink;
@@ -136,19 +138,29 @@ public final class VarveBroker implements AutoCloseable {
         closeables.push(MetadataDirs.lock(metadataDir));
         String clusterId = MetadataDirs.clusterId(metadataDir, nodeId, clusterIdRandom(quorumConfig));
         ControllerConfig controllerConfig = ControllerConfig.from(props);
+        ProcessRoles.check(config, quorumConfig);
         RaftQuorumNode raft = null;
+        MetadataFollower follower = null;
         Controller controller;
+        SecureRandom seeds = new SecureRandom();
         if (quorumConfig.isLocal()) {
             controller = Controller.open(metadataDir, clusterId, controllerConfig, clock, new SecureRandom());
-        } else {
-            checkQuorumRoles(quorumConfig);
-            SecureRandom seeds = new SecureRandom();
-            raft = RaftQuorumNode.open(nodeId, quorumConfig, metadataDir, controllerConfig.metadataLogConfig(), clock,
+        } else if (config.hasRole(BrokerConfig.Role.CONTROLLER)) {
+            raft = RaftQuorumNode.open(nodeId, quorumConfig, metadataDir, controllerConfig.metadataLogConfig(), clusterId, clock,
                 new Random(seeds.nextLong()));
             closeables.push(raft);
             controller = new Controller(raft.quorum(), clusterId, controllerConfig, new Random(seeds.nextLong()));
+        } else {
+            // A broker that is not a voter follows the committed metadata log from the voters (State Watch).
+            follower = new MetadataFollower(nodeId, clusterId, quorumConfig);
+            closeables.push(follower);
+            controller = new Controller(follower, clusterId, controllerConfig, new Random(seeds.nextLong()));
         }
         closeables.push(controller);
+        if (!config.hasRole(BrokerConfig.Role.BROKER)) {
+            startControllerOnly(controller, raft, quorumConfig, controllerConfig, clock);
+            return;
+        }
         MetadataImage image = controller.image();
 
         ExecutorService recovery = Executors.newFixedThreadPool(Math.max(1, storage.recoveryThreadsPerDataDir()), r -> {
@@ -184,28 +196,22 @@ public final class VarveBroker implements AutoCloseable {
                 groups.onImage(next);
             }
         };
-        RaftQuorumNode quorumNode = raft;
-        ControllerService controllerService = quorumNode == null
-            ? new ControllerService(controller, nodeId, publisher)
-            : new ControllerService(controller, quorumNode::leaderId, publisher);
+        ControllerService controllerService = controllerService(controller, raft, follower, publisher);
         controllerRef.set(controllerService);
-        closeables.push(controllerService);
-        controllerService.onCommit(metrics.controller()::onCommit);
-        metrics.controller().bind(quorumNode == null
-            ? new LocalRaftStatus(nodeId, controller, controllerService)
-            : new QuorumRaftStatus(nodeId, quorumNode, controllerService));
         metrics.bindReplication(nodeId, controllerService::image);
         FrameHandler controllerRpcs = null;
-        if (quorumNode != null) {
-            ActiveController active = new ActiveController(controllerService, quorumNode, clock,
-                Math.max(10, controllerConfig.brokerSessionTimeoutMs() / 10));
-            closeables.push(active);
-            controllerRpcs = quorumNode.rpcService(active);
-            ControllerForwarder forwarder = new ControllerForwarder(nodeId, quorumNode, quorumConfig, clock);
+        if (raft != null) {
+            controllerRpcs = startQuorum(controllerService, raft, quorumConfig, controllerConfig, clock);
+        } else if (follower != null) {
+            MetadataFollower f = follower;
+            ControllerForwarder forwarder = new ControllerForwarder(nodeId, () -> false, quorumConfig, clock);
             closeables.push(forwarder);
             controllerService.forwardTo(forwarder);
-            quorumNode.start(controllerService::requestCatchUp);
-            active.start();
+            f.start(controllerService::requestCatchUp);
+            if (!f.awaitCaughtUp(quorumConfig.requestTimeoutMs())) {
+                LOG.warn("Node {} has not caught up with the metadata log within {} ms; serving what it has",
+                    nodeId, quorumConfig.requestTimeoutMs());
+            }
         }
         // after the controller service in the close order: closed before it, so no image arrives late
         GroupCoordinatorService groups = new GroupCoordinatorService(nodeId, GroupCoordinatorConfig.from(props),
@@ -234,7 +240,7 @@ public final class VarveBroker implements AutoCloseable {
         network = new NetworkServer(config, handler, controllerRpcs, networkMetrics, clock);
         network.start();
         closeables.push(network);
-        if (quorumNode == null) {
+        if (quorumConfig.isLocal()) {
             register(controllerService, nodeId, clock);
         } else {
             registerRemotely(quorumConfig, nodeId, clock);
@@ -246,11 +252,11 @@ public final class VarveBroker implements AutoCloseable {
     /**
      * Where partition leaders send ISR changes: in-process to this node's controller when it is the
      * only voter (always the active one), else over the controller listener to whichever voter is
-     * active (AlterPartition over the network).
+     * active (AlterPartition over the network), which is also the way for a broker-only node.
      */
     private IsrChangeSink isrChangeSink(RaftQuorumNode raft, ControllerQuorumConfig quorumConfig, int nodeId, Clock clock,
                                         AtomicReference<ControllerService> controllerRef) {
-        if (raft == null || quorumConfig.voters().size() == 1) {
+        if (quorumConfig.isLocal() || (raft != null && quorumConfig.voters().size() == 1)) {
             return new ControllerIsrChangeSink(controllerRef::get);
         }
         NetworkIsrChangeSink sink = new NetworkIsrChangeSink(nodeId, quorumConfig, clock);
@@ -364,16 +370,66 @@ public final class VarveBroker implements AutoCloseable {
         return new Random(seed.getMostSignificantBits() ^ seed.getLeastSignificantBits());
     }
 
-    /** This issue runs the quorum between combined nodes: each voter is also a broker. */
-    private void checkQuorumRoles(ControllerQuorumConfig quorum) {
-        if (!config.hasRole(BrokerConfig.Role.BROKER) || !config.hasRole(BrokerConfig.Role.CONTROLLER)) {
-            throw new ConfigException(BrokerConfig.PROCESS_ROLES, config.processRoles(),
-                "a node in a multi-voter quorum must have both roles (broker,controller) in this version");
+    /**
+     * The controller's Singular Update Queue, publishing each image through {@code publisher}; its
+     * status is bound to the controller metrics on nodes that hold the controller role.
+     */
+    private ControllerService controllerService(Controller controller, RaftQuorumNode raft, MetadataFollower follower,
+                                                Consumer<MetadataImage> publisher) {
+        int nodeId = config.nodeId();
+        ControllerService service;
+        if (raft != null) {
+            service = new ControllerService(controller, raft::leaderId, publisher);
+            metrics.controller().bind(new QuorumRaftStatus(nodeId, raft, service));
+        } else if (follower != null) {
+            // Clients are told this broker is the controller while a quorum leader is known, as Kafka's
+            // brokers name a broker, never a controller-only node: it forwards what only the controller does.
+            service = new ControllerService(controller, () -> follower.leaderId() >= 0 ? nodeId : -1, publisher);
+            metrics.controller().bind(new FollowerRaftStatus(follower, service));
+        } else {
+            service = new ControllerService(controller, nodeId, publisher);
+            metrics.controller().bind(new LocalRaftStatus(nodeId, controller, service));
         }
-        if (config.controllerListenerNames().isEmpty()) {
-            throw new ConfigException(BrokerConfig.CONTROLLER_LISTENER_NAMES, "",
-                "a node in a multi-voter quorum needs a controller listener for " + ControllerQuorumConfig.VOTERS);
-        }
+        closeables.push(service);
+        service.onCommit(metrics.controller()::onCommit);
+        return service;
+    }
+
+    /**
+     * A voter's controller duties: the active controller's leases and timers, the controller
+     * listener's handler (Raft, broker RPCs, State Watch fetches), forwarding while not active, and the
+     * Raft thread.
+     */
+    private FrameHandler startQuorum(ControllerService service, RaftQuorumNode raft, ControllerQuorumConfig quorumConfig,
+                                     ControllerConfig controllerConfig, Clock clock) {
+        ActiveController active = new ActiveController(service, raft, clock,
+            Math.max(10, controllerConfig.brokerSessionTimeoutMs() / 10));
+        closeables.push(active);
+        FrameHandler rpcs = raft.rpcService(active);
+        ControllerForwarder forwarder = new ControllerForwarder(config.nodeId(), raft, quorumConfig, clock);
+        closeables.push(forwarder);
+        service.forwardTo(forwarder);
+        raft.start(service::requestCatchUp);
+        active.start();
+        return rpcs;
+    }
+
+    /**
+     * {@code process.roles=controller}: a voter and, when elected, the active controller, with the
+     * controller listener only (as Kafka's controller-only nodes): no partition logs, no client APIs.
+     */
+    private void startControllerOnly(Controller controller, RaftQuorumNode raft, ControllerQuorumConfig quorumConfig,
+                                     ControllerConfig controllerConfig, Clock clock) throws InterruptedException {
+        ControllerService service = controllerService(controller, raft, null,
+            next -> metrics.topics().retainTopics(next.topicsByName().keySet()));
+        FrameHandler rpcs = startQuorum(service, raft, quorumConfig, controllerConfig, clock);
+        network = new NetworkServer(config, (context, request, done) -> {
+            throw new IllegalStateException("a controller-only node has no client listener: " + request);
+        }, rpcs, networkMetrics, clock);
+        network.start();
+        closeables.push(network);
+        ready = true;
+        LOG.info("Varve controller {} started: {}", config.nodeId(), describe());
     }
 
     /**

@@ -26,6 +26,7 @@ public final class ControllerQuorumConfig {
     public static final String APPEND_MAX_BYTES = "controller.quorum.append.max.bytes";
     public static final String MAX_INFLIGHT_APPENDS = "controller.quorum.max.inflight.appends";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String SNAPSHOT_EVERY_RECORDS = "metadata.snapshot.every.records";
 
     public static final ConfigDef DEF = new ConfigDef("Controller quorum")
         .define(VOTERS, LIST, List.of(), "id@host:port",
@@ -44,7 +45,11 @@ public final class ControllerQuorumConfig {
             "Raft appends in flight to one follower before the leader waits for an answer (pipelining).")
         .define(BROKER_HEARTBEAT_INTERVAL_MS, INT, 2000, "ms", 1L, 600_000L,
             "How often a broker of a multi-voter cluster heartbeats the active controller to keep its lease"
-                + " (broker.session.timeout.ms, in the Controller table); keep it well below that timeout.");
+                + " (broker.session.timeout.ms, in the Controller table); keep it well below that timeout.")
+        .define(SNAPSHOT_EVERY_RECORDS, INT, 10_000, "records", 1L, (long) Integer.MAX_VALUE,
+            "A voter of a multi-voter quorum writes a snapshot of the metadata image (metadata dir,"
+                + " <index>-<term>.checkpoint, the newest 2 kept) and drops the Raft log below it once this many"
+                + " metadata offsets were committed since its last snapshot.");
 
     /** A voter: its node id and the address of its controller listener. */
     public record Voter(int id, String host, int port) {
@@ -57,6 +62,7 @@ public final class ControllerQuorumConfig {
     private final int appendMaxBytes;
     private final int maxInflightAppends;
     private final int brokerHeartbeatIntervalMs;
+    private final int snapshotEveryRecords;
 
     private ControllerQuorumConfig(ConfigDef.Values v) {
         this.voters = parseVoters(v.getList(VOTERS));
@@ -69,6 +75,7 @@ public final class ControllerQuorumConfig {
         this.appendMaxBytes = v.getInt(APPEND_MAX_BYTES);
         this.maxInflightAppends = v.getInt(MAX_INFLIGHT_APPENDS);
         this.brokerHeartbeatIntervalMs = v.getInt(BROKER_HEARTBEAT_INTERVAL_MS);
+        this.snapshotEveryRecords = v.getInt(SNAPSHOT_EVERY_RECORDS);
     }
 
     /** Builds a config from properties; unknown names are ignored, missing ones take their default. */
@@ -130,6 +137,11 @@ public final class ControllerQuorumConfig {
 
     public int maxInflightAppends() {
         return maxInflightAppends;
+    }
+
+    /** Committed metadata offsets between two snapshots of the metadata log. */
+    public int snapshotEveryRecords() {
+        return snapshotEveryRecords;
     }
 
     public int brokerHeartbeatIntervalMs() {

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Forwards the commands a client cannot route itself to the active controller over the controller
@@ -33,13 +34,18 @@ public final class ControllerForwarder implements ControllerService.Forwarder, A
     /** Forwarded commands waiting; beyond this they fail at once. */
     static final int MAX_QUEUED = 64;
 
-    private final RaftQuorumNode raft;
+    private final BooleanSupplier isActive;
     private final ControllerClient client;
     private final long timeoutMs;
     private final ThreadPoolExecutor thread;
 
     public ControllerForwarder(int nodeId, RaftQuorumNode raft, ControllerQuorumConfig config, Clock clock) {
-        this.raft = raft;
+        this(nodeId, raft::isLeader, config, clock);
+    }
+
+    /** @param isActive whether this node is the active controller now (never, on a broker-only node) */
+    public ControllerForwarder(int nodeId, BooleanSupplier isActive, ControllerQuorumConfig config, Clock clock) {
+        this.isActive = isActive;
         this.client = new ControllerClient(nodeId, config, clock);
         this.timeoutMs = config.requestTimeoutMs();
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
@@ -51,7 +57,7 @@ public final class ControllerForwarder implements ControllerService.Forwarder, A
 
     @Override
     public boolean isActive() {
-        return raft.isLeader();
+        return isActive.getAsBoolean();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.CreatePartitionsCodec;
 import io.varve.raft.rpc.CreateTopicsCodec;
 import io.varve.raft.rpc.DeleteTopicsCodec;
+import io.varve.raft.rpc.FetchMetadataCodec;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RaftMessageCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * queue or a message not addressed to this node is acknowledged with an error and dropped; Raft
  * resends), broker registrations, heartbeats, forwarded producer-id allocations and topic commands
  * (creation, deletion, new partitions) and leaders' ISR changes (AlterPartition) go to the controller
- * ({@link BrokerRpcs}). Thread-safe.
+ * ({@link BrokerRpcs}), and metadata fetches of brokers that are not voters (State Watch) to the
+ * {@link MetadataFetchService}. Thread-safe.
  */
 public final class ControllerRpcService implements FrameHandler {
 
@@ -34,6 +36,8 @@ public final class ControllerRpcService implements FrameHandler {
     private final Set<Integer> voters;
     private final RaftDriver driver;
     private final BrokerRpcs brokers;
+    /** State Watch: brokers that are not voters follow the committed metadata log through it. */
+    private final MetadataFetchService fetches;
 
     /** What answers brokers' registrations and heartbeats: the controller, when this node is active. */
     public interface BrokerRpcs {
@@ -52,7 +56,8 @@ public final class ControllerRpcService implements FrameHandler {
         CompletableFuture<AlterPartitionCodec.Response> alterPartition(AlterPartitionCodec.Request request);
     }
 
-    ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers) {
+    ControllerRpcService(int nodeId, Set<Integer> voters, RaftDriver driver, BrokerRpcs brokers, MetadataFetchService fetches) {
+        this.fetches = fetches;
         this.nodeId = nodeId;
         this.voters = Set.copyOf(voters);
         this.driver = driver;
@@ -95,6 +100,14 @@ public final class ControllerRpcService implements FrameHandler {
                     AllocateProducerIdsCodec.Response r = error == null ? response : new AllocateProducerIdsCodec.Response(
                         Errors.UNKNOWN_SERVER_ERROR.code, -1, 0, driver.status().leaderId());
                     reply.accept(InternalFrames.response(header.correlationId(), w -> AllocateProducerIdsCodec.write(r, w)));
+                });
+            }
+            case FETCH_METADATA -> {
+                FetchMetadataCodec.Request request = FetchMetadataCodec.readRequest(reader);
+                fetches.fetch(request).whenComplete((response, error) -> {
+                    FetchMetadataCodec.Response r = error == null ? response : new FetchMetadataCodec.Response(
+                        Errors.UNKNOWN_SERVER_ERROR.code, driver.status().leaderId(), request.fromOffset(), null, List.of());
+                    reply.accept(InternalFrames.response(header.correlationId(), w -> FetchMetadataCodec.write(r, w)));
                 });
             }
             case CREATE_TOPICS -> {

@@ -6,6 +6,9 @@ import io.varve.raft.core.RaftMessage;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.core.RaftStatus;
 import io.varve.raft.core.Ready;
+import io.varve.raft.core.SnapshotMeta;
+import io.varve.raft.metadata.MetadataDelta;
+import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.QuorumStateFile;
 import io.varve.raft.log.MetadataRaftLog;
@@ -23,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * node every {@code tickMs}, and performs each {@link Ready} in the order the core demands:
  * persist the term and vote (fsync), truncate and append entries (fsync), only then send, then
  * publish the new commit point and complete the proposals it commits, then {@code advance}.
+ *
+ * <p>Snapshots (Low-Water Mark): once {@code snapshotEveryRecords} metadata offsets were applied since
+ * the last snapshot, the driver replays them onto that snapshot's image (its own copy: the controller's
+ * image lives on another thread), writes the result with {@link MetadataRaftLog#takeSnapshot}, which
+ * drops the log below it, and tells the node ({@link RaftNode#onSnapshotTaken}). A snapshot the leader
+ * sends in a {@link Ready} replaces the log ({@link MetadataRaftLog#installSnapshot}); the controller
+ * then rebuilds its image from it on its next catch-up.
  *
  * <p>Failures: an I/O error or corrupt entry stops the driver for good (a failed fsync is never
  * retried as if it worked, DESIGN §4); the quorum then reports {@link #isFailed()} and every pending
@@ -51,6 +61,8 @@ public final class RaftDriver implements AutoCloseable {
     private final RaftTransport transport;
     private final Clock clock;
     private final long tickMs;
+    private final String clusterId;
+    private final int snapshotEveryRecords;
     private volatile Runnable onCommit = () -> { };
     private final BlockingQueue<Object> events = new ArrayBlockingQueue<>(MAX_QUEUED_EVENTS);
     private final PendingProposals pending = new PendingProposals(MAX_PENDING_PROPOSALS);
@@ -60,9 +72,28 @@ public final class RaftDriver implements AutoCloseable {
     private volatile boolean failed;
     private volatile boolean running = true;
     private long appliedIndex;
+    private volatile long snapshotsTaken;
 
+    /** A driver that never takes snapshots of its own (it still installs the leader's). */
     RaftDriver(RaftNode node, MetadataRaftLog log, QuorumStateFile stateFile, RaftTransport transport, Clock clock,
                long tickMs) {
+        this(node, log, stateFile, transport, clock, tickMs, "", Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param clusterId            the cluster's id: the base image of the first snapshot
+     * @param snapshotEveryRecords committed metadata offsets between two snapshots
+     */
+    RaftDriver(RaftNode node, MetadataRaftLog log, QuorumStateFile stateFile, RaftTransport transport, Clock clock,
+               long tickMs, String clusterId, int snapshotEveryRecords) {
+        if (snapshotEveryRecords < 1) {
+            throw new IllegalArgumentException("snapshotEveryRecords " + snapshotEveryRecords);
+        }
+        this.clusterId = clusterId;
+        this.snapshotEveryRecords = snapshotEveryRecords;
+        // A restart begins where the snapshot ends: everything in it was committed and applied.
+        this.appliedIndex = log.snapshot().lastIndex();
+        this.committedEndOffset = log.recordsEndOffsetOf(appliedIndex);
         this.node = node;
         this.log = log;
         this.stateFile = stateFile;
@@ -186,10 +217,10 @@ public final class RaftDriver implements AutoCloseable {
             if (ready.hardState() != null) {
                 stateFile.write(ready.hardState());
             }
-            if (ready.snapshot() != null) {
-                throw new IllegalStateException("snapshot install is not supported yet: " + ready.snapshot());
-            }
             boolean logChanged = false;
+            if (ready.snapshot() != null) {
+                installSnapshot(ready.snapshot(), ready.snapshotData());
+            }
             if (ready.truncateAfter() >= 0) {
                 pending.onTruncatedAfter(ready.truncateAfter());
                 log.truncateAfter(ready.truncateAfter());
@@ -216,8 +247,48 @@ public final class RaftDriver implements AutoCloseable {
                 onCommit.run();
             }
             node.advance(ready);
+            maybeSnapshot();
         }
         status = node.status();
+    }
+
+    /** Replaces the log by the leader's snapshot; the proposals still waiting can no longer be tracked. */
+    private void installSnapshot(SnapshotMeta meta, byte[] data) throws IOException {
+        pending.failAll(AppendOutcome.Status.NOT_LEADER, "the log was replaced by the leader's snapshot " + meta);
+        log.installSnapshot(meta, data);
+        LOG.info("Node {} installed the leader's metadata snapshot {} (log now starts at offset {})", status.nodeId(),
+            meta, log.logStartOffset());
+        if (meta.lastIndex() > appliedIndex) {
+            appliedIndex = meta.lastIndex();
+            committedEndOffset = log.recordsEndOffsetOf(appliedIndex);
+            onCommit.run();
+        }
+    }
+
+    /** Takes a snapshot at the applied index once enough offsets were applied since the last one. */
+    private void maybeSnapshot() throws IOException {
+        SnapshotMeta last = log.snapshot();
+        if (appliedIndex <= last.lastIndex()) {
+            return;
+        }
+        long end = log.endOffsetOf(appliedIndex);
+        if (end - log.endOffsetOf(last.lastIndex()) < snapshotEveryRecords) {
+            return;
+        }
+        MetadataImage base = log.snapshotImage() != null ? log.snapshotImage() : MetadataImage.empty(clusterId);
+        MetadataDelta delta = new MetadataDelta(base);
+        log.readCommitted(base.lastAppliedOffset() + 1, end, delta::replay);
+        SnapshotMeta meta = new SnapshotMeta(appliedIndex, log.termAt(appliedIndex));
+        log.takeSnapshot(meta, delta.apply());
+        node.onSnapshotTaken(meta);
+        snapshotsTaken++;
+        LOG.info("Node {} took metadata snapshot {}; the log now starts at offset {}", status.nodeId(), meta,
+            log.logStartOffset());
+    }
+
+    /** Snapshots this driver wrote (not counting installed ones). */
+    long snapshotsTaken() {
+        return snapshotsTaken;
     }
 
     /** Stops the thread (bounded wait); pending proposals fail. The owner closes the log and transport. */

@@ -4,6 +4,7 @@ import io.varve.raft.core.RaftStatus;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.MetadataQuorum;
 import io.varve.raft.log.MetadataRaftLog;
+import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.MetadataRecord;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -65,6 +66,11 @@ public final class RaftQuorum implements MetadataQuorum {
             return fromOffset;
         }
         return log.readCommitted(fromOffset, end, visitor);
+    }
+
+    @Override
+    public MetadataImage snapshotImageBelow(long fromOffset) {
+        return log.snapshotImageBelow(fromOffset);
     }
 
     @Override

@@ -28,6 +28,7 @@ public final class RaftQuorumNode implements AutoCloseable {
     private final RaftPeers peers;
     private final RaftDriver driver;
     private final RaftQuorum quorum;
+    private final MetadataFetchService fetches;
 
     private RaftQuorumNode(int nodeId, ControllerQuorumConfig config, MetadataRaftLog log, RaftPeers peers, RaftDriver driver) {
         this.nodeId = nodeId;
@@ -36,15 +37,17 @@ public final class RaftQuorumNode implements AutoCloseable {
         this.peers = peers;
         this.driver = driver;
         this.quorum = new RaftQuorum(driver, config.requestTimeoutMs());
+        this.fetches = new MetadataFetchService(driver);
     }
 
     /**
      * Opens the durable state under {@code metadataDir} and builds the node (not started).
      *
-     * @param random this node's seeded random: election timeouts
+     * @param clusterId the cluster's id: the base image of the first metadata snapshot
+     * @param random    this node's seeded random: election timeouts
      */
     public static RaftQuorumNode open(int nodeId, ControllerQuorumConfig config, Path metadataDir, LogConfig logConfig,
-                                      Clock clock, Random random) throws IOException {
+                                      String clusterId, Clock clock, Random random) throws IOException {
         if (!config.voters().containsKey(nodeId)) {
             throw new IllegalArgumentException("node " + nodeId + " is not one of the voters " + config.voters().keySet());
         }
@@ -57,7 +60,8 @@ public final class RaftQuorumNode implements AutoCloseable {
             RaftNode node = new RaftNode(raft, stateFile.read(), log, random, clock.nanoTime());
             peers = new RaftPeers(nodeId, config);
             long tickMs = Math.max(1, Math.min(10, config.heartbeatIntervalMs() / 4));
-            return new RaftQuorumNode(nodeId, config, log, peers, new RaftDriver(node, log, stateFile, peers, clock, tickMs));
+            return new RaftQuorumNode(nodeId, config, log, peers, new RaftDriver(node, log, stateFile, peers, clock, tickMs,
+                clusterId, config.snapshotEveryRecords()));
         } catch (IOException | RuntimeException e) {
             if (peers != null) {
                 peers.close();
@@ -78,12 +82,15 @@ public final class RaftQuorumNode implements AutoCloseable {
      * @param onCommit called on the Raft thread whenever the commit point moves; must not block
      */
     public void start(Runnable onCommit) {
-        driver.start(onCommit);
+        driver.start(() -> {
+            onCommit.run();
+            fetches.onCommit();
+        });
     }
 
     /** The handler of the controller listener; {@code brokers} answers brokers' registrations and heartbeats. */
     public ControllerRpcService rpcService(ControllerRpcService.BrokerRpcs brokers) {
-        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, brokers);
+        return new ControllerRpcService(nodeId, config.voters().keySet(), driver, brokers, fetches);
     }
 
     /** Whether this node is the active controller now. */

@@ -107,7 +107,7 @@ class ControllerListenerTest {
                 io.varve.raft.rpc.AlterPartitionCodec.Request q) {
                 return CompletableFuture.completedFuture(new io.varve.raft.rpc.AlterPartitionCodec.Response(Errors.NONE.code, 1));
             }
-        });
+        }, new MetadataFetchService(driver));
         BrokerConfig config = BrokerConfig.from(Map.of(
             BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0",
             BrokerConfig.CONTROLLER_LISTENER_NAMES, "CONTROLLER", BrokerConfig.NUM_NETWORK_THREADS, 1));

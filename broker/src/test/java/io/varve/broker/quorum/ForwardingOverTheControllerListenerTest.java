@@ -127,7 +127,8 @@ class ForwardingOverTheControllerListenerTest {
         RequestHandler noClientApis = (context, request, done) -> {
             throw new AssertionError("no client request is expected in this test: " + request);
         };
-        NetworkServer server = new NetworkServer(config, noClientApis, new ControllerRpcService(nodeId, Set.of(1, 2), driver, rpcs),
+        NetworkServer server = new NetworkServer(config, noClientApis, new ControllerRpcService(nodeId, Set.of(1, 2), driver, rpcs,
+            new MetadataFetchService(driver)),
             new NetworkMetrics(), Clock.system());
         server.start();
         closeables.add(server);

@@ -12,7 +12,12 @@ import io.varve.raft.core.RaftEntry;
 import io.varve.raft.core.RaftMessage;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.core.RaftStatus;
+import io.varve.raft.controller.Controller;
+import io.varve.raft.core.SnapshotMeta;
 import io.varve.raft.log.AppendOutcome;
+import io.varve.raft.log.MetadataSnapshotFiles;
+import io.varve.raft.metadata.MetadataDelta;
+import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.log.QuorumStateFile;
 import io.varve.raft.log.MetadataRaftLog;
 import io.varve.raft.metadata.MetadataRecord;
@@ -140,5 +145,69 @@ class RaftDriverTest {
         assertEquals(2, ack.matchIndex());
         assertEquals(2, log.lastIndex());
         assertEquals(2, driver.committedEndOffset(), "the leader's commit index reached the follower: records up to offset 1");
+    }
+
+    /** Low-Water Mark: once enough offsets are applied the driver snapshots them and drops the log below. */
+    @Test
+    void aDriverSnapshotsEveryNRecordsAndItsQuorumReadsFromTheSnapshot() throws Exception {
+        driver.close();
+        RaftNode node = new RaftNode(new RaftConfig(1, Set.of(1, 2, 3), ELECTION_TIMEOUT_MS, 100, 1 << 20, 4),
+            stateFile.read(), log, new Random(7), clock.nanoTime());
+        driver = new RaftDriver(node, log, stateFile, this::onSend, clock, 10, "cluster", 5);
+        List<RaftEntry> entries = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            entries.add(new RaftEntry(i, 4, log.encode(List.of(new MetadataRecord.Topic("t" + i, new UUID(4, i))))));
+        }
+        driver.offer(new RaftMessage.AppendRequest(2, 1, 4, 0, 0, entries.subList(0, 4), 4));
+        driver.runOnce(0);
+        assertEquals(0, driver.snapshotsTaken(), "4 offsets applied: below the interval of 5");
+        driver.offer(new RaftMessage.AppendRequest(2, 1, 4, 4, 4, entries.subList(4, 8), 6));
+        driver.runOnce(0);
+        assertEquals(1, driver.snapshotsTaken());
+        assertEquals(new SnapshotMeta(6, 4), log.snapshot(), "at the applied index, not the last appended one");
+        assertEquals(7, log.firstIndex());
+        assertEquals(6, log.logStartOffset());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("00000000000000000006-0000000004.checkpoint")));
+        assertEquals(6, log.snapshotImage().topicsByName().size());
+        assertEquals("cluster", log.snapshotImage().clusterId());
+
+        driver.offer(new RaftMessage.AppendRequest(2, 1, 4, 8, 4, List.of(), 8));
+        driver.runOnce(0);
+        MetadataImage image = Controller.replay(new RaftQuorum(driver, 5000), MetadataImage.empty("cluster"));
+        assertEquals(8, image.topicsByName().size(), "a reader from offset 0 starts from the snapshot, then reads the log");
+        assertEquals(7, image.lastAppliedOffset());
+    }
+
+    /** Raft §7: a follower behind the leader's log start takes the leader's snapshot in place of its log. */
+    @Test
+    void aFollowerInstallsTheLeadersSnapshotAndItsControllerCatchesUpFromIt() throws Exception {
+        driver.offer(new RaftMessage.AppendRequest(2, 1, 3, 0, 0,
+            List.of(new RaftEntry(1, 3, log.encode(List.of(new MetadataRecord.Topic("old", new UUID(9, 9)))))), 0));
+        driver.runOnce(0);
+        MetadataDelta delta = new MetadataDelta(MetadataImage.empty("cluster"));
+        for (int i = 0; i < 40; i++) {
+            delta.replay(new MetadataRecord.Topic("s" + i, new UUID(5, i)), i);
+        }
+        MetadataImage leaderImage = delta.apply();
+        byte[] payload = MetadataSnapshotFiles.payload(41, leaderImage);
+        driver.offer(new RaftMessage.SnapshotRequest(2, 1, 5, new SnapshotMeta(30, 5), payload));
+        driver.runOnce(0);
+
+        assertEquals(new SnapshotMeta(30, 5), log.snapshot());
+        assertEquals(30, log.lastIndex());
+        assertEquals(41, log.logStartOffset());
+        assertEquals(40, driver.committedEndOffset(), "everything in the snapshot is committed");
+        assertTrue(sent.stream().anyMatch(m -> m instanceof RaftMessage.SnapshotResponse r && r.lastIndex() == 30), sent.toString());
+        assertFalse(driver.isFailed());
+        MetadataImage image = Controller.replay(new RaftQuorum(driver, 5000), MetadataImage.empty("cluster"));
+        assertEquals(leaderImage.topicsByName().keySet(), image.topicsByName().keySet());
+
+        driver.offer(new RaftMessage.AppendRequest(2, 1, 5, 30, 5,
+            List.of(new RaftEntry(31, 5, log.encode(List.of(new MetadataRecord.Topic("next", new UUID(6, 6)))))), 31));
+        driver.runOnce(0);
+        assertEquals(31, log.lastIndex());
+        assertEquals(41, log.endOffsetOf(30));
+        assertEquals(42, driver.committedEndOffset());
+        assertTrue(Controller.replay(new RaftQuorum(driver, 5000), image).topicsByName().containsKey("next"));
     }
 }

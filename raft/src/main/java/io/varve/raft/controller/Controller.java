@@ -4,6 +4,7 @@ import io.varve.common.Clock;
 import io.varve.protocol.Errors;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.LocalQuorum;
+import io.varve.raft.log.LogCompactedException;
 import io.varve.raft.log.MetadataQuorum;
 import io.varve.raft.metadata.MetadataDelta;
 import io.varve.raft.metadata.MetadataImage;
@@ -44,6 +45,9 @@ import java.util.function.UnaryOperator;
  */
 public final class Controller implements AutoCloseable {
 
+    /** Replays restarted because a snapshot moved the log start under them, before giving up. */
+    private static final int MAX_REPLAY_ATTEMPTS = 8;
+
     private final MetadataQuorum quorum;
     private final ControllerStateMachine stateMachine;
     private final BrokerLeases leases;
@@ -80,11 +84,30 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** The image of everything committed, as a new broker (or a restart) would build it from the log. */
+    /**
+     * The image of everything committed, as a new broker (or a restart) would build it from the log.
+     * When a Raft snapshot replaced the records after {@code base} (a restart, a snapshot installed
+     * from the leader, or a reader that fell behind the log start), it starts from the snapshot's
+     * image instead: the quorum path's way of restoring the image.
+     */
     public static MetadataImage replay(MetadataQuorum quorum, MetadataImage base) {
-        MetadataDelta delta = new MetadataDelta(base);
-        quorum.read(base.lastAppliedOffset() + 1, delta::replay);
-        return delta.apply();
+        for (int attempt = 0; ; attempt++) {
+            MetadataImage start = base;
+            MetadataImage snapshot = quorum.snapshotImageBelow(base.lastAppliedOffset() + 1);
+            if (snapshot != null && snapshot.lastAppliedOffset() > base.lastAppliedOffset()) {
+                start = snapshot;
+            }
+            MetadataDelta delta = new MetadataDelta(start);
+            try {
+                quorum.read(start.lastAppliedOffset() + 1, delta::replay);
+                return delta.apply();
+            } catch (LogCompactedException e) {
+                // A snapshot was taken between the check and the read: start over from it, a bounded number of times.
+                if (attempt >= MAX_REPLAY_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The image after every committed command. */

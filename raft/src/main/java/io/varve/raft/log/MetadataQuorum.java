@@ -25,10 +25,21 @@ public interface MetadataQuorum extends AutoCloseable {
      * Calls {@code visitor} with every committed record at or after {@code fromOffset}, in order.
      *
      * @return the offset after the last record visited (where the next read starts)
+     * @throws LogCompactedException if a snapshot replaced records from {@code fromOffset} on: start
+     *         from {@link #snapshotImageBelow} instead
      * @throws io.varve.raft.metadata.CorruptMetadataException if committed bytes do not decode: the
      *         node must stop
      */
     long read(long fromOffset, RecordVisitor visitor);
+
+    /**
+     * The image of a snapshot that replaced the records from {@code fromOffset} on (Low-Water Mark),
+     * for a reader that must start from it instead; null when the log still holds them, or never
+     * drops records (the default).
+     */
+    default io.varve.raft.metadata.MetadataImage snapshotImageBelow(long fromOffset) {
+        return null;
+    }
 
     /** The offset after the last committed record. */
     long endOffset();

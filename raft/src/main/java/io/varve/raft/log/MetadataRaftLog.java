@@ -10,6 +10,7 @@ import io.varve.raft.core.RaftEntry;
 import io.varve.raft.core.RaftLogView;
 import io.varve.raft.core.SnapshotMeta;
 import io.varve.raft.metadata.CorruptMetadataException;
+import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.MetadataRecord;
 import io.varve.storage.AppendResult;
 import io.varve.storage.LogSlice;
@@ -32,8 +33,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * checks and crash recovery cover the Raft log.
  *
  * <p>The index of entries (each one's base offset and term) is kept in memory and rebuilt at open by
- * walking the batches; the metadata log is small. Snapshots are not taken yet: {@link #firstIndex()}
- * is 1.
+ * walking the batches; the metadata log is small.
+ *
+ * <p>Snapshots (Low-Water Mark): {@link #takeSnapshot} writes a {@link MetadataSnapshotFiles} file of the
+ * applied image at a committed index, then moves the log start past that entry, deleting whole
+ * segments below it; {@link #installSnapshot} (a follower behind the leader's log start) writes the
+ * received snapshot, then empties the log and restarts it where the snapshot ends. At open the newest
+ * snapshot is loaded and the log is read after it; a log that starts past the snapshot's end (an
+ * install that crashed after emptying the log) is emptied again, and the leader sends the rest.
+ * Entry {@code i} is then at position {@code i - firstIndex()} of the in-memory index.
  *
  * <p>Not thread-safe for writes: the Raft driver's thread appends, truncates and reads entries.
  * {@link #readCommitted} may run on another thread for offsets below the commit point, which are
@@ -45,26 +53,141 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
 
     private final PartitionLog log;
     private final Clock clock;
+    private final MetadataSnapshotFiles snapshots;
+    /** The newest snapshot, its image and end offset, or null; published at once to readers on other threads. */
+    private volatile Current latest;
+    private SnapshotMeta snapshotMeta = SnapshotMeta.EMPTY;
+    private long snapshotEndOffset;
     private final MetadataBatches batches = new MetadataBatches();
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final RecordCursor cursor = new RecordCursor();
-    /** Base offset of entry i at position i - 1. */
-    private final LongArrayList baseOffsets = new LongArrayList();
-    /** Term of entry i at position i - 1. */
-    private final IntArrayList terms = new IntArrayList();
-    /** Whether entry i is a no-op (holds no metadata record), at bit i - 1. */
-    private final BitSet noOps = new BitSet();
+    /** Base offset of entry i at position i - firstIndex(). */
+    private LongArrayList baseOffsets = new LongArrayList();
+    /** Term of entry i at position i - firstIndex(). */
+    private IntArrayList terms = new IntArrayList();
+    /** Whether entry i is a no-op (holds no metadata record), at bit i - firstIndex(). */
+    private BitSet noOps = new BitSet();
 
-    private MetadataRaftLog(PartitionLog log, Clock clock) {
+    private record Current(MetadataSnapshotFiles.Snapshot snapshot, MetadataImage image, long endOffset) {
+    }
+
+    private MetadataRaftLog(PartitionLog log, Clock clock, MetadataSnapshotFiles snapshots,
+                            MetadataSnapshotFiles.Snapshot latest) {
         this.log = log;
         this.clock = clock;
+        this.snapshots = snapshots;
+        if (latest != null) {
+            useSnapshot(latest);
+            long end = latest.endOffset();
+            if (log.logStartOffset() > end || log.logEndOffset() < end) {
+                log.truncateFullyAndStartAt(end);
+            } else {
+                log.advanceLogStartOffset(end);
+            }
+        } else if (log.logStartOffset() > 0) {
+            log.truncateFullyAndStartAt(0);
+        }
         rebuildIndex();
     }
 
-    /** Opens (creating if needed) and recovers the log under {@code dir}, then indexes its entries. */
+    /**
+     * Opens (creating if needed) and recovers the log under {@code dir}, loads its newest snapshot,
+     * then indexes its entries after it.
+     */
     public static MetadataRaftLog open(Path dir, LogConfig config, Clock clock) throws IOException {
-        return new MetadataRaftLog(PartitionLog.open(dir.resolve(PARTITION.directoryName()), PARTITION, config, clock, 0, 0, false),
-            clock);
+        java.nio.file.Files.createDirectories(dir);
+        MetadataSnapshotFiles snapshots = new MetadataSnapshotFiles(dir);
+        MetadataSnapshotFiles.Snapshot latest = snapshots.latest();
+        long start = latest == null ? 0 : latest.endOffset();
+        PartitionLog log = PartitionLog.open(dir.resolve(PARTITION.directoryName()), PARTITION, config, clock, 0, start, false);
+        try {
+            return new MetadataRaftLog(log, clock, snapshots, latest);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    private void useSnapshot(MetadataSnapshotFiles.Snapshot snapshot) {
+        MetadataImage image = snapshot.image();
+        snapshotMeta = snapshot.meta();
+        snapshotEndOffset = snapshot.endOffset();
+        latest = new Current(snapshot, image, snapshotEndOffset);
+    }
+
+    /**
+     * Writes a snapshot of {@code image}, the state after every entry up to the committed index
+     * {@code meta.lastIndex()}, then drops the log below it (fsynced file first: a crash in between
+     * keeps the log, never loses both).
+     */
+    public void takeSnapshot(SnapshotMeta meta, MetadataImage image) throws IOException {
+        if (meta.lastIndex() < firstIndex() || meta.lastIndex() > lastIndex() || termAt(meta.lastIndex()) != meta.lastTerm()) {
+            throw new IllegalArgumentException("snapshot " + meta + " outside the log [" + firstIndex() + ", " + lastIndex() + "]");
+        }
+        long end = endOffsetOf(meta.lastIndex());
+        byte[] payload = MetadataSnapshotFiles.payload(end, image);
+        snapshots.write(meta, payload);
+        int drop = (int) (meta.lastIndex() - snapshotMeta.lastIndex());
+        latest = new Current(new MetadataSnapshotFiles.Snapshot(meta, payload), image, end);
+        snapshotMeta = meta;
+        snapshotEndOffset = end;
+        log.advanceLogStartOffset(end);
+        baseOffsets = tail(baseOffsets, drop);
+        IntArrayList keptTerms = new IntArrayList();
+        for (int i = drop; i < terms.size(); i++) {
+            keptTerms.addInt(terms.getInt(i));
+        }
+        terms = keptTerms;
+        noOps = noOps.get(drop, Math.max(drop, noOps.length()));
+    }
+
+    private static LongArrayList tail(LongArrayList list, int drop) {
+        LongArrayList kept = new LongArrayList();
+        for (int i = drop; i < list.size(); i++) {
+            kept.addLong(list.getLong(i));
+        }
+        return kept;
+    }
+
+    /**
+     * Replaces the whole log by a snapshot received from the leader: writes it durably, then empties
+     * the log and restarts it at the snapshot's end offset.
+     *
+     * @throws CorruptMetadataException if the payload does not decode
+     */
+    public void installSnapshot(SnapshotMeta meta, byte[] payload) throws IOException {
+        MetadataSnapshotFiles.Snapshot snapshot = new MetadataSnapshotFiles.Snapshot(meta, payload);
+        snapshot.image(); // decodes, or throws before anything is replaced
+        // Empty the log first: a crash before the file is durable leaves a log starting past the older
+        // snapshot, which open() empties again; never old entries mistaken for the ones after this one.
+        log.truncateFullyAndStartAt(snapshot.endOffset());
+        log.flush();
+        snapshots.write(meta, payload);
+        useSnapshot(snapshot);
+        baseOffsets = new LongArrayList();
+        terms = new IntArrayList();
+        noOps = new BitSet();
+    }
+
+    /**
+     * The newest snapshot's image when the log no longer holds the records from {@code fromOffset}
+     * on (they were compacted into it), else null. Safe from any thread.
+     */
+    public MetadataImage snapshotImageBelow(long fromOffset) {
+        Current current = latest;
+        return current != null && fromOffset <= current.image().lastAppliedOffset() && fromOffset < log.logStartOffset()
+            ? current.image() : null;
+    }
+
+    /** The newest snapshot's image, or null when none was taken or installed. */
+    public MetadataImage snapshotImage() {
+        Current current = latest;
+        return current == null ? null : current.image();
+    }
+
+    /** The offset of the first record still in the log. */
+    public long logStartOffset() {
+        return log.logStartOffset();
     }
 
     private void rebuildIndex() {
@@ -105,26 +228,30 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
 
     @Override
     public SnapshotMeta snapshot() {
-        return SnapshotMeta.EMPTY;
+        return snapshotMeta;
     }
 
     @Override
     public long firstIndex() {
-        return 1;
+        return snapshotMeta.lastIndex() + 1;
     }
 
     @Override
     public long lastIndex() {
-        return terms.size();
+        return snapshotMeta.lastIndex() + terms.size();
+    }
+
+    private int position(long index) {
+        return (int) (index - firstIndex());
     }
 
     @Override
     public int termAt(long index) {
-        if (index == 0) {
-            return 0;
+        if (index == snapshotMeta.lastIndex()) {
+            return snapshotMeta.lastTerm();
         }
         checkIndex(index);
-        return terms.getInt((int) (index - 1));
+        return terms.getInt(position(index));
     }
 
     @Override
@@ -144,7 +271,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
 
     private RaftEntry entry(long index) {
         checkIndex(index);
-        long base = baseOffsets.getLong((int) (index - 1));
+        long base = baseOffsets.getLong(position(index));
         try (LogSlice slice = log.read(base, LocalQuorum.READ_BYTES)) {
             if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
                 throw new IllegalStateException("raft entry " + index + " at offset " + base + " is gone: " + slice);
@@ -163,8 +290,8 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
     }
 
     private void checkIndex(long index) {
-        if (index < 1 || index > lastIndex()) {
-            throw new IllegalArgumentException("index " + index + " outside [1, " + lastIndex() + "]");
+        if (index < firstIndex() || index > lastIndex()) {
+            throw new IllegalArgumentException("index " + index + " outside [" + firstIndex() + ", " + lastIndex() + "]");
         }
     }
 
@@ -173,17 +300,18 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
         if (index >= lastIndex()) {
             return;
         }
-        if (index < 0) {
-            throw new IllegalArgumentException("index " + index);
+        if (index < snapshotMeta.lastIndex()) {
+            throw new IllegalArgumentException("index " + index + " is inside the snapshot at " + snapshotMeta);
         }
-        long cut = baseOffsets.getLong((int) index);
+        int keep = (int) (index - snapshotMeta.lastIndex());
+        long cut = baseOffsets.getLong(keep);
         log.truncateTo(cut);
-        while (terms.size() > index) {
+        while (terms.size() > keep) {
             terms.removeAt(terms.size() - 1);
             baseOffsets.removeAt(baseOffsets.size() - 1);
         }
-        if (index < noOps.length()) {
-            noOps.clear((int) index, noOps.length());
+        if (keep < noOps.length()) {
+            noOps.clear(keep, noOps.length());
         }
     }
 
@@ -226,13 +354,13 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
         log.flush();
     }
 
-    /** The metadata offset after entry {@code index}'s records (0 for index 0). */
+    /** The metadata offset after entry {@code index}'s records (0 for index 0; the snapshot's end for its index). */
     public long endOffsetOf(long index) {
-        if (index == 0) {
-            return 0;
+        if (index == snapshotMeta.lastIndex()) {
+            return snapshotEndOffset;
         }
         checkIndex(index);
-        return index == lastIndex() ? log.logEndOffset() : baseOffsets.getLong((int) index);
+        return index == lastIndex() ? log.logEndOffset() : baseOffsets.getLong(position(index) + 1);
     }
 
     /**
@@ -241,12 +369,13 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
      * applied every record knows it is current.
      */
     public long recordsEndOffsetOf(long index) {
-        for (long i = index; i >= 1; i--) {
-            if (!noOps.get((int) (i - 1))) {
+        for (long i = index; i >= firstIndex(); i--) {
+            if (!noOps.get(position(i))) {
                 return endOffsetOf(i);
             }
         }
-        return 0;
+        Current current = latest;
+        return current == null ? 0 : current.image().lastAppliedOffset() + 1;
     }
 
     /**
@@ -254,20 +383,41 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
      * committed point), skipping no-ops; safe from any thread.
      *
      * @return the offset after the last batch read
+     * @throws LogCompactedException if records from {@code fromOffset} on were compacted into a snapshot:
+     *         start from {@link #snapshotImageBelow} instead
      */
     public long readCommitted(long fromOffset, long endOffset, MetadataQuorum.RecordVisitor visitor) {
+        return readCommitted(fromOffset, endOffset, Long.MAX_VALUE, visitor);
+    }
+
+    /**
+     * As {@link #readCommitted(long, long, MetadataQuorum.RecordVisitor)}, stopping after the batch
+     * that brings the bytes read to {@code maxBytes} or more (at least one batch is read).
+     */
+    public long readCommitted(long fromOffset, long endOffset, long maxBytes, MetadataQuorum.RecordVisitor visitor) {
+        long bytesRead = 0;
         RecordBatchFlyweight b = new RecordBatchFlyweight();
         RecordCursor c = new RecordCursor();
         MetadataBatches decoder = new MetadataBatches();
-        long offset = Math.max(fromOffset, log.logStartOffset());
-        while (offset < endOffset) {
+        long start = log.logStartOffset();
+        Current current = latest;
+        // Below the log start only no-op entries after the snapshot that made this start may be skipped;
+        // anything else (records in a snapshot, or a snapshot being installed) must come from a snapshot image.
+        boolean onlyNoOpsSkipped = current != null && current.endOffset() == start
+            && fromOffset > current.image().lastAppliedOffset();
+        if (fromOffset < start && !onlyNoOpsSkipped) {
+            throw new LogCompactedException("metadata offset " + fromOffset + " is below the log start " + start);
+        }
+        long offset = Math.max(fromOffset, start);
+        while (offset < endOffset && bytesRead < maxBytes) {
             try (LogSlice slice = log.read(offset, LocalQuorum.READ_BYTES)) {
                 if (slice.status() != LogSlice.Status.OK || slice.isEmpty()) {
                     throw new IllegalStateException("metadata log read at " + offset + " below " + endOffset
                         + " found nothing: " + slice);
                 }
                 int position = 0;
-                while (position + RecordBatchFlyweight.LOG_OVERHEAD <= slice.sizeInBytes() && offset < endOffset) {
+                while (position + RecordBatchFlyweight.LOG_OVERHEAD <= slice.sizeInBytes() && offset < endOffset
+                    && bytesRead < maxBytes) {
                     b.wrap(slice.buffer(), position);
                     int size = b.sizeInBytes();
                     if (position + size > slice.sizeInBytes()) {
@@ -279,6 +429,7 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
                     }
                     offset = b.nextOffset();
                     position += size;
+                    bytesRead += size;
                 }
             }
         }
@@ -300,7 +451,8 @@ public final class MetadataRaftLog implements RaftLogView, AutoCloseable {
 
     @Override
     public byte[] snapshotData() {
-        return new byte[0];
+        Current current = latest;
+        return current == null ? new byte[0] : current.snapshot().payload();
     }
 
     @Override

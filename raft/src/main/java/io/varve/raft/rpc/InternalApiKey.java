@@ -17,6 +17,11 @@ public enum InternalApiKey {
     ALLOCATE_PRODUCER_IDS(10_003),
     /** A broker that is not the active controller forwards topic creations to it. */
     CREATE_TOPICS(10_004),
+    /**
+     * A broker-only node follows the committed metadata log (State Watch): a long poll for the
+     * records after an offset, or the latest snapshot when that offset was compacted away.
+     */
+    FETCH_METADATA(10_010),
     /** A broker that is not the active controller forwards topic deletions to it (ids 10020-10029: forwarding). */
     DELETE_TOPICS(10_020),
     /** A broker that is not the active controller forwards partition additions to it. */

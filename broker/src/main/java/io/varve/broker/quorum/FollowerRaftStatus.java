@@ -1,0 +1,40 @@
+package io.varve.broker.quorum;
+
+import io.varve.broker.controller.ControllerService;
+import io.varve.broker.metrics.RaftStatus;
+
+/**
+ * The {@link RaftStatus} of a broker-only node, read at scrape time: never the active controller;
+ * the leader its State Watch last heard of; the term is not known to a non-voter (0); the last
+ * metadata offset applied to its image. Thread-safe.
+ */
+public final class FollowerRaftStatus implements RaftStatus {
+
+    private final MetadataFollower follower;
+    private final ControllerService service;
+
+    public FollowerRaftStatus(MetadataFollower follower, ControllerService service) {
+        this.follower = follower;
+        this.service = service;
+    }
+
+    @Override
+    public boolean isActiveController() {
+        return false;
+    }
+
+    @Override
+    public int leaderId() {
+        return follower.leaderId();
+    }
+
+    @Override
+    public long term() {
+        return 0;
+    }
+
+    @Override
+    public long lastAppliedOffset() {
+        return service.image().lastAppliedOffset();
+    }
+}
