@@ -9,13 +9,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The harness can fail: each bug planted through {@link PlantedFault} breaks some named invariant
  * within the CI seed budget. A run that never fails would prove nothing about the seeds that pass.
- * {@link PlantedFault#COMMIT_EARLIER_TERM_BY_COUNTING} is left out: the Figure 8 schedule it needs is
- * too rare (not found in 2000 seeds) (see docs/testing.md); {@code RaftReplicationTest} pins that rule instead.
+ * {@link PlantedFault#COMMIT_EARLIER_TERM_BY_COUNTING} needs the Raft paper's Figure 8 schedule, which
+ * the simulation's leader-churn seeds hunt for (see docs/testing.md).
  */
 class PlantedFaultsTest {
 
     @ParameterizedTest
-    @EnumSource(value = PlantedFault.class, names = {"VOTE_WITHOUT_LOG_CHECK", "FORGET_VOTE", "UNCAPPED_FOLLOWER_COMMIT"})
+    @EnumSource(value = PlantedFault.class, mode = EnumSource.Mode.EXCLUDE, names = "NONE")
     void aPlantedFaultIsCaughtWithinTheSeedBudget(PlantedFault fault) {
         RaftSimulation.Result caught = null;
         for (long seed = 0; seed < RaftSimulationTest.DEFAULT_SEEDS && caught == null; seed++) {

@@ -30,6 +30,11 @@ final class RaftSimulation {
     static final long LIVENESS_BOUND_MS = 3_000;
     private static final int TICK_MS = 5;
     private static final double MID_READY_CRASH_RATE = 0.003;
+    /** One seed in this many (those with {@code seed % CHURN_EVERY == CHURN_EVERY - 1}) runs the leader-churn profile. */
+    static final int CHURN_EVERY = 4;
+    private static final double CHURN_ISOLATE_NEW_LEADER = 0.3;
+    private static final double CHURN_ISOLATE_AFTER_APPEND = 0.3;
+    private static final double CHURN_KILL_AFTER_OLD_TERM_ACK = 0.5;
 
     /** What a run did; {@code failure} is null when every invariant held. */
     record Result(long seed, long events, long traceHash, InvariantViolation failure, String failureContext, Stats stats) {
@@ -55,6 +60,17 @@ final class RaftSimulation {
     private int crashes;
     private int snapshotsSent;
     private int snapshotsTaken;
+    /**
+     * Leader churn (DESIGN §7; docs/testing.md): an adversary that hunts the Raft paper's Figure 8
+     * schedule, which random faults almost never produce. Appends carry one entry and one is in flight
+     * per follower; a new leader, or a leader that just took a client's entry, is often cut off from
+     * everyone before it replicates; and a leader whose follower just acknowledged an entry of an
+     * earlier term (the window in which §5.4.2 forbids committing it by counting) is often cut off and
+     * killed right then. Correct Raft survives all of it; a leader that counts replicas of an earlier
+     * term's entry commits it and then loses it to a leader of a later term.
+     */
+    private final boolean churn;
+    private final int[] leaderTermSeen;
 
     RaftSimulation(long seed, PlantedFault fault) {
         this.seed = seed;
@@ -68,6 +84,12 @@ final class RaftSimulation {
         int heartbeatMs = 15 + random.nextInt(20);
         int maxAppendBytes = 40 + random.nextInt(400);
         int maxInflight = 1 + random.nextInt(4);
+        churn = Math.floorMod(seed, CHURN_EVERY) == CHURN_EVERY - 1;
+        if (churn) {
+            maxAppendBytes = 1; // at least one entry is always sent, so exactly one
+            maxInflight = 1;
+        }
+        leaderTermSeen = new int[size + 1];
         for (int id = 1; id <= size; id++) {
             RaftConfig config = new RaftConfig(id, voters, ELECTION_TIMEOUT_MS, heartbeatMs, maxAppendBytes, maxInflight);
             SimClock clock = new SimClock(random.nextInt(1_000) * MS, random.nextInt(200_001) - 100_000);
@@ -152,6 +174,9 @@ final class RaftSimulation {
                 trace(2, events.nowNs(), node.id, proposalCounter);
                 ProposeResult result = node.raft().propose(data, node.localNs(events.nowNs()));
                 processReady(node);
+                if (churn && result.accepted() && node.isUp() && random.nextDouble() < CHURN_ISOLATE_AFTER_APPEND) {
+                    isolateBriefly(node);
+                }
                 if (!result.accepted() && result.leaderId() > 0 && nodes.get(result.leaderId() - 1).isUp()) {
                     SimNode leader = nodes.get(result.leaderId() - 1); // a client retries at the leader it was told
                     leader.raft().propose(data, leader.localNs(events.nowNs()));
@@ -229,6 +254,65 @@ final class RaftSimulation {
         });
     }
 
+    /** Leader churn: cuts {@code node} off from all others until about one to four election timeouts pass. */
+    private void isolateBriefly(SimNode node) {
+        trace(11, events.nowNs(), node.id);
+        network.isolate(node.id, ids());
+        events.after((ELECTION_TIMEOUT_MS + random.nextInt(3 * ELECTION_TIMEOUT_MS)) * MS, () -> {
+            if (chaos) {
+                trace(12, events.nowNs(), node.id);
+                network.rejoin(node.id);
+            }
+        });
+    }
+
+    /** Leader churn: cuts {@code node} off and kills it (power loss); it comes back after a while. */
+    private void isolateAndKill(SimNode node) {
+        trace(13, events.nowNs(), node.id);
+        network.isolate(node.id, ids());
+        crashes++;
+        node.crash(random);
+        events.after((ELECTION_TIMEOUT_MS + random.nextInt(3 * ELECTION_TIMEOUT_MS)) * MS, () -> {
+            if (chaos) {
+                network.rejoin(node.id);
+                if (!node.isUp()) {
+                    restart(node);
+                }
+            }
+        });
+    }
+
+    /**
+     * Leader churn, after {@code node} handled {@code message}: a leader first seen in its term, or
+     * one whose follower just acknowledged an entry of an earlier term, may be cut off (and killed).
+     */
+    private void churn(SimNode node, RaftMessage message) {
+        if (!node.isUp() || !node.raft().isLeader()) {
+            return;
+        }
+        int term = node.raft().status().term();
+        if (leaderTermSeen[node.id] < term) {
+            leaderTermSeen[node.id] = term;
+            if (random.nextDouble() < CHURN_ISOLATE_NEW_LEADER) {
+                isolateBriefly(node);
+            }
+            return;
+        }
+        if (message instanceof RaftMessage.AppendResponse r && r.success()
+            && r.matchIndex() >= node.disk().log().snapshot().lastIndex() && r.matchIndex() <= node.disk().log().lastIndex()
+            && node.disk().log().termAt(r.matchIndex()) < term && random.nextDouble() < CHURN_KILL_AFTER_OLD_TERM_ACK) {
+            isolateAndKill(node);
+        }
+    }
+
+    private List<Integer> ids() {
+        List<Integer> ids = new ArrayList<>();
+        for (SimNode node : nodes) {
+            ids.add(node.id);
+        }
+        return ids;
+    }
+
     /** Shuffles the ids by the seed; {@code first} picks the first part, else the rest. */
     private List<Integer> group(boolean first) {
         List<Integer> ids = new ArrayList<>();
@@ -280,6 +364,9 @@ final class RaftSimulation {
         trace(8, events.nowNs(), describe(message));
         node.raft().step(message, node.localNs(events.nowNs()));
         processReady(node);
+        if (churn && chaos) {
+            churn(node, message);
+        }
     }
 
     private static long describe(RaftMessage m) {

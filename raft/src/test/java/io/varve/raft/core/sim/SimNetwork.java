@@ -68,6 +68,21 @@ final class SimNetwork {
         }
     }
 
+    /** Cuts {@code id} off from every other node in {@code ids}, both ways. */
+    void isolate(int id, List<Integer> ids) {
+        for (int other : ids) {
+            if (other != id) {
+                block(id, other);
+                block(other, id);
+            }
+        }
+    }
+
+    /** Reopens every link to and from {@code id}, whichever partition had cut it. */
+    void rejoin(int id) {
+        blocked.removeIf(link -> (int) (link >>> 32) == id || link.intValue() == id);
+    }
+
     boolean isBlocked(int from, int to) {
         return blocked.contains(((long) from << 32) | to);
     }
