@@ -42,7 +42,7 @@ final class RaftSimulation {
 
     /** What a run exercised, to check that the faults and features were actually hit. */
     record Stats(long maxCommitted, long delivered, long dropped, int crashes, int snapshotsSent, int snapshotsTaken,
-                 int terms) {
+                 int terms, int churnIsolations, int churnKills) {
     }
 
     private final long seed;
@@ -71,6 +71,8 @@ final class RaftSimulation {
      */
     private final boolean churn;
     private final int[] leaderTermSeen;
+    private int churnIsolations;
+    private int churnKills;
 
     RaftSimulation(long seed, PlantedFault fault) {
         this.seed = seed;
@@ -132,7 +134,8 @@ final class RaftSimulation {
                 terms = Math.max(terms, node.raft().status().term());
             }
         }
-        return new Stats(invariants.maxCommitted(), network.delivered, network.dropped, crashes, snapshotsSent, snapshotsTaken, terms);
+        return new Stats(invariants.maxCommitted(), network.delivered, network.dropped, crashes, snapshotsSent, snapshotsTaken, terms,
+            churnIsolations, churnKills);
     }
 
     private String context() {
@@ -257,6 +260,7 @@ final class RaftSimulation {
     /** Leader churn: cuts {@code node} off from all others until about one to four election timeouts pass. */
     private void isolateBriefly(SimNode node) {
         trace(11, events.nowNs(), node.id);
+        churnIsolations++;
         network.isolate(node.id, ids());
         events.after((ELECTION_TIMEOUT_MS + random.nextInt(3 * ELECTION_TIMEOUT_MS)) * MS, () -> {
             if (chaos) {
@@ -269,6 +273,7 @@ final class RaftSimulation {
     /** Leader churn: cuts {@code node} off and kills it (power loss); it comes back after a while. */
     private void isolateAndKill(SimNode node) {
         trace(13, events.nowNs(), node.id);
+        churnKills++;
         network.isolate(node.id, ids());
         crashes++;
         node.crash(random);

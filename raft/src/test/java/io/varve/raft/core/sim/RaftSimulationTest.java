@@ -3,6 +3,7 @@ package io.varve.raft.core.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.varve.raft.core.PlantedFault;
@@ -43,6 +44,24 @@ class RaftSimulationTest {
             }
         }
         System.out.println("raft simulation: " + count + " seeds, " + events + " events, all invariants held");
+    }
+
+    @Test
+    void leaderChurnRunsOnlyOnItsSeedsAndKillsLeadersThatReplicateEarlierTerms() {
+        int churnKills = 0;
+        int churnIsolations = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            RaftSimulation.Result result = new RaftSimulation(seed, PlantedFault.NONE).run();
+            assertNull(result.failure(), "seed " + seed);
+            if (Math.floorMod(seed, RaftSimulation.CHURN_EVERY) == RaftSimulation.CHURN_EVERY - 1) {
+                churnKills += result.stats().churnKills();
+                churnIsolations += result.stats().churnIsolations();
+            } else {
+                assertEquals(0, result.stats().churnKills() + result.stats().churnIsolations(), "seed " + seed);
+            }
+        }
+        assertTrue(churnKills > 0, "no leader was killed right after a follower acknowledged an earlier term's entry");
+        assertTrue(churnIsolations > 0, "no new or appending leader was cut off");
     }
 
     @Test
