@@ -153,7 +153,7 @@ class RaftClusterFailoverTest {
 
     /** The leader of every partition of {@code topic}, by Metadata (-1 for none). */
     private static Set<Integer> leaders(Admin admin, String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription d = Topics.describe(admin, topic, STEP_BOUND);
         return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
     }
 

@@ -39,7 +39,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -315,8 +314,7 @@ class ReplicationAcrossProcessesTest {
     }
 
     private static Map<Integer, TopicPartitionInfo> describe(Admin admin, String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(5000))
-            .allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        TopicDescription d = Topics.describe(admin, topic, STEP_BOUND);
         return d.partitions().stream().collect(Collectors.toMap(TopicPartitionInfo::partition, p -> p));
     }
 
