@@ -138,7 +138,9 @@ class RaftClusterFailoverTest {
                 // SIGTERM on the survivor that is not the controller: a controlled shutdown, then a clean exit.
                 int last = 1 + 2 + 3 - first - second; // the third node id
                 VarveProcess leaving = nodes.get(last - 1);
-                assertEquals(0, leaving.terminate(), "exit code of a SIGTERM stop");
+                int exit = leaving.terminate();
+                assertEquals(0, exit, () -> "exit code of a SIGTERM stop; the node's output ends with:\n"
+                    + tail(leaving));
                 assertTrue(leaving.output().contains("Controlled shutdown of node " + last + ": released by the controller"),
                     "node " + last + " was released by the active controller before it stopped");
             }
@@ -168,6 +170,15 @@ class RaftClusterFailoverTest {
             return d.partitions().stream().map(p -> p.leader() == null ? -1 : p.leader().id()).collect(Collectors.toSet());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return null;
+        }
+    }
+
+    private static String tail(VarveProcess p) {
+        try {
+            String out = p.output();
+            return out.substring(Math.max(0, out.length() - 20_000));
+        } catch (java.io.IOException e) {
+            return "(output unreadable: " + e + ")";
         }
     }
 

@@ -113,10 +113,15 @@ final class VarveProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: the node shuts down cleanly; returns its exit code. */
-    int terminate() throws InterruptedException {
+    /**
+     * SIGTERM: the node shuts down cleanly; returns its exit code, or -1 when it did not exit within
+     * a minute, after a SIGQUIT that writes every thread's stack to its output (for the failure).
+     */
+    int terminate() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            signal("QUIT");
+            process.waitFor(2, TimeUnit.SECONDS);
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
             return -1;
