@@ -101,8 +101,8 @@ class ForwardingOverTheControllerListenerTest {
 
     @Test
     void deletionsAndPartitionAdditionsAreForwardedToTheActiveController() throws Exception {
-        RaftQuorumNode notLeader = null; // the forwarder asks the quorum node only in isActive()
-        try (ControllerForwarder forwarder = new ControllerForwarder(3, notLeader, quorum, Clock.system())) {
+        // never the active controller: every call goes over the controller listener
+        try (ControllerForwarder forwarder = new ControllerForwarder(3, () -> false, quorum, Clock.system())) {
             List<DeleteTopicResult> deleted = forwarder.deleteTopics(List.of(TopicRef.byName("orders"))).get(10, TimeUnit.SECONDS);
             assertEquals(List.of(new DeleteTopicResult("orders", new UUID(1, 2), Errors.NONE, null)), deleted);
             List<CreatePartitionsResult> grown = forwarder.createPartitions(List.of(new NewPartitions("orders", 4)), false)
