@@ -1,6 +1,7 @@
 package io.varve.benchmarks;
 
 import io.varve.raft.core.HardState;
+import io.varve.raft.core.MemoryRaftLog;
 import io.varve.raft.core.ProposeResult;
 import io.varve.raft.core.RaftConfig;
 import io.varve.raft.core.RaftMessage;
@@ -52,7 +53,7 @@ public class RaftCommitBenchmark extends BenchmarkDefaults {
     public int entryBytes;
 
     private final RaftNode[] nodes = new RaftNode[VOTERS + 1];
-    private final InMemoryRaftLog[] logs = new InMemoryRaftLog[VOTERS + 1];
+    private final MemoryRaftLog[] logs = new MemoryRaftLog[VOTERS + 1];
     private final ArrayDeque<RaftMessage> inFlight = new ArrayDeque<>();
     private long nowNs;
     private RaftNode leader;
@@ -66,7 +67,7 @@ public class RaftCommitBenchmark extends BenchmarkDefaults {
         nowNs = 0;
         for (int id = 1; id <= VOTERS; id++) {
             RaftConfig config = new RaftConfig(id, Set.of(1, 2, 3), ELECTION_TIMEOUT_MS, HEARTBEAT_MS, 1 << 20, 8);
-            logs[id] = new InMemoryRaftLog();
+            logs[id] = new MemoryRaftLog();
             nodes[id] = new RaftNode(config, HardState.INITIAL, logs[id], new Random(id), nowNs);
         }
         leader = null;

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.config.ConfigDocs;
 import io.varve.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,14 +15,11 @@ import org.junit.jupiter.api.Test;
 /** The consumer's properties: Kafka's defaults, validated at construction, documented verbatim in docs/configuration.md. */
 class ConsumerConfigDocTest {
 
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
     private static final Map<String, Object> BASE = Map.of("bootstrap.servers", "127.0.0.1:9092");
 
     @Test
     void docCarriesTheConsumerTableVerbatim() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        assertTrue(doc.contains(ConsumerConfig.DEF.markdownTable()),
-            () -> DOC + " is out of date; replace the Consumer table with:\n" + ConsumerConfig.DEF.markdownTable());
+        ConfigDocs.assertTablesInDoc(ConsumerConfig.DEF);
     }
 
     @Test

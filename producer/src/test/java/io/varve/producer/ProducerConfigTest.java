@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.config.ConfigDocs;
 import io.varve.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 /** The producer's properties: Kafka 4.x defaults, idempotence resolution, and docs/configuration.md verbatim. */
 class ProducerConfigTest {
 
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
     private static final Map<String, Object> BASE = Map.of("bootstrap.servers", "127.0.0.1:9092");
 
     private static ProducerConfig with(Object... kv) {
@@ -30,9 +27,7 @@ class ProducerConfigTest {
 
     @Test
     void docCarriesTheProducerTableVerbatim() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        assertTrue(doc.contains(ProducerConfig.DEF.markdownTable()),
-            () -> DOC + " is out of date; replace the Producer table with:\n" + ProducerConfig.DEF.markdownTable());
+        ConfigDocs.assertTablesInDoc(ProducerConfig.DEF);
     }
 
     @Test

@@ -1,19 +1,14 @@
 package io.varve.benchmarks.compare;
 
 import io.varve.benchmarks.compare.RunResult.Broker;
+import io.varve.testkit.KafkaServerProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,13 +44,15 @@ final class BrokerProcess implements AutoCloseable {
     static BrokerProcess start(Broker broker, CompareOptions options, Path workDir, List<String> extraJvmArgs)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        int port = freePort();
+        int port = KafkaServerProperties.freeLoopbackPort();
         List<String> jvmArgs = new ArrayList<>(List.of("-Xms" + options.heap(), "-Xmx" + options.heap()));
         jvmArgs.addAll(G1_FLAGS);
         jvmArgs.addAll(extraJvmArgs);
         ChildJvm jvm;
         if (broker == Broker.KAFKA) {
-            Path config = kafkaConfig(workDir, port, freePort());
+            Path config = KafkaServerProperties.write(workDir.resolve("server.properties"),
+                KafkaServerProperties.singleNode(workDir.resolve("data"), port, KafkaServerProperties.freeLoopbackPort()),
+                "Apache Kafka for the Varve side-by-side benchmark");
             List<String> toolArgs = kafkaJvmArgs(options, List.of("-Xmx256m"));
             ChildJvm format = ChildJvm.start(toolArgs, List.of("kafka.tools.StorageTool", "format", "--standalone",
                 "-t", "varve-bench-cluster-0001", "-c", config.toString()), workDir.resolve("format.log"));
@@ -141,39 +138,6 @@ final class BrokerProcess implements AutoCloseable {
     private Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
-    }
-
-    private static Path kafkaConfig(Path workDir, int port, int controllerPort) throws IOException {
-        Map<String, String> p = new TreeMap<>(Map.ofEntries(
-            Map.entry("process.roles", "broker,controller"),
-            Map.entry("node.id", "1"),
-            Map.entry("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort),
-            Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-            Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
-            Map.entry("controller.listener.names", "CONTROLLER"),
-            Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-            Map.entry("log.dirs", workDir.resolve("data").toString()),
-            Map.entry("offsets.topic.replication.factor", "1"),
-            Map.entry("transaction.state.log.replication.factor", "1"),
-            Map.entry("transaction.state.log.min.isr", "1"),
-            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-            Map.entry("group.initial.rebalance.delay.ms", "0")));
-        Properties props = new Properties();
-        props.putAll(p);
-        Path config = workDir.resolve("server.properties");
-        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-            props.store(out, "Apache Kafka for the Varve side-by-side benchmark");
-        }
-        return config;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

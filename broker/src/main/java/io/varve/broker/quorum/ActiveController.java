@@ -186,11 +186,6 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        QuorumThreads.stop(thread);
     }
 }

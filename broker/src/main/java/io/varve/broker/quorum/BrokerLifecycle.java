@@ -98,23 +98,14 @@ public final class BrokerLifecycle implements AutoCloseable {
     }
 
     private boolean pause(long ms) {
-        try {
-            Thread.sleep(ms);
-            return running;
-        } catch (InterruptedException e) {
-            return false;
-        }
+        return QuorumThreads.pause(ms) && running;
     }
 
     /** Stops heartbeating after a controlled shutdown (bounded; a controller that is gone is not waited for). */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!QuorumThreads.stop(thread)) {
             return;
         }
         if (brokerEpoch < 0) {

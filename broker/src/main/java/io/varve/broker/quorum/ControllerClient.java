@@ -16,9 +16,7 @@ import io.varve.raft.rpc.DeleteTopicsCodec;
 import io.varve.raft.rpc.InternalApiKey;
 import io.varve.raft.rpc.InternalFrames;
 import io.varve.raft.rpc.RegisterBrokerCodec;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -42,7 +40,6 @@ public final class ControllerClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerClient.class);
     private static final int MAX_RESPONSE_BYTES = 64 * 1024;
-    private static final long MAX_BACKOFF_MS = 1000;
     /** Answers that mean "ask the active controller instead". */
     private static final Set<Errors> RETRY_ELSEWHERE =
         Set.of(Errors.NOT_CONTROLLER, Errors.REQUEST_TIMED_OUT, Errors.UNKNOWN_SERVER_ERROR);
@@ -156,7 +153,7 @@ public final class ControllerClient {
                        ToIntFunction<R> errorOf, ToIntFunction<R> leaderOf, long timeoutMs) throws IOException {
         long deadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         List<ControllerQuorumConfig.Voter> voters = new ArrayList<>(config.voters().values());
-        long backoffMs = 50;
+        int failures = 0;
         String last = "no voter answered";
         do {
             int index = Math.floorMod(next, voters.size());
@@ -181,8 +178,8 @@ public final class ControllerClient {
                 last = "voter " + voter.id() + ": " + e;
             }
             LOG.debug("{} failed ({}); retrying", key, last);
-            pause(Math.min(backoffMs, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - clock.nanoTime()))));
-            backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+            pause(Math.min(QuorumThreads.RETRY_BACKOFF.termMs(failures++),
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - clock.nanoTime()))));
         } while (clock.nanoTime() - deadlineNs < 0);
         throw new IOException("no active controller answered " + key + " within " + timeoutMs + " ms; last: " + last);
     }
@@ -195,13 +192,7 @@ public final class ControllerClient {
             // Bounded by the caller's deadline: a frozen voter accepts connections but never answers.
             s.setSoTimeout(timeoutMs);
             s.connect(new InetSocketAddress(voter.host(), voter.port()), timeoutMs);
-            OutputStream out = s.getOutputStream();
-            out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] response = new byte[InternalFrames.checkedSize(in.readInt(), MAX_RESPONSE_BYTES)];
-            in.readFully(response);
-            ProtocolReader reader = new ProtocolReader(ByteBuffer.wrap(response));
+            ProtocolReader reader = QuorumThreads.exchange(s, frame, MAX_RESPONSE_BYTES);
             if (InternalFrames.readResponseHeader(reader) != id) {
                 throw new MalformedMessageException("response to another request");
             }
@@ -210,11 +201,9 @@ public final class ControllerClient {
     }
 
     private static void pause(long ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
+        if (!QuorumThreads.pause(ms)) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while registering", e);
+            throw new IOException("interrupted while registering");
         }
     }
 }

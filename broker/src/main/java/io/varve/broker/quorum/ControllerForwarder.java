@@ -62,56 +62,39 @@ public final class ControllerForwarder implements ControllerService.Forwarder, A
 
     @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    AllocateProducerIdsCodec.Response r = client.allocateProducerIds(nodeId, timeoutMs);
-                    return new ProducerIdBlock(Errors.forCode(r.errorCode()), r.firstProducerId(), r.size());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, thread);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return forward(() -> {
+            AllocateProducerIdsCodec.Response r = client.allocateProducerIds(nodeId, timeoutMs);
+            return new ProducerIdBlock(Errors.forCode(r.errorCode()), r.firstProducerId(), r.size());
+        });
     }
 
     @Override
     public CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.createTopics(new CreateTopicsCodec.Request(validateOnly, topics), timeoutMs).results();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, thread);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return forward(() -> client.createTopics(new CreateTopicsCodec.Request(validateOnly, topics), timeoutMs).results());
     }
 
     @Override
     public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.deleteTopics(topics, timeoutMs).results();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, thread);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return forward(() -> client.deleteTopics(topics, timeoutMs).results());
     }
 
     @Override
     public CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
+        return forward(() -> client.createPartitions(new CreatePartitionsCodec.Request(validateOnly, topics), timeoutMs).results());
+    }
+
+    /** One blocking call to the active controller. */
+    @FunctionalInterface
+    private interface ControllerCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code call} on the forwarding thread; a full queue or a closed forwarder fails the future at once. */
+    private <T> CompletableFuture<T> forward(ControllerCall<T> call) {
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    return client.createPartitions(new CreatePartitionsCodec.Request(validateOnly, topics), timeoutMs).results();
+                    return call.call();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

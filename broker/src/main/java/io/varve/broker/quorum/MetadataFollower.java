@@ -15,9 +15,7 @@ import io.varve.raft.metadata.MetadataRecord;
 import io.varve.raft.rpc.FetchMetadataCodec;
 import io.varve.raft.rpc.InternalApiKey;
 import io.varve.raft.rpc.InternalFrames;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -52,7 +50,6 @@ public final class MetadataFollower implements MetadataQuorum {
     static final int FETCH_MAX_WAIT_MS = 500;
     /** The largest answer read: a whole snapshot plus a fetch's records. */
     static final int MAX_RESPONSE_BYTES = MetadataSnapshotFiles.MAX_SNAPSHOT_BYTES + 2 * FETCH_MAX_BYTES;
-    private static final long MAX_BACKOFF_MS = 1000;
 
     private final ControllerQuorumConfig config;
     private final String clientId;
@@ -102,7 +99,7 @@ public final class MetadataFollower implements MetadataQuorum {
     }
 
     private void run() {
-        long backoffMs = 50;
+        int failures = 0;
         while (running) {
             ControllerQuorumConfig.Voter voter = voters.get(Math.floorMod(next, voters.size()));
             try {
@@ -111,7 +108,7 @@ public final class MetadataFollower implements MetadataQuorum {
                     throw new IOException("voter " + voter.id() + " answered " + Errors.forCode(response.errorCode()));
                 }
                 apply(response);
-                backoffMs = 50;
+                failures = 0;
                 ControllerQuorumConfig.Voter leader = config.voters().get(response.leaderId());
                 if (leader != null) {
                     next = voters.indexOf(leader); // the leader's committed point is the freshest
@@ -122,12 +119,9 @@ public final class MetadataFollower implements MetadataQuorum {
                 }
                 LOG.debug("Fetching metadata from voter {} failed: {}", voter.id(), e.toString());
                 next++;
-                try {
-                    Thread.sleep(backoffMs);
-                } catch (InterruptedException ie) {
+                if (!QuorumThreads.pause(QuorumThreads.RETRY_BACKOFF.termMs(failures++))) {
                     return;
                 }
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
     }
@@ -172,13 +166,7 @@ public final class MetadataFollower implements MetadataQuorum {
             }
             s.setSoTimeout(FETCH_MAX_WAIT_MS + config.requestTimeoutMs());
             s.connect(new InetSocketAddress(voter.host(), voter.port()), config.requestTimeoutMs());
-            OutputStream out = s.getOutputStream();
-            out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] body = new byte[InternalFrames.checkedSize(in.readInt(), MAX_RESPONSE_BYTES)];
-            in.readFully(body);
-            ProtocolReader reader = new ProtocolReader(ByteBuffer.wrap(body));
+            ProtocolReader reader = QuorumThreads.exchange(s, frame, MAX_RESPONSE_BYTES);
             if (InternalFrames.readResponseHeader(reader) != id) {
                 throw new MalformedMessageException("response to another request");
             }
@@ -233,11 +221,6 @@ public final class MetadataFollower implements MetadataQuorum {
                 LOG.debug("Closing the metadata fetch socket: {}", e.toString());
             }
         }
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        QuorumThreads.stop(thread);
     }
 }

@@ -1,10 +1,7 @@
 package io.varve.broker.quorum;
 
-import io.varve.protocol.codec.ProtocolReader;
 import io.varve.raft.rpc.InternalFrames;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -27,8 +24,6 @@ final class PeerConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
 
     static final int MAX_QUEUED_FRAMES = 1024;
-    private static final long MIN_BACKOFF_MS = 50;
-    private static final long MAX_BACKOFF_MS = 1000;
     /** Acknowledgments are a few bytes; a larger frame means the peer is not a Varve controller. */
     private static final int MAX_RESPONSE_BYTES = 1024;
 
@@ -56,7 +51,7 @@ final class PeerConnection implements AutoCloseable {
     }
 
     private void run() {
-        long backoffMs = MIN_BACKOFF_MS;
+        int failures = 0;
         while (running) {
             ByteBuffer frame;
             try {
@@ -72,16 +67,15 @@ final class PeerConnection implements AutoCloseable {
                     socket = connect();
                 }
                 exchange(socket, frame);
-                backoffMs = MIN_BACKOFF_MS;
+                failures = 0;
             } catch (IOException | RuntimeException e) {
                 closeSocket();
                 dropped += 1 + frames.size();
                 frames.clear();
                 LOG.debug("Voter {} at {} unreachable ({}); {} messages dropped so far", peerId, address, e.toString(), dropped);
-                if (!pause(backoffMs)) {
+                if (!QuorumThreads.pause(QuorumThreads.RETRY_BACKOFF.termMs(failures++)) || !running) {
                     return;
                 }
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
         closeSocket();
@@ -101,24 +95,7 @@ final class PeerConnection implements AutoCloseable {
     }
 
     private void exchange(Socket s, ByteBuffer frame) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-        out.flush();
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        int size = InternalFrames.checkedSize(in.readInt(), MAX_RESPONSE_BYTES);
-        byte[] body = new byte[size];
-        in.readFully(body);
-        ProtocolReader reader = new ProtocolReader(ByteBuffer.wrap(body));
-        InternalFrames.readResponseHeader(reader);
-    }
-
-    private boolean pause(long ms) {
-        try {
-            Thread.sleep(ms);
-            return running;
-        } catch (InterruptedException e) {
-            return false;
-        }
+        InternalFrames.readResponseHeader(QuorumThreads.exchange(s, frame, MAX_RESPONSE_BYTES));
     }
 
     private void closeSocket() {
@@ -135,11 +112,6 @@ final class PeerConnection implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        QuorumThreads.stop(thread);
     }
 }

@@ -2,27 +2,19 @@ package io.varve.broker.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.config.ConfigDocs;
 import io.varve.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The coordinator's properties: Kafka's defaults, validated, and documented verbatim in docs/configuration.md. */
 class GroupCoordinatorConfigTest {
 
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
-
     @Test
     void docCarriesTheTableVerbatim() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        assertTrue(doc.contains(GroupCoordinatorConfig.DEF.markdownTable()),
-            () -> DOC + " is out of date; replace the Group coordinator table with:\n"
-                + GroupCoordinatorConfig.DEF.markdownTable());
+        ConfigDocs.assertTablesInDoc(GroupCoordinatorConfig.DEF);
     }
 
     @Test

@@ -101,6 +101,7 @@ class ForwardingOverTheControllerListenerTest {
 
     @Test
     void deletionsAndPartitionAdditionsAreForwardedToTheActiveController() throws Exception {
+        // never the active controller: every call goes over the controller listener
         try (ControllerForwarder forwarder = new ControllerForwarder(3, () -> false, quorum, Clock.system())) {
             List<DeleteTopicResult> deleted = forwarder.deleteTopics(List.of(TopicRef.byName("orders"))).get(10, TimeUnit.SECONDS);
             assertEquals(List.of(new DeleteTopicResult("orders", new UUID(1, 2), Errors.NONE, null)), deleted);

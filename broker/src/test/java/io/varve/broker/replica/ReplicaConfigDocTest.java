@@ -2,26 +2,19 @@ package io.varve.broker.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.config.ConfigDocs;
 import io.varve.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The replication properties: Kafka's defaults, validated, documented verbatim in docs/configuration.md. */
 class ReplicaConfigDocTest {
 
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
-
     @Test
     void docCarriesTheReplicationTableVerbatim() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        assertTrue(doc.contains(ReplicaConfig.DEF.markdownTable()),
-            () -> DOC + " is out of date; replace the Replication table with:\n" + ReplicaConfig.DEF.markdownTable());
+        ConfigDocs.assertTablesInDoc(ReplicaConfig.DEF);
     }
 
     @Test

@@ -2,20 +2,15 @@ package io.varve.client.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.config.ConfigDocs;
 import io.varve.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The admin's properties: Kafka's names and defaults, validated, and documented verbatim in docs/configuration.md. */
 class AdminConfigTest {
-
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
 
     @Test
     void defaultsToKafkasApiTimeoutAndReadsTheSharedKeysFromTheSameMap() {
@@ -33,8 +28,6 @@ class AdminConfigTest {
 
     @Test
     void docCarriesTheAdminTableVerbatim() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        assertTrue(doc.contains(AdminConfig.DEF.markdownTable()),
-            () -> DOC + " is out of date; replace the Admin client table with:\n" + AdminConfig.DEF.markdownTable());
+        ConfigDocs.assertTablesInDoc(AdminConfig.DEF);
     }
 }

@@ -4,24 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.varve.config.ConfigDocs;
 import io.varve.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The controller's properties: validated, documented verbatim in docs/configuration.md, and feeding topic defaults. */
 class ControllerConfigDocTest {
 
-    private static final Path DOC = Path.of("..", "docs", "configuration.md");
-
     @Test
     void docCarriesTheControllerTableVerbatim() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        assertTrue(doc.contains(ControllerConfig.DEF.markdownTable()),
-            () -> DOC + " is out of date; replace the Controller table with:\n" + ControllerConfig.DEF.markdownTable());
+        ConfigDocs.assertTablesInDoc(ControllerConfig.DEF);
     }
 
     @Test

@@ -1,9 +1,7 @@
 package io.varve.testkit.compat;
 
+import io.varve.testkit.KafkaServerProperties;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,28 +36,12 @@ public final class ApacheKafkaProcess implements AutoCloseable {
 
     /** Formats a fresh data directory under {@code workDir}, starts the broker and waits until it answers. */
     public static ApacheKafkaProcess start(Path workDir) throws IOException, InterruptedException {
-        int port = freePort();
-        int controllerPort = freePort();
-        Path config = workDir.resolve("server.properties");
-        Properties p = new Properties();
-        p.putAll(Map.ofEntries(
-            Map.entry("process.roles", "broker,controller"),
-            Map.entry("node.id", "1"),
-            Map.entry("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort),
-            Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-            Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
-            Map.entry("controller.listener.names", "CONTROLLER"),
-            Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-            Map.entry("log.dirs", workDir.resolve("data").toString()),
-            Map.entry("offsets.topic.replication.factor", "1"),
-            Map.entry("transaction.state.log.replication.factor", "1"),
-            Map.entry("transaction.state.log.min.isr", "1"),
-            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-            Map.entry("group.initial.rebalance.delay.ms", "0"),
-            Map.entry("num.partitions", "1")));
-        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-            p.store(out, "Apache Kafka peer for Varve compatibility tests");
-        }
+        int port = KafkaServerProperties.freeLoopbackPort();
+        int controllerPort = KafkaServerProperties.freeLoopbackPort();
+        Map<String, String> properties = KafkaServerProperties.singleNode(workDir.resolve("data"), port, controllerPort);
+        properties.put("num.partitions", "1");
+        Path config = KafkaServerProperties.write(workDir.resolve("server.properties"), properties,
+            "Apache Kafka peer for Varve compatibility tests");
         Path log = workDir.resolve("kafka.log");
         run(List.of("kafka.tools.StorageTool", "format", "--standalone", "-t", "varve-compat-cluster-0001",
             "-c", config.toString()), workDir.resolve("format.log"), Duration.ofSeconds(60));
@@ -132,12 +114,5 @@ public final class ApacheKafkaProcess implements AutoCloseable {
             "-cp", System.getProperty("java.class.path")));
         cmd.addAll(mainAndArgs);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
     }
 }

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An in-memory {@link RaftLogView} for tests: a snapshot and the entries after it. The test driver
- * changes it as a {@link Ready} says. Not thread-safe.
+ * An in-memory {@link RaftLogView}: a snapshot and the entries after it, changed only as a
+ * {@link Ready} says ({@link #persist}: install a snapshot, truncate, then append). Nothing survives
+ * the process, so it serves where durability is not the point: the core's unit tests and
+ * simulations, and the commit benchmark (persisting costs a list add, so it measures the core and
+ * the message flow, not a disk). Not thread-safe: one driver thread.
  */
 public final class MemoryRaftLog implements RaftLogView {
 
