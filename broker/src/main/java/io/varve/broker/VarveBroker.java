@@ -101,6 +101,12 @@ public final class VarveBroker implements AutoCloseable {
     private MetricsHttpServer metricsServer;
     /** Listeners bound, metadata loaded, node registered: what {@code /health/ready} reports. */
     private volatile boolean ready;
+    /**
+     * Guards {@link #replicaClient}: its own lock, not this object's, because the controller thread
+     * opens the client while it holds the fetcher manager's lock, and {@link #close} holds this
+     * object's lock while it closes the fetcher manager (a lock-order deadlock at shutdown otherwise).
+     */
+    private final Object replicaClientLock = new Object();
     private NetworkClient replicaClient;
     /** Set once started; read by the controller thread when it publishes an image. */
     private volatile GroupCoordinatorService groupCoordinator;
@@ -324,18 +330,22 @@ public final class VarveBroker implements AutoCloseable {
         closeables.push(isrCheck::shutdownNow);
     }
 
-    private synchronized NetworkClient replicaClient(BrokerRegistration leader, int nodeId, Clock clock) {
-        if (replicaClient == null) {
-            replicaClient = new NetworkClient(ClientConfig.from(Map.of(
-                ClientConfig.BOOTSTRAP_SERVERS, leader.host() + ":" + leader.port(),
-                ClientConfig.CLIENT_ID, "varve-replica-" + nodeId)), clock, new SecureRandom());
+    private NetworkClient replicaClient(BrokerRegistration leader, int nodeId, Clock clock) {
+        synchronized (replicaClientLock) {
+            if (replicaClient == null) {
+                replicaClient = new NetworkClient(ClientConfig.from(Map.of(
+                    ClientConfig.BOOTSTRAP_SERVERS, leader.host() + ":" + leader.port(),
+                    ClientConfig.CLIENT_ID, "varve-replica-" + nodeId)), clock, new SecureRandom());
+            }
+            return replicaClient;
         }
-        return replicaClient;
     }
 
-    private synchronized void closeReplicaClient() {
-        if (replicaClient != null) {
-            replicaClient.close();
+    private void closeReplicaClient() {
+        synchronized (replicaClientLock) {
+            if (replicaClient != null) {
+                replicaClient.close();
+            }
         }
     }
 
