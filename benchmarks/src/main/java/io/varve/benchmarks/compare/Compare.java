@@ -67,12 +67,12 @@ public final class Compare {
         }
         double minutes = (System.nanoTime() - startNs) / 60e9;
         Map<String, String> machine = machine(started, loadBefore, loadAverage(), minutes);
-        String note = options.quick()
-            ? "**Quick run on a loaded machine: proves the command, the table and the charts work; the numbers are noise,"
-              + " not a measurement.** Other engineers' builds and tests shared the 2 cores (see the load averages)."
-              + " Re-run the full comparison on a quiet machine before reading anything into the ratios."
-            : "Full run. Check the load averages below: on a shared machine the numbers are noisy; trust ratios of"
-              + " medians over several rounds more than absolute rates.";
+        String note = (options.quick()
+            ? "Quick run: short loads (100,000 records, 5 s at the fixed rate), so start-up transients and tails weigh more"
+              + " than in a full run."
+            : "Full run.")
+            + " Check the load averages below: on a shared machine the numbers are noisy; trust ratios of medians over"
+            + " the rounds more than absolute rates.";
         Report.Context context = new Report.Context(machine, options.command(), note, workloads, options.rounds(), profile,
             profileWhy);
         String section = Report.render(summary, context);
