@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,28 +55,11 @@ class RaftClusterFailoverTest {
         List<VarveProcess> nodes = new ArrayList<>();
         try {
             int[] clientPorts = new int[NODES];
-            int[] controllerPorts = new int[NODES];
-            StringBuilder voters = new StringBuilder();
-            for (int i = 0; i < NODES; i++) {
-                clientPorts[i] = VarveProcess.freePort();
-                controllerPorts[i] = VarveProcess.freePort();
-                voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
-            }
-            for (int i = 0; i < NODES; i++) {
-                Map<String, String> props = new HashMap<>();
-                props.put("node.id", Integer.toString(i + 1));
-                props.put("process.roles", "broker,controller");
-                props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
-                props.put("controller.listener.names", "CONTROLLER");
-                props.put("controller.quorum.voters", voters.toString());
-                props.put("controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS));
-                props.put("controller.quorum.heartbeat.interval.ms", "100");
-                props.put("broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
-                props.put("broker.heartbeat.interval.ms", "500");
-                VarveProcess node = new VarveProcess(dir.resolve("node-" + (i + 1)), clientPorts[i], props);
-                nodes.add(node);
-                node.start();
-            }
+            VarveProcess.startCombinedCluster(dir, clientPorts, Map.of(
+                "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
+                "controller.quorum.heartbeat.interval.ms", "100",
+                "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
+                "broker.heartbeat.interval.ms", "500"), nodes);
             String all = java.util.Arrays.stream(clientPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
             int first;
             try (Admin admin = admin(all)) {

@@ -200,30 +200,13 @@ class ReplicationAcrossProcessesTest {
     }
 
     private void startCluster() throws Exception {
-        int[] controllerPorts = new int[NODES];
-        StringBuilder voters = new StringBuilder();
-        for (int i = 0; i < NODES; i++) {
-            clientPorts[i] = VarveProcess.freePort();
-            controllerPorts[i] = VarveProcess.freePort();
-            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
-        }
-        for (int i = 0; i < NODES; i++) {
-            Map<String, String> props = new HashMap<>();
-            props.put("node.id", Integer.toString(i + 1));
-            props.put("process.roles", "broker,controller");
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("controller.quorum.voters", voters.toString());
-            props.put("controller.quorum.election.timeout.ms", "1000");
-            props.put("controller.quorum.heartbeat.interval.ms", "100");
-            props.put("broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
-            props.put("broker.heartbeat.interval.ms", "500");
-            props.put("replica.lag.time.max.ms", Integer.toString(LAG_TIME_MAX_MS));
-            props.put("min.insync.replicas", "2");
-            VarveProcess node = new VarveProcess(dir.resolve("node-" + (i + 1)), clientPorts[i], props);
-            nodes.add(node);
-            node.start();
-        }
+        VarveProcess.startCombinedCluster(dir, clientPorts, Map.of(
+            "controller.quorum.election.timeout.ms", "1000",
+            "controller.quorum.heartbeat.interval.ms", "100",
+            "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
+            "broker.heartbeat.interval.ms", "500",
+            "replica.lag.time.max.ms", Integer.toString(LAG_TIME_MAX_MS),
+            "min.insync.replicas", "2"), nodes);
     }
 
     /** Sends {@link #RECORDS_PER_PHASE} records round-robin over the partitions and waits for each. */

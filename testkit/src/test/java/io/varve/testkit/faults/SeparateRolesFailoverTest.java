@@ -60,13 +60,12 @@ class SeparateRolesFailoverTest {
         List<VarveProcess> brokers = new ArrayList<>();
         try {
             int[] controllerPorts = new int[CONTROLLERS];
-            StringBuilder voters = new StringBuilder();
             for (int i = 0; i < CONTROLLERS; i++) {
                 controllerPorts[i] = VarveProcess.freePort();
-                voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
             }
+            String voters = VarveProcess.voters(controllerPorts);
             for (int i = 0; i < CONTROLLERS; i++) {
-                Map<String, String> props = common(i + 1, voters.toString());
+                Map<String, String> props = common(i + 1, voters);
                 props.put("process.roles", "controller");
                 props.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPorts[i]);
                 props.put("controller.listener.names", "CONTROLLER");
@@ -79,7 +78,7 @@ class SeparateRolesFailoverTest {
             int[] brokerPorts = new int[BROKERS];
             for (int i = 0; i < BROKERS; i++) {
                 brokerPorts[i] = VarveProcess.freePort();
-                Map<String, String> props = common(101 + i, voters.toString());
+                Map<String, String> props = common(101 + i, voters);
                 props.put("process.roles", "broker");
                 VarveProcess b = new VarveProcess(dir.resolve("broker-" + (101 + i)), brokerPorts[i], props);
                 brokers.add(b);

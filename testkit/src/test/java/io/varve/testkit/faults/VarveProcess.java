@@ -53,6 +53,41 @@ final class VarveProcess implements AutoCloseable {
         }
     }
 
+    /** {@code 1@127.0.0.1:p1,2@127.0.0.1:p2,...}: the voters of a quorum at these controller ports. */
+    static String voters(int[] controllerPorts) {
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < controllerPorts.length; i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+        }
+        return voters.toString();
+    }
+
+    /**
+     * Starts one combined node (broker and controller) per client port, with ids 1..n, free
+     * controller ports and the quorum of all of them, plus {@code settings} (timeouts) on each. Each
+     * node is added to {@code nodes} before it starts, so the caller closes it even if a start fails.
+     */
+    static void startCombinedCluster(Path dir, int[] clientPorts, Map<String, String> settings, List<VarveProcess> nodes)
+        throws IOException, InterruptedException {
+        int[] controllerPorts = new int[clientPorts.length];
+        for (int i = 0; i < clientPorts.length; i++) {
+            clientPorts[i] = freePort();
+            controllerPorts[i] = freePort();
+        }
+        String voters = voters(controllerPorts);
+        for (int i = 0; i < clientPorts.length; i++) {
+            Map<String, String> props = new java.util.HashMap<>(settings);
+            props.put("node.id", Integer.toString(i + 1));
+            props.put("process.roles", "broker,controller");
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("controller.quorum.voters", voters);
+            VarveProcess node = new VarveProcess(dir.resolve("node-" + (i + 1)), clientPorts[i], props);
+            nodes.add(node);
+            node.start();
+        }
+    }
+
     String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
