@@ -302,13 +302,17 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Removes every batch at or after {@code offset} (the batch containing it too), as a follower
-     * that diverged from its leader does. A no-op at or past the log end; below the log start it
-     * empties the log and starts it at {@code offset}.
+     * that diverged from its leader does. At or past the log end no batch goes, but leader-epoch
+     * entries that start at the log end do: they have no batch behind them (this replica led an epoch
+     * and wrote nothing before it lost the lead), and a follower that kept one would name that epoch
+     * as its last one forever and diverge from a leader that never knew it (Kafka does the same). Below
+     * the log start it empties the log and starts it at {@code offset}.
      */
     public void truncateTo(long offset) {
         lock.lock();
         try {
             if (offset >= logEndOffset) {
+                epochs.truncateFromEnd(logEndOffset);
                 return;
             }
             if (offset < logStartOffset) {

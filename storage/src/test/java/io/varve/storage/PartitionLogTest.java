@@ -15,6 +15,7 @@ import io.varve.common.TopicPartition;
 import io.varve.config.LogConfig;
 import io.varve.protocol.record.BatchStatus;
 import io.varve.storage.AppendResult.AppendError;
+import io.varve.storage.checkpoint.EpochEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,6 +179,22 @@ class PartitionLogTest {
         assertEquals(0, log.leaderEpochCache().latestEpoch().getAsInt(), "epoch 1 began at offset 20, now gone");
         append(log, batch(1, "x"), 5);
         assertEquals(List.of("x"), readAll(log, 20));
+    }
+
+    @Test
+    void truncateAtTheLogEndDropsAnEpochThatStartsThereWithNoBatchBehindIt() throws IOException {
+        PartitionLog log = open();
+        append(log, batch(1, "a", "b", "c"), 0);
+        log.leaderEpochCache().assign(1, 3); // led epoch 1 and lost the lead before writing anything
+
+        log.truncateTo(3);
+
+        assertEquals(3, log.logEndOffset(), "no batch goes");
+        assertEquals(List.of(new EpochEntry(0, 0)), log.leaderEpochCache().entries(),
+            "epoch 1 named no batch: a follower must not report it as its last epoch");
+        log.truncateTo(7);
+        assertEquals(3, log.logEndOffset(), "past the end nothing changes");
+        assertEquals(List.of(new EpochEntry(0, 0)), log.leaderEpochCache().entries());
     }
 
     @Test

@@ -165,10 +165,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         }
         FetchResponse.EpochEndOffset diverging = data.divergingEpoch();
         if (diverging.epoch() >= 0 || diverging.endOffset() >= 0) {
-            long end = p.truncateOnDivergence(new EpochEndOffset(diverging.epoch(), diverging.endOffset()), s.epoch());
-            LOG.info("{}: log diverged from leader {} at epoch {}; truncated to {}", p.topicPartition(), sourceId,
-                diverging.epoch(), end);
-            return true;
+            return truncate(p, s, diverging);
         }
         Records records = data.records();
         int size = records == null ? 0 : records.sizeInBytes();
@@ -179,6 +176,25 @@ public final class ReplicaFetcher implements AutoCloseable {
                 appended);
             return false;
         }
+        return true;
+    }
+
+    /**
+     * Truncates where the leader says this log diverged. Progress only when the fetch position moved (a
+     * shorter log or an older last epoch): an answer that changes nothing would be asked again at once,
+     * so it is treated as an error and the fetcher backs off instead of spinning on the leader.
+     */
+    private boolean truncate(Partition p, Sent s, FetchResponse.EpochEndOffset diverging) {
+        Partition.FetchPosition before = p.fetchPosition();
+        long end = p.truncateOnDivergence(new EpochEndOffset(diverging.epoch(), diverging.endOffset()), s.epoch());
+        if (p.fetchPosition().equals(before)) {
+            LOG.warn("{}: leader {} says the log diverged at epoch {} (end {}), but truncating changed nothing "
+                + "(log end {}, last epoch {}); backing off", p.topicPartition(), sourceId, diverging.epoch(),
+                diverging.endOffset(), before.fetchOffset(), before.lastFetchedEpoch());
+            return false;
+        }
+        LOG.info("{}: log diverged from leader {} at epoch {}; truncated to {}", p.topicPartition(), sourceId,
+            diverging.epoch(), end);
         return true;
     }
 

@@ -174,6 +174,31 @@ class ReplicationTest {
         assertEquals(3, on(1).logEndOffset());
     }
 
+    /**
+     * Issue 11, defect 2: node 2 led epoch 1 without writing anything, so its epoch cache holds (1, 2)
+     * with no batch behind it; node 3, which never knew epoch 1, then leads epoch 2. Node 2 says "last
+     * epoch 1", node 3 answers "epoch 0 ends at 2", which is node 2's log end. The truncation must drop
+     * the empty epoch, or node 2 asks the same question forever and never rejoins.
+     */
+    @Test
+    void aFollowerThatLedAnEpochWithoutWritingCatchesUpWithALeaderThatNeverKnewThatEpoch() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        produce(1, (short) 1, "a", "b");
+        replicateAll(1, 2, 3);
+        cluster.electLeader(TOPIC, 2); // epoch 1 starts at 2 on node 2; nothing is written in it
+        cluster.electLeader(TOPIC, 3); // epoch 2 on node 3, which never fetched from node 2
+        assertEquals(1, on(2).fetchPosition().lastFetchedEpoch());
+
+        assertEquals(ReplicaFetcher.Outcome.FETCHED, cluster.fetchRound(2, 3), "the divergence moved the position");
+        assertEquals(new Partition.FetchPosition(2, 0), on(2).fetchPosition(), "epoch 1 is gone, no batch was lost");
+        produce(3, (short) 1, "c");
+        assertEquals(ReplicaFetcher.Outcome.FETCHED, cluster.fetchRound(2, 3));
+        cluster.fetchRound(2, 3);
+
+        assertEquals(List.of("a", "b", "c"), cluster.values(2, TOPIC));
+        assertEquals(new Partition.FetchPosition(3, 2), on(2).fetchPosition());
+    }
+
     @Test
     void aLaggingFollowerLeavesTheIsrAfterTheLagTimeAndComesBackOnceCaughtUp() {
         cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
