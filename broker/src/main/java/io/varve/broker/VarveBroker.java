@@ -247,9 +247,9 @@ public final class VarveBroker implements AutoCloseable {
         network.start();
         closeables.push(network);
         if (quorumConfig.isLocal()) {
-            register(controllerService, nodeId, clock);
+            register(controllerService, replicas, nodeId, clock);
         } else {
-            registerRemotely(quorumConfig, nodeId, clock);
+            registerRemotely(quorumConfig, replicas, nodeId, clock);
         }
         ready = true;
         LOG.info("Varve node {} started: {}", nodeId, describe());
@@ -349,8 +349,13 @@ public final class VarveBroker implements AutoCloseable {
         }
     }
 
-    /** Registers this incarnation of the node with the controller (a new broker epoch each start) and unfences it. */
-    private void register(ControllerService controller, int nodeId, Clock clock) throws IOException {
+    /**
+     * Registers this incarnation of the node with the controller (a new broker epoch each start), tells
+     * the replica manager its epoch, and unfences it: the image of that unfencing is the first the
+     * partitions follow.
+     */
+    private void register(ControllerService controller, ReplicaManager replicas, int nodeId, Clock clock)
+        throws IOException {
         Listener advertised = config.advertisedListeners().get(0);
         int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
         RegisterBrokerResult result = controller.<RegisterBrokerResult>submit(
@@ -358,6 +363,7 @@ public final class VarveBroker implements AutoCloseable {
         if (result.error() != io.varve.protocol.Errors.NONE) {
             throw new IOException("registering node " + nodeId + " failed: " + result.error() + " " + result.message());
         }
+        replicas.onRegistered(result.brokerEpoch());
         // A registered broker is fenced until it heartbeats; the embedded one-voter controller never
         // ticks, so one heartbeat keeps this node unfenced until the networked quorum drives leases.
         HeartbeatResult heartbeat = controller.<HeartbeatResult>submit(
@@ -446,11 +452,12 @@ public final class VarveBroker implements AutoCloseable {
      * Registers this node's advertised client endpoint with the active controller, wherever it is,
      * and keeps its lease by heartbeats until close (which first asks for a controlled shutdown).
      */
-    private void registerRemotely(ControllerQuorumConfig quorum, int nodeId, Clock clock) throws IOException {
+    private void registerRemotely(ControllerQuorumConfig quorum, ReplicaManager replicas, int nodeId, Clock clock)
+        throws IOException {
         Listener advertised = config.advertisedListeners().get(0);
         int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
         BrokerLifecycle lifecycle = new BrokerLifecycle(
-            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), quorum, clock);
+            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), quorum, clock, replicas::onRegistered);
         lifecycle.start();
         closeables.push(lifecycle);
     }

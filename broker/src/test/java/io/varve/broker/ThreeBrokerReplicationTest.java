@@ -184,6 +184,7 @@ class ThreeBrokerReplicationTest {
             c -> c.registerBroker(id, "127.0.0.1", b.port(), null, leaseClock.monotonicMs())).join();
         assertEquals(Errors.NONE, registered.error());
         b.brokerEpoch = registered.brokerEpoch();
+        b.replicas.onRegistered(b.brokerEpoch);
         heartbeat(b);
         return b;
     }

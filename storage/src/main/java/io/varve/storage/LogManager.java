@@ -4,6 +4,7 @@ import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.LogConfig;
 import io.varve.config.StorageConfig;
+import io.varve.storage.checkpoint.AtomicFiles;
 import io.varve.storage.checkpoint.LogDirMetadata;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,6 +74,8 @@ public final class LogManager implements AutoCloseable {
 
     /** Written into a partition directory before its deletion starts; startup finishes the job. */
     static final String DELETING_MARKER = ".varve-deleting";
+    /** The end of the name of a log directory set aside ({@link #markStray}); never opened again. */
+    public static final String STRAY_SUFFIX = "-stray";
 
     private final StorageConfig config;
     private final Clock clock;
@@ -274,6 +279,39 @@ public final class LogManager implements AutoCloseable {
             dirOf(log).writeCheckpoints(logsIn(dirOf(log)));
             LOG.info("deleted log {} from {}", tp, partitionDir.getParent());
             return true;
+        } finally {
+            adminLock.unlock();
+        }
+    }
+
+    /**
+     * Sets the log of {@code tp} aside instead of deleting it, as Kafka does with a log that committed
+     * metadata does not name (a stray): flushes and closes it, and renames its directory to
+     * {@code <topic>-<partition>.<random hex>}{@value #STRAY_SUFFIX}, which no later start opens as a
+     * partition. Nothing is deleted; the operator removes the directory once sure it is not needed.
+     *
+     * @return the directory's new path, or empty when there was no such log
+     * @throws IllegalStateException when the manager is closed
+     */
+    public Optional<Path> markStray(TopicPartition tp) throws IOException {
+        adminLock.lock();
+        try {
+            ensureOpen();
+            PartitionLog log = logs.get(tp);
+            if (log == null) {
+                return Optional.empty();
+            }
+            LogDir dir = dirOf(log);
+            logs.remove(tp);
+            log.flush();
+            log.close();
+            String suffix = "." + UUID.randomUUID().toString().replace("-", "") + STRAY_SUFFIX;
+            Path target = log.dir().resolveSibling(tp.directoryName() + suffix);
+            Files.move(log.dir(), target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(dir.path());
+            dir.writeCheckpoints(logsIn(dir));
+            LOG.warn("{}: set the log aside as {}: committed metadata names no replica of it here", tp, target);
+            return Optional.of(target);
         } finally {
             adminLock.unlock();
         }

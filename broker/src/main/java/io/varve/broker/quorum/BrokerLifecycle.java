@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A broker's side of its lease (HeartBeat): registers with the active controller at start, then
  * heartbeats every {@code broker.heartbeat.interval.ms}; registers again when the controller no
- * longer knows this incarnation. On close it asks for a controlled shutdown (heartbeats with
+ * longer knows this incarnation. Each registration's broker epoch goes to a listener (the replica
+ * manager, which hosts nothing until the metadata holds that registration). On close it asks for a controlled shutdown (heartbeats with
  * want-shut-down until the controller has moved its leaderships, bounded) before stopping.
  *
  * <p>Thread-safe: one thread of its own heartbeats; {@link #start} and {@link #close} from the owner.
@@ -31,11 +32,20 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final ControllerClient client;
     private final Clock clock;
     private final Thread thread;
+    private final RegistrationListener onRegistered;
     private volatile boolean running = true;
     private volatile long brokerEpoch = -1;
 
-    public BrokerLifecycle(RegisterBrokerCodec.Request registration, ControllerQuorumConfig config, Clock clock) {
+    /** Told this incarnation's broker epoch after each registration, on the registering thread. */
+    @FunctionalInterface
+    public interface RegistrationListener {
+        void registered(long brokerEpoch) throws IOException;
+    }
+
+    public BrokerLifecycle(RegisterBrokerCodec.Request registration, ControllerQuorumConfig config, Clock clock,
+                           RegistrationListener onRegistered) {
         this.registration = registration;
+        this.onRegistered = onRegistered;
         this.config = config;
         this.clock = clock;
         this.client = new ControllerClient(registration.nodeId(), config, clock);
@@ -67,6 +77,7 @@ public final class BrokerLifecycle implements AutoCloseable {
         brokerEpoch = r.brokerEpoch();
         LOG.info("Node {} registered with the active controller {} (broker epoch {})", registration.nodeId(),
             r.leaderId(), brokerEpoch);
+        onRegistered.registered(brokerEpoch);
     }
 
     private void run() {

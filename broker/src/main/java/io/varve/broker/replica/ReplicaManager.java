@@ -10,13 +10,16 @@ import io.varve.raft.metadata.PartitionImage;
 import io.varve.raft.metadata.TopicImage;
 import io.varve.storage.LogManager;
 import io.varve.storage.PartitionLog;
+import io.varve.storage.checkpoint.PartitionMetadataFile;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -29,20 +32,32 @@ import org.slf4j.LoggerFactory;
  * leader epoch; a partition this node stops being a replica of, or whose topic is gone, has its log
  * deleted. A log is never deleted because leadership moved. Request handlers look partitions up here.
  *
+ * <p><b>Nothing is decided on metadata that has not caught up</b> (DESIGN §5). A node that starts has
+ * an image that may be empty or old (a voter or a metadata follower replays the log as it learns it),
+ * so images are only recorded until one holds this incarnation's own registration ({@link
+ * #onRegistered}), unfenced: the controller wrote that after every record committed before this node
+ * started, which is Kafka's "caught up" test too. Until then this node hosts nothing, leads nothing and
+ * deletes nothing. The first image applied sets aside, renamed and never deleted, every log on disk it
+ * does not name or that belongs to an earlier topic of the same name ({@link LogManager#markStray},
+ * Kafka's stray logs); from then on a log is deleted only when a later image removes a replica an
+ * earlier applied image named (the topic deleted or re-created, or the replica reassigned), that is
+ * when committed metadata removed it. This node leads only while its current registration is unfenced.
+ *
  * <p>Followers are handed to the registered {@link FollowerListener} (the replica fetchers) whenever
  * their leader or leader epoch changes, and taken away when they stop following (leaderless, led by a
  * fenced broker, leader here, or removed). Every event that may move a high-water mark (an append, a
  * follower's fetch, an ISR change) tells the {@link #onHighWatermark} listeners, which complete waiting
  * produces and fetches (events, never polling).
  *
- * <p>Thread-safe. {@link #onImage} is called by the single metadata-publishing thread; lookups and
- * appends come from any event loop, follower fetches from the fetcher threads.
+ * <p>Thread-safe. {@link #onImage} is called by the single metadata-publishing thread and
+ * {@link #onRegistered} by the registering one, both under this object's lock; lookups and appends come
+ * from any event loop, follower fetches from the fetcher threads.
  */
 public final class ReplicaManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
-    /** Told when a hosted partition starts or stops following a leader. Called on the metadata thread. */
+    /** Told when a hosted partition starts or stops following a leader. Called while an image is applied. */
     public interface FollowerListener {
         /** {@code partition} follows {@code leader} at {@link Partition#leaderEpoch()} from now on. */
         void follow(Partition partition, BrokerRegistration leader);
@@ -61,7 +76,14 @@ public final class ReplicaManager {
     private final Collection<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final Collection<Consumer<TopicPartition>> highWatermarkListeners = new CopyOnWriteArrayList<>();
     private final Collection<FollowerListener> followerListeners = new CopyOnWriteArrayList<>();
+    /** The last image applied to the hosted partitions. */
     private volatile MetadataImage image;
+    /** The last image received, applied or not. Guarded by this. */
+    private MetadataImage latest;
+    /** This incarnation's broker epoch, -1 until it registered. Guarded by this. */
+    private long brokerEpoch = -1;
+    /** Whether an image holding this incarnation's registration has been applied. Guarded by this. */
+    private boolean caughtUp;
 
     /**
      * @param brokerProps the broker's properties: topic logs start from these and add the topic's overrides;
@@ -78,6 +100,7 @@ public final class ReplicaManager {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.isrSink = Objects.requireNonNull(isrSink, "isrSink");
         this.image = initial;
+        this.latest = initial;
     }
 
     /** The partition if this node leads it, else null; see {@link #errorFor} for why not. */
@@ -171,12 +194,28 @@ public final class ReplicaManager {
     }
 
     /**
-     * Brings the hosted partitions in line with {@code next}: opens logs for partitions this node is a
-     * replica of, takes each one's role, leader epoch and ISR, hands followers to the fetchers, and
-     * deletes the logs of partitions this node no longer replicates (or of a topic re-created under the
-     * same name with a new id). Called by one thread, in image order.
+     * This incarnation registered with the controller as {@code brokerEpoch} (at start, and again if the
+     * controller forgot it). Applies the latest image if it already holds that registration.
+     */
+    public synchronized void onRegistered(long brokerEpoch) throws IOException {
+        this.brokerEpoch = brokerEpoch;
+        onImage(latest);
+    }
+
+    /**
+     * Brings the hosted partitions in line with {@code next}, once the metadata has caught up (see the
+     * class comment; before that it is only recorded): opens logs for partitions this node is a replica
+     * of, takes each one's role, leader epoch and ISR, hands followers to the fetchers, and deletes the
+     * logs of partitions the previous applied image had here and this one does not (or of a topic
+     * re-created under the same name with a new id). Called by one thread, in image order.
      */
     public synchronized void onImage(MetadataImage next) throws IOException {
+        latest = next;
+        boolean first = !caughtUp;
+        if (first && !registeredAndUnfenced(next)) {
+            return;
+        }
+        caughtUp = true;
         Set<TopicPartition> wanted = new HashSet<>();
         Set<TopicPartition> removed = new HashSet<>();
         Set<TopicPartition> changed = new HashSet<>();
@@ -195,8 +234,7 @@ public final class ReplicaManager {
                     existing = null;
                 }
                 if (existing == null) {
-                    PartitionLog log = logs.getOrCreateLog(tp, TopicConfigs.logConfig(brokerProps, topic.configs()));
-                    existing = new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink);
+                    existing = open(tp, topic);
                     partitions.put(tp, existing);
                 }
                 PartitionImage effective = withUsableLeader(next, p);
@@ -211,11 +249,14 @@ public final class ReplicaManager {
                 removePartition(tp, removed);
             }
         }
-        for (PartitionLog log : logs.allLogs()) {
-            // Logs on disk that no image names: deleted, or moved away, while this node was down.
-            if (!wanted.contains(log.topicPartition())) {
-                logs.deleteLog(log.topicPartition());
-                LOG.info("Deleted the log of {}: the metadata names no replica of it here", log.topicPartition());
+        if (first) {
+            LOG.info("Node {} caught up with the metadata at offset {} (broker epoch {}): hosting {} partitions",
+                nodeId, next.lastAppliedOffset(), brokerEpoch, wanted.size());
+            for (PartitionLog log : logs.allLogs()) {
+                // Deleted or moved away while this node was down, or never assigned here: set aside, never deleted.
+                if (!wanted.contains(log.topicPartition())) {
+                    logs.markStray(log.topicPartition());
+                }
             }
         }
         image = next;
@@ -224,17 +265,48 @@ public final class ReplicaManager {
         changed.forEach(this::highWatermarkMoved);
     }
 
-    /** The image's partition, leaderless when its leader is another broker that is fenced or unknown. */
+    /** Whether {@code next} holds this incarnation's registration, unfenced: the metadata has caught up. */
+    private boolean registeredAndUnfenced(MetadataImage next) {
+        BrokerRegistration self = next.broker(nodeId);
+        return brokerEpoch >= 0 && self != null && self.epoch() == brokerEpoch && !self.fenced();
+    }
+
+    /**
+     * The log of a partition this node starts hosting: the one on disk, unless that one belongs to an
+     * earlier topic of the same name (its {@code partition.metadata} names another id), which is set aside.
+     */
+    private Partition open(TopicPartition tp, TopicImage topic) throws IOException {
+        Optional<PartitionLog> onDisk = logs.getLog(tp);
+        Optional<UUID> storedId = onDisk.isPresent() ? PartitionMetadataFile.read(onDisk.get().dir()) : Optional.empty();
+        if (storedId.isPresent() && !storedId.get().equals(topic.topicId())) {
+            LOG.warn("{}: the log on disk belongs to topic id {}, not {}", tp, storedId.get(), topic.topicId());
+            logs.markStray(tp);
+            storedId = Optional.empty();
+        }
+        PartitionLog log = logs.getOrCreateLog(tp, TopicConfigs.logConfig(brokerProps, topic.configs()));
+        if (storedId.isEmpty()) {
+            PartitionMetadataFile.write(log.dir(), topic.topicId());
+        }
+        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink);
+    }
+
+    /**
+     * The image's partition, leaderless when its leader is fenced or unknown, or is this node while the
+     * image does not hold this incarnation's registration unfenced (it restarted, or its lease ran out).
+     */
     private PartitionImage withUsableLeader(MetadataImage next, PartitionImage p) {
-        if (p.leader() == nodeId || p.leader() == PartitionImage.NO_LEADER) {
+        if (p.leader() == PartitionImage.NO_LEADER) {
             return p;
         }
-        BrokerRegistration leader = next.broker(p.leader());
-        if (leader != null && !leader.fenced()) {
+        if (p.leader() == nodeId ? registeredAndUnfenced(next) : isUnfenced(next.broker(p.leader()))) {
             return p;
         }
         return new PartitionImage(p.partitionIndex(), PartitionImage.NO_LEADER, p.leaderEpoch(), p.replicas(), p.isr(),
             p.partitionEpoch());
+    }
+
+    private static boolean isUnfenced(BrokerRegistration broker) {
+        return broker != null && !broker.fenced();
     }
 
     private void roleChanged(Partition partition, MetadataImage next) {

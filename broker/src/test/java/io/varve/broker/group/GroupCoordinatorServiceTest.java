@@ -65,8 +65,7 @@ class GroupCoordinatorServiceTest {
     void start() throws Exception {
         fixture = ReplicaFixture.open(dir);
         topicId = UUID.randomUUID();
-        fixture.publish(new MetadataRecord.RegisterBroker(NODE_ID, "127.0.0.1", 9092, null),
-            new MetadataRecord.RegisterBroker(OTHER_NODE, "127.0.0.2", 9093, null),
+        fixture.publish(new MetadataRecord.RegisterBroker(OTHER_NODE, "127.0.0.2", 9093, null),
             new MetadataRecord.Topic(OffsetsTopic.NAME, topicId), partitionRecord(topicId, 0, NODE_ID, 0),
             partitionRecord(topicId, 1, OTHER_NODE, 0));
         service = startService();
@@ -116,7 +115,7 @@ class GroupCoordinatorServiceTest {
         FindCoordinatorResponse found = call(new FindCoordinatorRequest(FindCoordinatorRequest.KEY_TYPE_GROUP,
             List.of(local, remote)), (short) 4);
         assertEquals(NODE_ID, found.coordinators().get(0).nodeId());
-        assertEquals(9092, found.coordinators().get(0).port());
+        assertEquals(9091, found.coordinators().get(0).port());
         assertEquals(OTHER_NODE, found.coordinators().get(1).nodeId());
         assertEquals("127.0.0.2", found.coordinators().get(1).host());
 

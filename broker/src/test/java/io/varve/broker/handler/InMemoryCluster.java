@@ -158,7 +158,9 @@ final class InMemoryCluster implements AutoCloseable {
         }
         image = next(image, brokers);
         for (int id : ids) {
-            nodes.put(id, new BrokerNode(id, dir.resolve("node-" + id)));
+            BrokerNode node = new BrokerNode(id, dir.resolve("node-" + id));
+            nodes.put(id, node);
+            node.replicas.onRegistered(image.broker(id).epoch());
         }
         publish();
     }

@@ -47,11 +47,26 @@ public final class ReplicaFixture implements AutoCloseable {
         this.logDir = logDir;
     }
 
-    /** Opens the logs under {@code logDir} and a replica manager following the empty image. */
+    /**
+     * Opens the logs under {@code logDir} and a replica manager following the empty image, with this
+     * node registered and unfenced ({@link #registerThisNode}).
+     */
     public static ReplicaFixture open(Path logDir) throws IOException {
         ReplicaFixture fixture = new ReplicaFixture(logDir);
         fixture.startLogs(fixture.image);
+        fixture.registerThisNode();
         return fixture;
+    }
+
+    /**
+     * Registers a new incarnation of {@link #NODE_ID}, unfenced, and tells the replica manager its
+     * broker epoch, as the broker does once the controller answered: the first image the partitions
+     * follow after a start.
+     */
+    public void registerThisNode() throws IOException {
+        publish(new MetadataRecord.RegisterBroker(NODE_ID, "127.0.0.1", 9091, null,
+            MetadataRecord.RegisterBroker.OWN_OFFSET, false, false));
+        replicas.onRegistered(image.broker(NODE_ID).epoch());
     }
 
     private void startLogs(MetadataImage initial) throws IOException {
@@ -62,14 +77,26 @@ public final class ReplicaFixture implements AutoCloseable {
     }
 
     /**
-     * A clean restart: closes the logs, opens them again and, as {@code VarveBroker} does at startup,
-     * applies {@code image} (which may differ from what the logs were written under) once.
+     * A clean restart: closes the logs and opens them again with a new replica manager, which is given
+     * {@code next} (the image the node starts from, which may be old or empty) as {@code VarveBroker}
+     * gives it at startup; this incarnation is not registered yet.
      */
-    public void restartWith(MetadataImage next) throws IOException {
+    public void restart(MetadataImage next) throws IOException {
         logs.close();
         image = next;
         startLogs(next);
         replicas.onImage(next);
+    }
+
+    /** {@link #restart} on {@code next}, then a registration of the new incarnation on top of it. */
+    public void restartWith(MetadataImage next) throws IOException {
+        restart(next);
+        registerThisNode();
+    }
+
+    /** Replaces the fixture's image, from which the next records are replayed, without publishing it. */
+    public void resetImage(MetadataImage next) {
+        image = next;
     }
 
     public ReplicaManager replicas() {

@@ -15,11 +15,15 @@ import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.MetadataRecord;
+import io.varve.storage.LogManager;
 import io.varve.storage.LogSlice;
+import io.varve.storage.checkpoint.PartitionMetadataFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The replica manager keeps the local logs in step with the metadata image (DESIGN §6: brokers follow
  * the metadata log): a log for every partition led here, the image's leader epoch, and no log for a
- * topic the metadata no longer names, whether it went while the broker ran or while it was down.
+ * topic the metadata no longer names: deleted when it went while the broker ran, set aside when it went
+ * while the broker was down. Nothing is decided before the metadata caught up (DESIGN §5).
  */
 class ReplicaManagerTest {
 
@@ -125,8 +130,42 @@ class ReplicaManagerTest {
         assertEquals(0L, fixture.append("orders", 0, Batches.of(2L, "new-1")));
     }
 
+    /**
+     * Issue 11, defect 1: a node that starts has an image that is empty or old (a voter or a metadata
+     * follower replays the log as it learns it). Deciding on it deleted every log of a cluster that was
+     * restarted whole. Nothing is hosted, led or deleted until an image holds this incarnation's own
+     * registration, unfenced: everything committed before the start precedes it.
+     */
     @Test
-    void logsOfTopicsDeletedWhileTheBrokerWasDownAreDeletedAtStartup() throws Exception {
+    void aRestartedNodeHostsNothingAndDeletesNothingUntilTheMetadataHoldsItsNewRegistrationUnfenced() throws Exception {
+        UUID id = fixture.createTopic("orders", 2);
+        fixture.append("orders", 0, Batches.of(1L, "a", "b"));
+        MetadataImage committed = fixture.image();
+
+        fixture.restart(MetadataImage.empty("test-cluster")); // as a voter restarts: its image replays from nothing
+        fixture.publish(); // the metadata log read so far names no topic
+        fixture.resetImage(committed);
+        fixture.replicas().onImage(committed); // every record committed, but this node's registration is the last incarnation's
+
+        assertTrue(fixture.replicas().partitions().isEmpty(), "nothing hosted, nothing led");
+        assertEquals(2, fixture.log("orders", 0).logEndOffset(), "and nothing deleted");
+        assertTrue(Files.isDirectory(fixture.partitionDir("orders", 1)));
+
+        MetadataImage registered = fixture.publish(new MetadataRecord.RegisterBroker(NODE_ID, "127.0.0.1", 9091, null));
+        fixture.replicas().onRegistered(registered.broker(NODE_ID).epoch());
+        assertTrue(fixture.replicas().partitions().isEmpty(), "registered but still fenced: still nothing");
+
+        fixture.publish(new MetadataRecord.UnfenceBroker(NODE_ID, registered.broker(NODE_ID).epoch()),
+            partitionRecord(id, 0, NODE_ID, 1), partitionRecord(id, 1, NODE_ID, 1));
+        Partition orders = fixture.partition("orders", 0);
+        assertNotNull(orders);
+        assertEquals(2, orders.logEndOffset(), "the acknowledged records survived the restart");
+        assertEquals(1, orders.leaderEpoch());
+        assertNotNull(fixture.partition("orders", 1));
+    }
+
+    @Test
+    void logsOfTopicsDeletedWhileTheBrokerWasDownAreSetAsideAtStartupNotDeleted() throws Exception {
         fixture.createTopic("kept", 1);
         fixture.createTopic("gone", 2);
         fixture.append("kept", 0, Batches.of(1L, "k1", "k2"));
@@ -140,8 +179,55 @@ class ReplicaManagerTest {
         assertNull(fixture.log("gone", 0));
         assertFalse(Files.exists(fixture.partitionDir("gone", 0)));
         assertFalse(Files.exists(fixture.partitionDir("gone", 1)));
-        try (Stream<Path> left = Files.list(dir)) {
-            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("gone-")));
+        List<Path> stray = strayDirs("gone-0.");
+        assertEquals(1, stray.size(), "set aside, not deleted: " + stray);
+        assertTrue(Files.exists(stray.get(0).resolve("00000000000000000000.log")));
+        assertEquals(1, strayDirs("gone-1.").size());
+
+        fixture.restartWith(fixture.image());
+        assertNull(fixture.log("gone", 0), "a stray directory is never opened again");
+        assertEquals(2, fixture.partition("kept", 0).logEndOffset());
+    }
+
+    @Test
+    void aLogOfAnEarlierTopicOfTheSameNameIsSetAsideAndTheNewTopicStartsEmpty() throws Exception {
+        UUID old = fixture.createTopic("orders", 1);
+        fixture.append("orders", 0, Batches.of(1L, "old-1", "old-2"));
+        UUID fresh = UUID.randomUUID();
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new MetadataRecord.RemoveTopic(old));
+        records.addAll(List.of(topicRecords("orders", fresh, 1)));
+        MetadataImage recreated = fixture.next(records.toArray(MetadataRecord[]::new)); // while this node was down
+
+        fixture.restartWith(recreated);
+
+        Partition partition = fixture.partition("orders", 0);
+        assertEquals(fresh, partition.topicId());
+        assertEquals(0, partition.logEndOffset(), "nothing of the old topic is served under the new id");
+        assertEquals(Optional.of(fresh), PartitionMetadataFile.read(fixture.partitionDir("orders", 0)));
+        List<Path> stray = strayDirs("orders-0.");
+        assertEquals(1, stray.size());
+        assertEquals(Optional.of(old), PartitionMetadataFile.read(stray.get(0)), "the old topic's log, kept aside");
+    }
+
+    @Test
+    void thisNodeLeadsOnlyWhileItsCurrentRegistrationIsUnfenced() {
+        fixture.createTopic("orders", 1);
+        long epoch = fixture.image().broker(NODE_ID).epoch();
+
+        fixture.publish(new MetadataRecord.FenceBroker(NODE_ID, epoch)); // the lease ran out; the image still names it
+
+        assertNull(fixture.partition("orders", 0), "a fenced broker leads nothing");
+        assertEquals(Partition.Role.OFFLINE, fixture.replicas().replica(new TopicPartition("orders", 0)).role());
+        assertNotNull(fixture.log("orders", 0), "and keeps its log");
+        fixture.publish(new MetadataRecord.UnfenceBroker(NODE_ID, epoch));
+        assertNotNull(fixture.partition("orders", 0));
+    }
+
+    private List<Path> strayDirs(String prefix) throws IOException {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> p.getFileName().toString().startsWith(prefix)
+                && p.getFileName().toString().endsWith(LogManager.STRAY_SUFFIX)).toList();
         }
     }
 
