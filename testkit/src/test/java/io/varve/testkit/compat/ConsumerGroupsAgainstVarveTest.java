@@ -121,6 +121,9 @@ class ConsumerGroupsAgainstVarveTest {
                 e.getKey() + " consumed " + e.getValue().get() + " times though its commit succeeded");
         }
 
+        Map<String, Integer> countsBeforeRestart = new HashMap<>();
+        consumed.forEach((value, count) -> countsBeforeRestart.put(value, count.get()));
+        assertEquals(3 * PER_PHASE, countsBeforeRestart.size(), "every record of the first three phases consumed");
         Map<TopicPartition, Long> ends = endOffsets(topic);
         varve.restart();
         admin.close(Duration.ofSeconds(10));
@@ -141,7 +144,11 @@ class ConsumerGroupsAgainstVarveTest {
         await(() -> resumed.owned.get() == PARTITIONS, "a new member takes every partition after the restart");
         produceAndAwait(topic, "four", 3 * PER_PHASE);
         resumed.stopAndClose();
-        assertEquals(4 * PER_PHASE, consumed.size(), "nothing from before the restart was consumed again");
+        countsBeforeRestart.forEach((value, count) -> assertEquals(count, consumed.get(value).get(),
+            value + " was consumed again after the restart: its commit was not kept"));
+        for (int i = 0; i < PER_PHASE; i++) {
+            assertEquals(1, consumed.get("four-" + i).get(), "four-" + i + " consumed once by the resumed member");
+        }
 
         admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
         assertTrue(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN §7 tier 5: a Varve process is killed with SIGKILL while the official idempotent producer
- * writes with acks=all, then restarted on the same data. Every acknowledged record is there exactly
- * once, in send order per partition; and a SIGTERM stop is clean.
+ * writes with acks=all and a quarter of the records is in flight (sent to the frozen broker, not
+ * answered), then restarted on the same data. Every acknowledged record is there exactly once, in send
+ * order per partition, the in-flight ones too once the producer retried them; and a SIGTERM stop is
+ * clean.
  */
 class KillAndRestartTest {
 
@@ -49,6 +51,8 @@ class KillAndRestartTest {
                 "bootstrap.servers", varve.bootstrapServers(), "acks", "all",
                 "delivery.timeout.ms", "120000", "request.timeout.ms", "5000",
                 "reconnect.backoff.max.ms", "200", "linger.ms", "1"), new StringSerializer(), new StringSerializer())) {
+                int ackedBeforePause = 0;
+                int ackedAtKill = 0;
                 for (int i = 0; i < RECORDS; i++) {
                     int index = i;
                     producer.send(new ProducerRecord<>("acked", Integer.toString(i % 64), Integer.toString(i)), (md, e) -> {
@@ -58,16 +62,25 @@ class KillAndRestartTest {
                             failures.incrementAndGet();
                         }
                     });
-                    if (i == RECORDS / 2) {
+                    if (i == RECORDS / 4) {
+                        // The first quarter is acknowledged; the broker is then frozen so that the next
+                        // quarter is certainly in flight (sent, unanswered) when it is killed.
                         producer.flush();
+                        ackedBeforePause = ackedPartition.size();
+                        varve.pause();
+                    }
+                    if (i == RECORDS / 2) {
+                        ackedAtKill = ackedPartition.size();
                         varve.kill();
                         varve.start();
                     }
                 }
                 producer.flush();
+                assertEquals(RECORDS / 4 + 1, ackedBeforePause, "the first quarter acknowledged before the pause");
+                assertEquals(ackedBeforePause, ackedAtKill, "nothing acknowledged by a frozen broker: the rest was in flight");
             }
             assertEquals(0, failures.get(), "the producer retried through the restart");
-            assertTrue(ackedPartition.size() >= RECORDS / 2, "acknowledged before the kill: " + ackedPartition.size());
+            assertEquals(RECORDS, ackedPartition.size(), "every record acknowledged in the end");
 
             Map<Integer, List<Integer>> consumed = consume(varve.bootstrapServers());
             BitSet seen = new BitSet(RECORDS);

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * frame (header and body) or of a valid response body throws {@link MalformedMessageException}.
  * Also, flipping bytes of a valid message yields a message or {@link MalformedMessageException}.
  */
-class DataPathTruncationProperties {
+class DataPathTruncationPropertiesTest {
 
     record Cut(DataPathSamples.Sample sample, int length) {
     }
