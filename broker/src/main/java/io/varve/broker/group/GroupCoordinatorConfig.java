@@ -22,6 +22,7 @@ public final class GroupCoordinatorConfig {
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_RETENTION_MS = "offsets.retention.ms";
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
 
     public static final ConfigDef DEF = new ConfigDef("Group coordinator")
         .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, 3000, "ms", 0L, (long) Integer.MAX_VALUE,
@@ -40,7 +41,11 @@ public final class GroupCoordinatorConfig {
         .define(OFFSETS_RETENTION_MS, LONG, 7L * 24 * 60 * 60 * 1000, "ms", 1L, null,
             "Age after which the committed offsets of an empty group are forgotten (tombstoned).")
         .define(OFFSET_METADATA_MAX_BYTES, INT, 4096, "bytes", 0L, (long) Integer.MAX_VALUE,
-            "Largest metadata string one committed offset may carry; larger ones get OFFSET_METADATA_TOO_LARGE.");
+            "Largest metadata string one committed offset may carry; larger ones get OFFSET_METADATA_TOO_LARGE.")
+        .define(OFFSETS_COMMIT_TIMEOUT_MS, INT, 5000, "ms", 1L, (long) Integer.MAX_VALUE,
+            "How long an offset commit or group change waits for every in-sync replica of its __consumer_offsets"
+                + " partition before it is answered COORDINATOR_NOT_AVAILABLE (the client retries); it is"
+                + " acknowledged only once replicated, as Kafka writes these records with acks=all.");
 
     private final int initialRebalanceDelayMs;
     private final int minSessionTimeoutMs;
@@ -50,6 +55,7 @@ public final class GroupCoordinatorConfig {
     private final short offsetsTopicReplicationFactor;
     private final long offsetsRetentionMs;
     private final int offsetMetadataMaxBytes;
+    private final int offsetsCommitTimeoutMs;
 
     private GroupCoordinatorConfig(ConfigDef.Values v) {
         this.initialRebalanceDelayMs = v.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS);
@@ -64,6 +70,7 @@ public final class GroupCoordinatorConfig {
         this.offsetsTopicReplicationFactor = (short) v.getInt(OFFSETS_TOPIC_REPLICATION_FACTOR);
         this.offsetsRetentionMs = v.getLong(OFFSETS_RETENTION_MS);
         this.offsetMetadataMaxBytes = v.getInt(OFFSET_METADATA_MAX_BYTES);
+        this.offsetsCommitTimeoutMs = v.getInt(OFFSETS_COMMIT_TIMEOUT_MS);
     }
 
     /** Builds the config from the server's properties; unknown names are ignored. */
@@ -105,5 +112,9 @@ public final class GroupCoordinatorConfig {
 
     public int offsetMetadataMaxBytes() {
         return offsetMetadataMaxBytes;
+    }
+
+    public int offsetsCommitTimeoutMs() {
+        return offsetsCommitTimeoutMs;
     }
 }

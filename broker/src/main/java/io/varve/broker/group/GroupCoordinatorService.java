@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * arrival order, ticks the core's timeouts, and follows the metadata image: it loads a
  * {@code __consumer_offsets} partition (replaying its log) when this broker becomes its leader and
  * drops that partition's groups when it stops being leader. Requests for a group whose partition
- * is led elsewhere get NOT_COORDINATOR; while it loads, COORDINATOR_LOAD_IN_PROGRESS.
+ * is led elsewhere get NOT_COORDINATOR; while it loads, COORDINATOR_LOAD_IN_PROGRESS. JoinGroup,
+ * SyncGroup, LeaveGroup, OffsetCommit and DeleteGroups are answered only once the records written
+ * for them are replicated ({@link ReplicationBarrier}), as Kafka writes them with {@code acks=-1}.
  *
  * <p>FindCoordinator is answered on the caller's thread from the published image; the first one
  * creates {@code __consumer_offsets} through the controller.
@@ -79,6 +81,12 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final GroupCoordinator core;
     private final OffsetManager offsets;
     private final OffsetsPartitionLog partitionLog;
+    /** Answers held until the group records written before them are replicated. Loop thread only. */
+    private final ReplicationBarrier barrier;
+    /** Whether the barrier holds answers: read by the high-water-mark listener on any thread. */
+    private volatile boolean holding;
+    /** A wake-up is queued for the loop: at most one at a time. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(MAX_QUEUED_REQUESTS);
     private final Thread thread;
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
@@ -98,7 +106,9 @@ public final class GroupCoordinatorService implements AutoCloseable {
         this.replicas = replicas;
         this.controller = controller;
         this.clock = clock;
-        this.partitionLog = new OffsetsPartitionLog(replicas, config.offsetsTopicNumPartitions(), clock);
+        this.barrier = new ReplicationBarrier(config.offsetsTopicNumPartitions(), config.offsetsCommitTimeoutMs());
+        this.partitionLog = new OffsetsPartitionLog(replicas, config.offsetsTopicNumPartitions(), clock, barrier);
+        replicas.onHighWatermark(this::onHighWatermark);
         this.core = new GroupCoordinator(config, partitionLog, () -> UUID.randomUUID().toString());
         this.offsets = new OffsetManager(core);
         this.pendingImage.set(replicas.image());
@@ -127,6 +137,8 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 }
                 long now = clock.wallClockMs();
                 core.tick(now);
+                barrier.check(this::ledPartition, now);
+                holding = !barrier.isEmpty();
                 if (now - lastExpiryMs >= EXPIRE_OFFSETS_EVERY_MS) {
                     lastExpiryMs = now;
                     offsets.expireOffsets(now);
@@ -171,6 +183,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
         GroupLoader loader = new GroupLoader();
         long records = OffsetsLogReader.replay(partition.log(), loader);
         loader.finish(core, clock.wallClockMs());
+        barrier.loaded(partitionIndex, partition.logEndOffset());
         loaded.add(partitionIndex);
         if (records > 0) {
             LOG.info("Loaded {} records of {}-{}", records, OffsetsTopic.NAME, partitionIndex);
@@ -185,6 +198,38 @@ public final class GroupCoordinatorService implements AutoCloseable {
 
     private int partitionFor(String groupId) {
         return OffsetsTopic.partitionFor(groupId, config.offsetsTopicNumPartitions());
+    }
+
+    /** The offsets partition {@code index} if this node leads it, else null. */
+    private Partition ledPartition(int index) {
+        return replicas.partition(new TopicPartition(OffsetsTopic.NAME, index));
+    }
+
+    /**
+     * Any thread, on every high-water-mark move of any partition (so it stays cheap): wakes the loop
+     * to answer held responses when an offsets partition moved while some are held.
+     */
+    private void onHighWatermark(TopicPartition tp) {
+        if (holding && tp.topic().equals(OffsetsTopic.NAME) && wakeQueued.compareAndSet(false, true)) {
+            if (!queue.offer(() -> wakeQueued.set(false))) {
+                wakeQueued.set(false); // a full queue wakes the loop anyway
+            }
+        }
+    }
+
+    /**
+     * {@code done}, answered only once everything this coordinator wrote to the partitions of
+     * {@code groupIds} before the answer is replicated ({@link ReplicationBarrier}).
+     */
+    private ResponseCallback afterReplication(ApiRequest request, ResponseCallback done, String... groupIds) {
+        int[] partitions = new int[groupIds.length];
+        for (int i = 0; i < groupIds.length; i++) {
+            partitions[i] = partitionFor(groupIds[i]);
+        }
+        return response -> {
+            barrier.respond(partitions, request, response, done, this::ledPartition, clock.wallClockMs());
+            holding = !barrier.isEmpty();
+        };
     }
 
     /** NONE when this node serves {@code groupId} now; else why not. Loop thread only. */
@@ -222,7 +267,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 if (owner != Errors.NONE) {
                     done.respond(r.errorResponse(owner));
                 } else {
-                    core.join(r, context.clientId(), clientHost, now, done::respond);
+                    core.join(r, context.clientId(), clientHost, now, afterReplication(r, done, r.groupId())::respond);
                 }
             }
             case SYNC_GROUP -> {
@@ -231,7 +276,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 if (owner != Errors.NONE) {
                     done.respond(r.errorResponse(owner));
                 } else {
-                    core.sync(r, now, done::respond);
+                    core.sync(r, now, afterReplication(r, done, r.groupId())::respond);
                 }
             }
             case HEARTBEAT -> {
@@ -242,12 +287,20 @@ public final class GroupCoordinatorService implements AutoCloseable {
             case LEAVE_GROUP -> {
                 LeaveGroupRequest r = (LeaveGroupRequest) request;
                 Errors owner = ownership(r.groupId());
-                done.respond(owner != Errors.NONE ? r.errorResponse(owner) : core.leave(r, now));
+                if (owner != Errors.NONE) {
+                    done.respond(r.errorResponse(owner));
+                } else {
+                    afterReplication(r, done, r.groupId()).respond(core.leave(r, now));
+                }
             }
             case OFFSET_COMMIT -> {
                 OffsetCommitRequest r = (OffsetCommitRequest) request;
                 Errors owner = ownership(r.groupId());
-                done.respond(owner != Errors.NONE ? r.errorResponse(owner) : offsets.commit(r, now));
+                if (owner != Errors.NONE) {
+                    done.respond(r.errorResponse(owner));
+                } else {
+                    afterReplication(r, done, r.groupId()).respond(offsets.commit(r, now));
+                }
             }
             case OFFSET_FETCH -> done.respond(offsetFetch((OffsetFetchRequest) request));
             case LIST_GROUPS -> {
@@ -266,12 +319,16 @@ public final class GroupCoordinatorService implements AutoCloseable {
             }
             case DELETE_GROUPS -> {
                 List<DeleteGroupsResponse.Result> out = new ArrayList<>();
+                List<String> deleted = new ArrayList<>();
                 for (String g : ((DeleteGroupsRequest) request).groupsNames()) {
                     Errors owner = ownership(g);
                     out.add(owner != Errors.NONE ? new DeleteGroupsResponse.Result(g, owner.code)
                         : offsets.delete(g, now));
+                    if (owner == Errors.NONE) {
+                        deleted.add(g);
+                    }
                 }
-                done.respond(new DeleteGroupsResponse(0, out));
+                afterReplication(request, done, deleted.toArray(String[]::new)).respond(new DeleteGroupsResponse(0, out));
             }
             default -> throw new IllegalArgumentException("not a group API: " + request.apiKey());
         }

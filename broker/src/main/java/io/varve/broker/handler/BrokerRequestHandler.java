@@ -80,7 +80,7 @@ public final class BrokerRequestHandler implements RequestHandler {
             case CREATE_PARTITIONS -> answer(request, admin.createPartitions((CreatePartitionsRequest) request), done);
             case DESCRIBE_CONFIGS -> done.respond(admin.describeConfigs((DescribeConfigsRequest) request));
             case INIT_PRODUCER_ID -> answer(request, producerIds.handle((InitProducerIdRequest) request), done);
-            case DESCRIBE_CLUSTER -> done.respond(describeCluster((DescribeClusterRequest) request));
+            case DESCRIBE_CLUSTER -> done.respond(metadata.describeCluster((DescribeClusterRequest) request));
             case API_VERSIONS -> done.respond(ApiVersionsResponse.of(Errors.NONE, List.of()));
             case FIND_COORDINATOR, JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH,
                 LIST_GROUPS, DESCRIBE_GROUPS, DELETE_GROUPS -> groups.handle(context, request, done);
@@ -100,14 +100,5 @@ public final class BrokerRequestHandler implements RequestHandler {
             }
             done.respond(request.errorResponse(busy ? Errors.REQUEST_TIMED_OUT : Errors.UNKNOWN_SERVER_ERROR));
         });
-    }
-
-    private DescribeClusterResponse describeCluster(DescribeClusterRequest request) {
-        MetadataImage image = controller.image();
-        List<DescribeClusterResponse.DescribeClusterBroker> brokers = image.brokers().values().stream()
-            .map(b -> new DescribeClusterResponse.DescribeClusterBroker(b.nodeId(), b.host(), b.port(), b.rack(), false))
-            .toList();
-        return new DescribeClusterResponse(0, Errors.NONE.code, null, request.endpointType(), image.clusterId(),
-            controller.activeControllerId(), brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
     }
 }

@@ -3,12 +3,15 @@ package io.varve.broker.handler;
 import io.varve.broker.controller.ControllerService;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
+import io.varve.protocol.message.DescribeClusterRequest;
+import io.varve.protocol.message.DescribeClusterResponse;
 import io.varve.protocol.message.MetadataRequest;
 import io.varve.protocol.message.MetadataResponse;
 import io.varve.protocol.message.MetadataResponse.MetadataResponsePartition;
 import io.varve.protocol.message.MetadataResponse.MetadataResponseTopic;
 import io.varve.protocol.message.NodeEndpoint;
 import io.varve.raft.controller.NewTopic;
+import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
 import io.varve.raft.metadata.TopicImage;
@@ -19,8 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Metadata: brokers, cluster id, controller and the requested topics (all of them for a null
- * list), by name or by topic id. Unknown topics named by a client that allows it are created with
+ * Metadata: the live (unfenced) brokers, cluster id, controller and the requested topics (all of them
+ * for a null list), by name or by topic id, with replicas on fenced brokers listed as offline. Unknown topics named by a client that allows it are created with
  * the defaults when {@code auto.create.topics.enable} is on; the answer then waits for the
  * controller and describes the new topic. Thread-safe.
  */
@@ -56,12 +59,12 @@ final class MetadataHandler {
     private MetadataResponse describe(MetadataRequest request, MetadataImage image) {
         List<MetadataResponseTopic> topics = new ArrayList<>();
         if (request.topics() == null) {
-            image.topicsByName().values().forEach(t -> topics.add(describe(t)));
+            image.topicsByName().values().forEach(t -> topics.add(describe(t, image)));
         } else {
             for (MetadataRequest.MetadataRequestTopic t : request.topics()) {
                 TopicImage topic = t.name() != null ? image.topic(t.name()) : image.topic(t.topicId());
                 if (topic != null) {
-                    topics.add(describe(topic));
+                    topics.add(describe(topic, image));
                 } else {
                     Errors error = t.name() == null ? Errors.UNKNOWN_TOPIC_ID
                         : TopicPartition.isValidTopicName(t.name()) ? Errors.UNKNOWN_TOPIC_OR_PARTITION
@@ -73,17 +76,41 @@ final class MetadataHandler {
             }
         }
         List<NodeEndpoint> brokers = new ArrayList<>();
-        image.brokers().values().forEach(b -> brokers.add(new NodeEndpoint(b.nodeId(), b.host(), b.port(), b.rack())));
+        for (BrokerRegistration b : image.brokers().values()) {
+            if (!b.fenced()) { // as Kafka: clients are told of live brokers only
+                brokers.add(new NodeEndpoint(b.nodeId(), b.host(), b.port(), b.rack()));
+            }
+        }
         return new MetadataResponse(0, brokers, image.clusterId(), controller.activeControllerId(), topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED, Errors.NONE.code);
     }
 
-    private static MetadataResponseTopic describe(TopicImage topic) {
+    /** DescribeCluster from the published image. */
+    DescribeClusterResponse describeCluster(DescribeClusterRequest request) {
+        MetadataImage image = controller.image();
+        // As Kafka (KIP-1073): fenced brokers only when asked for (v2+), and then marked so.
+        List<DescribeClusterResponse.DescribeClusterBroker> brokers = image.brokers().values().stream()
+            .filter(b -> !b.fenced() || request.includeFencedBrokers())
+            .map(b -> new DescribeClusterResponse.DescribeClusterBroker(b.nodeId(), b.host(), b.port(), b.rack(), b.fenced()))
+            .toList();
+        return new DescribeClusterResponse(0, Errors.NONE.code, null, request.endpointType(), image.clusterId(),
+            controller.activeControllerId(), brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
+    }
+
+    /** A topic's partitions; replicas on brokers that are fenced or unknown are listed as offline, as Kafka does. */
+    private static MetadataResponseTopic describe(TopicImage topic, MetadataImage image) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
         for (PartitionImage p : topic.partitions().values()) {
             Errors error = p.leader() == PartitionImage.NO_LEADER ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
+            List<Integer> offline = new ArrayList<>(0);
+            for (int replica : p.replicas()) {
+                BrokerRegistration broker = image.broker(replica);
+                if (broker == null || broker.fenced()) {
+                    offline.add(replica);
+                }
+            }
             partitions.add(new MetadataResponsePartition(error.code, p.partitionIndex(), p.leader(), p.leaderEpoch(),
-                boxed(p.replicas()), boxed(p.isr()), List.of()));
+                boxed(p.replicas()), boxed(p.isr()), offline));
         }
         return new MetadataResponseTopic(Errors.NONE.code, topic.name(), topic.topicId(), false, partitions,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);

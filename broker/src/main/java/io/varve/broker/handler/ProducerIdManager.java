@@ -10,9 +10,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * InitProducerId for idempotent producers: hands out producer ids from a block the controller
  * allocated (so ids stay unique across restarts and, later, across brokers), fetching the next
- * block when one runs out. A producer that names its current id and epoch gets the epoch bumped
- * (a fresh id when the epoch would overflow). Transactional ids are refused: no transaction
- * coordinator yet. Thread-safe.
+ * block when one runs out. Every request of an idempotent producer gets a fresh id at epoch 0, also one
+ * that names its current id and epoch, as Kafka answers one without a transactional id. Transactional
+ * ids are refused: no transaction coordinator yet. Thread-safe.
  */
 final class ProducerIdManager {
 
@@ -31,10 +31,8 @@ final class ProducerIdManager {
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
         }
-        if (request.producerId() >= 0 && request.producerEpoch() >= 0 && request.producerEpoch() < Short.MAX_VALUE - 1) {
-            return CompletableFuture.completedFuture(
-                new InitProducerIdResponse(0, Errors.NONE.code, request.producerId(), (short) (request.producerEpoch() + 1)));
-        }
+        // An idempotent producer that names its id and epoch (KIP-360) gets a fresh id, as from Kafka: bumping
+        // the epoch of whatever id a client names would let it take over another producer's sequence state.
         return nextId().thenApply(id -> id < 0 ? error(Errors.COORDINATOR_NOT_AVAILABLE)
             : new InitProducerIdResponse(0, Errors.NONE.code, id, (short) 0));
     }

@@ -4,9 +4,13 @@ import static io.varve.broker.replica.ReplicaFixture.NODE_ID;
 import static io.varve.broker.replica.ReplicaFixture.OTHER_NODE;
 import static io.varve.broker.replica.ReplicaFixture.partitionRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.broker.network.RequestContext;
+import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaFixture;
+import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.message.ApiRequest;
@@ -86,17 +90,76 @@ class GroupCoordinatorServiceTest {
 
     @SuppressWarnings("unchecked")
     private <R extends ApiResponse> R call(ApiRequest request, short version) throws Exception {
+        return (R) send(request, version).get(10, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<ApiResponse> send(ApiRequest request, short version) {
         CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
         RequestContext context = new RequestContext(1, "PLAINTEXT", new InetSocketAddress("127.0.0.1", 5555),
             new RequestHeader(request.apiKey(), version, 1, "client"), 0);
         service.handle(context, request, answer::complete);
-        return (R) answer.get(10, TimeUnit.SECONDS);
+        return answer;
+    }
+
+    private static OffsetCommitRequest commitRequest(String group, long offset) {
+        return new OffsetCommitRequest(group, -1, "", null, List.of(new OffsetCommitRequest.Topic(
+            "orders", List.of(new OffsetCommitRequest.Partition(0, offset, -1, null)))));
     }
 
     private short commit(String group, long offset) throws Exception {
-        OffsetCommitResponse r = call(new OffsetCommitRequest(group, -1, "", null, List.of(new OffsetCommitRequest.Topic(
-            "orders", List.of(new OffsetCommitRequest.Partition(0, offset, -1, null))))), ApiKey.OFFSET_COMMIT.maxVersion);
-        return r.topics().get(0).partitions().get(0).errorCode();
+        return commitError(call(commitRequest(group, offset), ApiKey.OFFSET_COMMIT.maxVersion));
+    }
+
+    private static short commitError(ApiResponse response) {
+        return ((OffsetCommitResponse) response).topics().get(0).partitions().get(0).errorCode();
+    }
+
+    /**
+     * Sends a commit while {@code __consumer_offsets-0} has a follower in its ISR, and returns its answer
+     * once the coordinator has certainly written it: a later request on the same single thread came back.
+     */
+    private CompletableFuture<ApiResponse> commitWithAFollowerInSync(long offset) throws Exception {
+        fixture.registerOtherNode();
+        service.onImage(fixture.publish(new MetadataRecord.Partition(topicId, 0, new int[] {NODE_ID, OTHER_NODE},
+            new int[] {NODE_ID, OTHER_NODE}, NODE_ID, 0, 1)));
+        CompletableFuture<ApiResponse> answer = send(commitRequest(local, offset), ApiKey.OFFSET_COMMIT.maxVersion);
+        fetch(local); // served after the commit by the same thread
+        return answer;
+    }
+
+    private Partition offsetsPartition() {
+        return fixture.replicas().partition(new TopicPartition(OffsetsTopic.NAME, 0));
+    }
+
+    /** Issue 11, defect 3: a commit acknowledged before replication is lost if the coordinator's node fails. */
+    @Test
+    void aCommitIsAnsweredOnlyOnceEveryInSyncReplicaHasIt() throws Exception {
+        CompletableFuture<ApiResponse> answer = commitWithAFollowerInSync(42);
+
+        assertFalse(answer.isDone(), "written to the leader's log only: not acknowledged yet");
+        Partition offsets = offsetsPartition();
+        assertTrue(offsets.logEndOffset() > offsets.highWatermark());
+        fixture.replicas().onFollowerFetch(offsets, OTHER_NODE, offsets.logEndOffset()); // the follower has it
+
+        assertEquals(Errors.NONE.code, commitError(answer.get(10, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void aCommitNotReplicatedWithinTheTimeoutIsAnsweredRetriably() throws Exception {
+        CompletableFuture<ApiResponse> answer = commitWithAFollowerInSync(42);
+        fixture.clock().advanceMs(CONFIG.offsetsCommitTimeoutMs());
+        fetch(local); // a turn of the loop after the deadline
+
+        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE.code, commitError(answer.get(10, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void aCommitWhosePartitionIsLedElsewhereBeforeItIsReplicatedIsAnsweredNotCoordinator() throws Exception {
+        CompletableFuture<ApiResponse> answer = commitWithAFollowerInSync(42);
+        service.onImage(fixture.publish(new MetadataRecord.Partition(topicId, 0, new int[] {NODE_ID, OTHER_NODE},
+            new int[] {OTHER_NODE}, OTHER_NODE, 1, 2)));
+
+        assertEquals(Errors.NOT_COORDINATOR.code, commitError(answer.get(10, TimeUnit.SECONDS)));
     }
 
     private OffsetFetchResponse.Group fetch(String group) throws Exception {
