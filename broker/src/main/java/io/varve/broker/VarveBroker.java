@@ -309,7 +309,7 @@ public final class VarveBroker implements AutoCloseable {
     private void startReplication(ReplicaManager replicas, int nodeId, Clock clock) {
         ReplicaConfig replication = replicas.config();
         closeables.push(this::closeReplicaClient);
-        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replicas::brokerEpoch, replication,
             leader -> new NetworkLeaderEndpoint(replicaClient(leader, nodeId, clock),
                 new Node(leader.nodeId(), leader.host(), leader.port())));
         closeables.push(fetchers);

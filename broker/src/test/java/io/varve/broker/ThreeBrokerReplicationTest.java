@@ -159,7 +159,7 @@ class ThreeBrokerReplicationTest {
         NetworkClient client = new NetworkClient(ClientConfig.from(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
             ClientConfig.CLIENT_ID, "replica-" + id)), Clock.system(), new Random(id));
         b.parts.push(client);
-        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(id, b.replicas.config(),
+        ReplicaFetcherManager fetchers = new ReplicaFetcherManager(id, b.replicas::brokerEpoch, b.replicas.config(),
             leader -> new NetworkLeaderEndpoint(client, new Node(leader.nodeId(), leader.host(), leader.port())));
         b.parts.push(fetchers);
         b.replicas.onFollowerChange(fetchers);

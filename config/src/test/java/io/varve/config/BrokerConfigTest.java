@@ -24,6 +24,10 @@ class BrokerConfigTest {
         assertEquals(List.of(), c.controllerListenerNames());
         assertEquals(104_857_600, c.socketRequestMaxBytes());
         assertEquals(1000, c.maxConnections());
+        assertEquals(Integer.MAX_VALUE, c.maxConnectionsPerIp(), "Kafka's default: no per-address limit");
+        assertEquals(Map.of(), c.maxConnectionsPerIpOverrides());
+        assertEquals(10_000L, c.connectionsFirstRequestTimeoutMs());
+        assertEquals(512L * 1024 * 1024, c.queuedMaxRequestBytes(), "bounded, unlike Kafka's -1");
         assertEquals(32, c.connectionMaxInflightRequests());
         assertEquals(600_000L, c.connectionsMaxIdleMs());
         assertEquals(0, c.numNetworkThreads());
@@ -43,6 +47,31 @@ class BrokerConfigTest {
         assertEquals(List.of(new Listener("PLAINTEXT", "", 0), new Listener("INTERNAL", "broker-1.local", 19092)),
             c.advertisedListeners(), "controller listeners are never advertised");
         assertEquals("CONTROLLER://[::1]:9093", c.listeners().get(1).toString());
+    }
+
+    @Test
+    void parsesPerAddressConnectionLimitsAsKafkaDoes() {
+        BrokerConfig c = BrokerConfig.from(Map.of("max.connections.per.ip", "0",
+            "max.connections.per.ip.overrides", "127.0.0.1:200, broker-2.example.com:0,::1:7"));
+
+        assertEquals(0, c.maxConnectionsPerIp());
+        assertEquals(Map.of("127.0.0.1", 200, "broker-2.example.com", 0, "::1", 7), c.maxConnectionsPerIpOverrides());
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip", "0")),
+            "0 with no override would refuse everyone");
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip.overrides", "h")));
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip.overrides", "h:-1")));
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip.overrides", ":5")));
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip.overrides", "h:1,h:2")));
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("max.connections.per.ip", "-1")));
+    }
+
+    @Test
+    void queuedRequestBytesIsUnboundedAtMinusOneAndOtherwisePositive() {
+        assertEquals(-1L, BrokerConfig.from(Map.of("queued.max.request.bytes", "-1")).queuedMaxRequestBytes());
+        assertEquals(1L, BrokerConfig.from(Map.of("queued.max.request.bytes", "1")).queuedMaxRequestBytes());
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("queued.max.request.bytes", "0")));
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("queued.max.request.bytes", "-2")));
+        assertThrows(ConfigException.class, () -> BrokerConfig.from(Map.of("connections.first.request.timeout.ms", "0")));
     }
 
     @Test

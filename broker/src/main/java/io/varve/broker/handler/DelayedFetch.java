@@ -25,8 +25,9 @@ import java.util.List;
  * is read when the operation completes, so it carries everything appended until then, as zero-copy
  * segment slices bounded by the partition and response maximums (the first batch always fits, so a
  * consumer always progresses). A consumer reads below the high-water mark; a follower (replica id set)
- * reads up to the log end, and when its last fetched epoch shows that its log diverged from this
- * leader's, it is answered at once with the diverging epoch and no records.
+ * reads up to the log end once it proved to be one (a replica, at its registered broker epoch), and when
+ * its last fetched epoch shows that its log diverged from this leader's, it is answered at once with the
+ * diverging epoch and no records.
  *
  * <p>Thread-safe as {@link DelayedOperation} requires: {@link #tryComplete()} only reads.
  */
@@ -158,9 +159,9 @@ final class DelayedFetch extends DelayedOperation {
     }
 
     /**
-     * Topic id (a topic re-created while the fetch waited), leader-epoch fencing and offset range, as
-     * Kafka reports them: the range is the log's, so a consumer ahead of a new leader's high-water mark
-     * waits instead of being reset.
+     * Topic id (a topic re-created while the fetch waited), leader-epoch fencing, for a follower whether it
+     * is one ({@link ReplicaManager#followerFetchError}), and offset range, as Kafka reports them: the range
+     * is the log's, so a consumer ahead of a new leader's high-water mark waits instead of being reset.
      */
     private Errors check(FetchedPartition p, Partition partition) {
         if (p.topicId() != null && !FetchRequest.NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
@@ -172,6 +173,12 @@ final class DelayedFetch extends DelayedOperation {
         }
         if (epoch > partition.leaderEpoch()) {
             return Errors.UNKNOWN_LEADER_EPOCH;
+        }
+        if (fromFollower) {
+            Errors notFollower = replicas.followerFetchError(partition, request.replicaId(), request.replicaEpoch(), epoch);
+            if (notFollower != Errors.NONE) {
+                return notFollower; // no records, and no progress recorded
+            }
         }
         if (fromFollower && divergence(p, partition) != null) {
             return Errors.NONE; // a diverged follower may be past this log's end: it is told where to truncate

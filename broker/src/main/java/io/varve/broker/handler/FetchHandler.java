@@ -23,9 +23,10 @@ import java.util.stream.Collectors;
  * brings enough bytes or {@code max.wait.ms} passes (Request Waiting List; no polling).
  *
  * <p>Fetch sessions are not kept: every response carries session id 0, which tells Kafka clients
- * to keep sending full fetch requests. A follower's fetch (replica id set) first tells the leader how
- * far that follower has got (its fetch offset is its log end), which may move the high-water mark and
- * complete waiting {@code acks=all} produces, then reads up to the log end (see {@link DelayedFetch}).
+ * to keep sending full fetch requests. A follower's fetch (replica id set, from a replica of the
+ * partition at its registered broker epoch) first tells the leader how far that follower has got (its
+ * fetch offset is its log end), which may move the high-water mark and complete waiting {@code acks=all}
+ * produces, then reads up to the log end (see {@link DelayedFetch}).
  */
 final class FetchHandler {
 
@@ -65,7 +66,7 @@ final class FetchHandler {
             }
         }
         if (request.replicaId() >= 0) {
-            recordFollowerProgress(request.replicaId(), partitions);
+            recordFollowerProgress(request, partitions);
         }
         int maxBytes = Math.max(1, Math.min(request.maxBytes() <= 0 ? maxResponseBytes : request.maxBytes(), maxResponseBytes));
         DelayedFetch fetch = new DelayedFetch(replicas, request, partitions, maxBytes, traffic, done);
@@ -84,12 +85,19 @@ final class FetchHandler {
         }
     }
 
-    /** Follower progress, only for partitions led here at the epoch the follower names and not diverged. */
-    private void recordFollowerProgress(int replicaId, List<FetchedPartition> partitions) {
+    /**
+     * Follower progress, only for partitions led here at the epoch the follower names, from a broker that is
+     * a replica of the partition at its registered broker epoch (else the partition is answered with the
+     * error {@link DelayedFetch} reports, and a made-up replica id moves nothing), and not diverged.
+     */
+    private void recordFollowerProgress(FetchRequest request, List<FetchedPartition> partitions) {
+        int replicaId = request.replicaId();
         for (FetchedPartition p : partitions) {
             Partition partition = p.topicPartition() == null ? null : replicas.partition(p.topicPartition());
             FetchRequest.FetchPartition fetch = p.request();
             if (partition == null || p.resolveError() != Errors.NONE || fetch.currentLeaderEpoch() != partition.leaderEpoch()
+                || replicas.followerFetchError(partition, replicaId, request.replicaEpoch(), fetch.currentLeaderEpoch())
+                    != Errors.NONE
                 || fetch.fetchOffset() > partition.logEndOffset()
                 || partition.divergence(fetch.fetchOffset(), fetch.lastFetchedEpoch()) != null) {
                 continue;

@@ -128,10 +128,18 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("varve.network.connections.accepted", network, NetworkMetrics::connectionsAccepted, "Connections admitted");
         counter("varve.network.connections.closed", network, NetworkMetrics::connectionsClosed, "Admitted connections closed, for any reason");
         counter("varve.network.connections.rejected", network, NetworkMetrics::connectionsRefused, "Connections refused at max.connections");
+        counter("varve.network.connections.rejected.per.ip", network, NetworkMetrics::connectionsRefusedPerIp,
+            "Connections refused at max.connections.per.ip");
+        counter("varve.network.connections.first.request.timeouts", network, NetworkMetrics::firstRequestTimeouts,
+            "Connections closed without a whole request after connections.first.request.timeout.ms");
         counter("varve.network.connections.idle.closed", network, NetworkMetrics::idleCloses, "Connections closed after connections.max.idle.ms idle");
         counter("varve.network.handler.errors", network, NetworkMetrics::handlerErrors, "Requests whose handler threw (answered UNKNOWN_SERVER_ERROR)");
         counter("varve.network.channel.errors", network, NetworkMetrics::channelErrors, "Connections closed by an I/O or pipeline error");
         counter("varve.network.read.pauses", network, NetworkMetrics::readPauses, "Times a connection stopped being read at connection.max.inflight.requests");
+        counter("varve.network.queued.request.read.pauses", network, NetworkMetrics::queuedBytesPauses,
+            "Times a connection stopped being read at queued.max.request.bytes");
+        Gauge.builder("varve.network.queued.request", network, NetworkMetrics::queuedRequestBytes).baseUnit("bytes")
+            .description("Bytes of request frames partly received or held back now").register(registry);
         FunctionCounter.builder("varve.network.received.bytes", network, n -> n.bytesIn()).baseUnit("bytes")
             .description("Bytes of complete request frames").register(registry);
         FunctionCounter.builder("varve.network.sent.bytes", network, n -> n.bytesOut()).baseUnit("bytes")

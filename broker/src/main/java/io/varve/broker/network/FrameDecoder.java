@@ -19,11 +19,19 @@ import java.util.List;
  * Emits each frame body (without the prefix) as a retained slice of the received bytes; the next
  * handler owns it and must release it. A negative size or one above the maximum closes the
  * connection before the body is awaited or anything is allocated for it (DESIGN §8); a connection
- * that ends inside a frame is counted as truncated.
+ * that ends inside a frame is counted as truncated. Nothing is allocated from the size prefix: the
+ * buffer grows as the bytes arrive.
  *
- * <p>{@link #pause()} stops emitting frames (the bytes stay buffered) until {@link #resume()}: with
- * auto-read off it bounds what one connection can have in flight however many frames one read
- * delivered. Not thread-safe: event-loop only; one instance per connection.
+ * <p>Two things stop the channel being read (auto-read off), each undone on its own:
+ * <ul>
+ *   <li>{@link #pause()}, until {@link #resume()}: frames are no longer emitted either (the bytes stay
+ *       buffered), which bounds what one connection has in flight however many frames one read delivered;</li>
+ *   <li>the listener group's {@link RequestBytesBudget}: after every read the bytes this decoder holds
+ *       (a frame partly received, frames held back by a pause) are reported there; while the group is
+ *       over its bound and this decoder holds bytes, it waits for room, unless it may take the overdraft
+ *       to finish the frame it is receiving.</li>
+ * </ul>
+ * Not thread-safe: event-loop only; one instance per connection.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -31,16 +39,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public static final int SIZE_PREFIX_BYTES = 4;
 
     private final int maxFrameBytes;
+    private final RequestBytesBudget budget;
     private final NetworkMetrics metrics;
+    private final RequestBytesBudget.Waiter waiter = this::onRoomElsewhere;
     private ChannelHandlerContext ctx;
     private boolean paused;
     private boolean failed;
+    private boolean gone;
+    /** Bytes of unemitted frames this decoder has reported to the budget. */
+    private long heldBytes;
+    /** Over budget and not reading. */
+    private boolean waitingForRoom;
+    /** Queued in the budget's waiters. */
+    private boolean queued;
+    /** A frame was emitted since the last {@link #afterRead}. */
+    private boolean emitted;
 
-    public FrameDecoder(int maxFrameBytes, NetworkMetrics metrics) {
+    FrameDecoder(int maxFrameBytes, RequestBytesBudget budget, NetworkMetrics metrics) {
         if (maxFrameBytes < 0) {
             throw new IllegalArgumentException("maxFrameBytes " + maxFrameBytes);
         }
         this.maxFrameBytes = maxFrameBytes;
+        this.budget = budget;
         this.metrics = metrics;
     }
 
@@ -48,6 +68,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            afterRead();
+        }
     }
 
     @Override
@@ -72,7 +101,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(SIZE_PREFIX_BYTES);
         out.add(in.readRetainedSlice(size));
+        emitted = true;
         metrics.onBytesIn(SIZE_PREFIX_BYTES + (long) size);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (paused || waitingForRoom) {
+            // ByteToMessageDecoder asks for one more read when auto-read is off and this read emitted
+            // nothing, which is always the case here: that would read on regardless of the pause.
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
     }
 
     @Override
@@ -84,6 +126,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
     }
 
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelInactive(ctx);
+        } finally {
+            leaveBudget();
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        leaveBudget();
+    }
+
     private static boolean holdsWholeFrame(ByteBuf in) {
         if (in.readableBytes() < SIZE_PREFIX_BYTES) {
             return false;
@@ -92,9 +148,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return size >= 0 && in.readableBytes() - SIZE_PREFIX_BYTES >= size;
     }
 
-    /** Stops emitting frames; bytes keep accumulating only as far as the channel still reads. */
+    /** Stops emitting frames and reading the channel. */
     public void pause() {
         paused = true;
+        updateAutoRead();
     }
 
     public boolean isPaused() {
@@ -102,8 +159,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Emits the frames buffered while paused (until paused again). Must not be called from inside
-     * this decoder's own {@code channelRead}: callers defer it to a fresh event-loop task.
+     * Emits the frames buffered while paused (until paused again), then reads the channel again unless
+     * the budget says wait. Must not be called from inside this decoder's own {@code channelRead}:
+     * callers defer it to a fresh event-loop task.
      */
     public void resume() {
         if (!paused) {
@@ -114,10 +172,72 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
-            // An empty read runs the decode loop over what is already buffered.
+            // An empty read runs the decode loop over what is already buffered, then the budget check.
             channelRead(ctx, Unpooled.EMPTY_BUFFER);
         } catch (Exception e) {
             ctx.fireExceptionCaught(e);
         }
+    }
+
+    /** Reports what this decoder holds now and decides whether the channel may be read on. */
+    private void afterRead() {
+        if (gone) {
+            return;
+        }
+        long held = internalBuffer().readableBytes();
+        budget.add(held - heldBytes);
+        heldBytes = held;
+        // Not paused: every whole frame was emitted, so what is held is the start of one frame.
+        boolean receivingFrame = !paused && !failed && held > 0;
+        boolean finishedFrame = emitted;
+        emitted = false;
+        if (!receivingFrame || finishedFrame) {
+            // Its frame is done: the overdraft goes back, and this decoder asks again like the others.
+            budget.releaseOverdraft(this);
+        }
+        boolean over = !budget.hasRoom();
+        boolean overdraft = over && receivingFrame && !finishedFrame && budget.tryOverdraft(this);
+        boolean wait = held > 0 && over && !overdraft;
+        if (wait && !waitingForRoom) {
+            metrics.onQueuedBytesPause();
+        }
+        waitingForRoom = wait;
+        if (wait && !queued) {
+            queued = true;
+            budget.await(waiter, receivingFrame);
+        }
+        updateAutoRead();
+    }
+
+    /** Called by the budget, on any thread, when bytes were freed or the overdraft was released. */
+    private void onRoomElsewhere() {
+        try {
+            ctx.executor().execute(() -> {
+                queued = false;
+                if (!gone && waitingForRoom) {
+                    afterRead();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The event loop is shutting down with the connection.
+        }
+    }
+
+    private void updateAutoRead() {
+        if (ctx != null && !gone) {
+            ctx.channel().config().setAutoRead(!paused && !waitingForRoom);
+        }
+    }
+
+    /** The connection is closing: its bytes no longer count, and others may take the overdraft. */
+    private void leaveBudget() {
+        if (gone) {
+            return;
+        }
+        gone = true;
+        budget.add(-heldBytes);
+        heldBytes = 0;
+        budget.releaseOverdraft(this);
+        budget.cancel(waiter);
     }
 }

@@ -14,6 +14,8 @@ public final class NetworkMetrics {
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
+    private final LongAdder connectionsRefusedPerIp = new LongAdder();
+    private final LongAdder firstRequestTimeouts = new LongAdder();
     private final LongAdder idleCloses = new LongAdder();
     private final LongAdder framesTooLarge = new LongAdder();
     private final LongAdder negativeFrameSizes = new LongAdder();
@@ -25,6 +27,8 @@ public final class NetworkMetrics {
     private final LongAdder handlerErrors = new LongAdder();
     private final LongAdder channelErrors = new LongAdder();
     private final LongAdder readPauses = new LongAdder();
+    private final LongAdder queuedBytesPauses = new LongAdder();
+    private final LongAdder queuedRequestBytes = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private volatile RequestObserver requestObserver = RequestObserver.NONE;
@@ -51,6 +55,14 @@ public final class NetworkMetrics {
 
     void onConnectionRefused() {
         connectionsRefused.increment();
+    }
+
+    void onConnectionRefusedPerIp() {
+        connectionsRefusedPerIp.increment();
+    }
+
+    void onFirstRequestTimeout() {
+        firstRequestTimeouts.increment();
     }
 
     void onIdleClose() {
@@ -97,6 +109,14 @@ public final class NetworkMetrics {
         readPauses.increment();
     }
 
+    void onQueuedBytesPause() {
+        queuedBytesPauses.increment();
+    }
+
+    void onQueuedRequestBytes(long delta) {
+        queuedRequestBytes.add(delta);
+    }
+
     void onBytesIn(long bytes) {
         bytesIn.add(bytes);
     }
@@ -105,7 +125,7 @@ public final class NetworkMetrics {
         bytesOut.add(bytes);
     }
 
-    /** Connections admitted (below {@code max.connections}). */
+    /** Connections admitted (below {@code max.connections} and {@code max.connections.per.ip}). */
     public long connectionsAccepted() {
         return connectionsAccepted.sum();
     }
@@ -115,9 +135,19 @@ public final class NetworkMetrics {
         return connectionsClosed.sum();
     }
 
-    /** Connections closed at once because {@code max.connections} were open. */
+    /** Connections closed at once because {@code max.connections} were open on their listener group. */
     public long connectionsRefused() {
         return connectionsRefused.sum();
+    }
+
+    /** Connections closed at once because {@code max.connections.per.ip} were open from their address. */
+    public long connectionsRefusedPerIp() {
+        return connectionsRefusedPerIp.sum();
+    }
+
+    /** Connections closed because no whole request arrived within {@code connections.first.request.timeout.ms}. */
+    public long firstRequestTimeouts() {
+        return firstRequestTimeouts.sum();
     }
 
     /** Connections closed after {@code connections.max.idle.ms} without reads or writes. */
@@ -175,6 +205,16 @@ public final class NetworkMetrics {
         return readPauses.sum();
     }
 
+    /** Times a connection stopped being read because its listener group held {@code queued.max.request.bytes}. */
+    public long queuedBytesPauses() {
+        return queuedBytesPauses.sum();
+    }
+
+    /** Bytes of request frames partly received or held back now, over every listener group. */
+    public long queuedRequestBytes() {
+        return queuedRequestBytes.sum();
+    }
+
     /** Bytes of complete request frames, size prefixes included. */
     public long bytesIn() {
         return bytesIn.sum();
@@ -188,12 +228,14 @@ public final class NetworkMetrics {
     @Override
     public String toString() {
         return "NetworkMetrics{accepted=" + connectionsAccepted() + ", closed=" + connectionsClosed()
-            + ", refused=" + connectionsRefused() + ", idleCloses=" + idleCloses()
+            + ", refused=" + connectionsRefused() + ", refusedPerIp=" + connectionsRefusedPerIp()
+            + ", firstRequestTimeouts=" + firstRequestTimeouts() + ", idleCloses=" + idleCloses()
             + ", framesTooLarge=" + framesTooLarge() + ", negativeFrameSizes=" + negativeFrameSizes()
             + ", truncatedFrames=" + truncatedFrames() + ", malformed=" + malformedRequests()
             + ", unknownApiKeys=" + unknownApiKeys() + ", unsupportedVersions=" + unsupportedVersions()
             + ", requests=" + requests() + ", handlerErrors=" + handlerErrors()
             + ", channelErrors=" + channelErrors() + ", readPauses=" + readPauses()
+            + ", queuedBytesPauses=" + queuedBytesPauses() + ", queuedRequestBytes=" + queuedRequestBytes()
             + ", bytesIn=" + bytesIn() + ", bytesOut=" + bytesOut() + '}';
     }
 }

@@ -23,24 +23,38 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.varve.common.Clock;
 import io.varve.config.BrokerConfig;
 import io.varve.config.Listener;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The broker's TCP server: binds every configured listener and gives each accepted connection the
- * pipeline {@code IdleStateHandler → FlushConsolidationHandler → FrameDecoder → RequestDecoder →
- * ResponseEncoder → RequestDispatcher}. Uses epoll where available, else NIO; one acceptor thread
- * and {@code num.network.threads} event loops (0: one per available processor). At most
- * {@code max.connections} connections are open over all listeners; one more is closed as soon as it
- * is accepted and counted in {@link NetworkMetrics#connectionsRefused()}. A controller listener, when
- * a {@link FrameHandler} serves it, gets {@code IdleStateHandler → FrameDecoder → FrameChannelHandler}
- * instead and carries the internal RPCs only; the client listeners never decode those (their API
- * keys are unknown there, so such a frame closes the connection).
+ * pipeline {@code IdleStateHandler → FlushConsolidationHandler → FrameDecoder → FirstRequestDeadline →
+ * RequestDecoder → ResponseEncoder → RequestDispatcher}. Uses epoll where available, else NIO; one
+ * acceptor thread and {@code num.network.threads} event loops (0: one per available processor). A
+ * controller listener, when a {@link FrameHandler} serves it, gets {@code IdleStateHandler → FrameDecoder →
+ * FirstRequestDeadline → FrameChannelHandler} instead and carries the internal RPCs only; the client
+ * listeners never decode those (their API keys are unknown there, so such a frame closes the connection).
+ *
+ * <p>Limits (DESIGN §8), each counted in {@link NetworkMetrics}. The listeners form two groups, the
+ * client listeners and the controller listeners, and each group has budgets of its own (Kafka runs its
+ * controller on a socket server of its own and exempts its inter-broker listener, KIP-402), so clients
+ * can never lock brokers and voters out of the controller listener:
+ * <ul>
+ *   <li>{@code max.connections} open in the group and {@code max.connections.per.ip} from one remote
+ *       address in the group ({@link ConnectionQuotas}); one more is closed as soon as it is accepted;</li>
+ *   <li>{@code queued.max.request.bytes} of request frames held by the group's decoders
+ *       ({@link RequestBytesBudget}); past it, connections holding part of a frame are not read;</li>
+ *   <li>every connection: its first whole request within {@code connections.first.request.timeout.ms},
+ *       then {@code connections.max.idle.ms} without reads or writes at most; a client connection has at
+ *       most {@code connection.max.inflight.requests} requests outstanding.</li>
+ * </ul>
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #close()}; not restartable. Thread-safe.
  */
@@ -55,8 +69,10 @@ public final class NetworkServer implements AutoCloseable {
     private final Clock clock;
     private final FrameHandler controllerHandler;
     private final boolean epoll = Epoll.isAvailable();
-    private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
+    /** Set once by {@link #start()}, before any connection is accepted. */
+    private volatile ListenerGroup clientGroup;
+    private volatile ListenerGroup controllerGroup;
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -91,6 +107,9 @@ public final class NetworkServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
+        Map<InetAddress, Integer> overrides = resolveOverrides();
+        clientGroup = new ListenerGroup(overrides);
+        controllerGroup = new ListenerGroup(overrides);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = config.numNetworkThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.numNetworkThreads();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("varve-acceptor", true), io);
@@ -138,9 +157,24 @@ public final class NetworkServer implements AutoCloseable {
         return epoll;
     }
 
-    /** Client connections open now. */
+    /** Connections open now on the client listeners. */
     public int openConnections() {
-        return openConnections.get();
+        return clientGroup == null ? 0 : clientGroup.connections.open();
+    }
+
+    /** Connections open now on the controller listeners. */
+    public int openControllerConnections() {
+        return controllerGroup == null ? 0 : controllerGroup.connections.open();
+    }
+
+    /** The most bytes of request frames the client listeners held at once (for tests). */
+    long clientRequestBytesPeak() {
+        return clientGroup.requestBytes.peakBytes();
+    }
+
+    /** Bytes of request frames the client listeners hold now (for tests). */
+    long clientRequestBytes() {
+        return clientGroup.requestBytes.heldBytes();
     }
 
     /** Closes the listeners and every connection, then stops the event loops. Idempotent. */
@@ -158,15 +192,33 @@ public final class NetworkServer implements AutoCloseable {
         }
     }
 
-    private boolean admit() {
-        while (true) {
-            int open = openConnections.get();
-            if (open >= config.maxConnections()) {
-                return false;
+    /** Host names in {@code max.connections.per.ip.overrides} are resolved once, as Kafka does. */
+    private Map<InetAddress, Integer> resolveOverrides() {
+        Map<InetAddress, Integer> out = new HashMap<>();
+        config.maxConnectionsPerIpOverrides().forEach((host, count) -> {
+            try {
+                out.put(InetAddress.getByName(host), count);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(BrokerConfig.MAX_CONNECTIONS_PER_IP_OVERRIDES
+                    + ": cannot resolve " + host, e);
             }
-            if (openConnections.compareAndSet(open, open + 1)) {
-                return true;
-            }
+        });
+        return out;
+    }
+
+    /** Whether {@code listenerName} carries the controller RPCs (else it serves the client APIs). */
+    private boolean isControllerListener(String listenerName) {
+        return controllerHandler != null && config.controllerListenerNames().contains(listenerName);
+    }
+
+    /** The budgets one group of listeners shares. */
+    private final class ListenerGroup {
+        final ConnectionQuotas connections;
+        final RequestBytesBudget requestBytes;
+
+        ListenerGroup(Map<InetAddress, Integer> overrides) {
+            connections = new ConnectionQuotas(config.maxConnections(), config.maxConnectionsPerIp(), overrides);
+            requestBytes = RequestBytesBudget.of(config.queuedMaxRequestBytes(), metrics);
         }
     }
 
@@ -180,29 +232,37 @@ public final class NetworkServer implements AutoCloseable {
 
         @Override
         protected void initChannel(SocketChannel ch) {
-            if (!admit()) {
-                metrics.onConnectionRefused();
+            boolean controller = isControllerListener(listenerName);
+            ListenerGroup group = controller ? controllerGroup : clientGroup;
+            InetAddress address = ch.remoteAddress().getAddress();
+            ConnectionQuotas.Refusal refusal = group.connections.tryAdmit(address);
+            if (refusal != ConnectionQuotas.Refusal.NONE) {
+                if (refusal == ConnectionQuotas.Refusal.MAX_CONNECTIONS) {
+                    metrics.onConnectionRefused();
+                } else {
+                    metrics.onConnectionRefusedPerIp();
+                }
                 ch.close();
                 return;
             }
             metrics.onConnectionAccepted();
             ch.closeFuture().addListener(f -> {
-                openConnections.decrementAndGet();
+                group.connections.release(address);
                 metrics.onConnectionClosed();
             });
             channels.add(ch);
-            FrameDecoder frames = new FrameDecoder(config.socketRequestMaxBytes(), metrics);
-            if (controllerHandler != null && config.controllerListenerNames().contains(listenerName)) {
-                ch.pipeline().addLast(
-                    new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS),
-                    frames,
-                    new FrameChannelHandler(controllerHandler, metrics));
+            FrameDecoder frames = new FrameDecoder(config.socketRequestMaxBytes(), group.requestBytes, metrics);
+            IdleStateHandler idle = new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS);
+            FirstRequestDeadline firstRequest = new FirstRequestDeadline(config.connectionsFirstRequestTimeoutMs(), metrics);
+            if (controller) {
+                ch.pipeline().addLast(idle, frames, firstRequest, new FrameChannelHandler(controllerHandler, metrics));
                 return;
             }
             ch.pipeline().addLast(
-                new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS),
+                idle,
                 new FlushConsolidationHandler(),
                 frames,
+                firstRequest,
                 new RequestDecoder(metrics, clock),
                 new ResponseEncoder(metrics),
                 new RequestDispatcher(handler, metrics, frames, config.connectionMaxInflightRequests(),

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * each decoded request to the {@link RequestHandler} and releases the request frame when the
  * handler returns; it writes the responses in request order, holding back any that complete before
  * an earlier one; and it applies backpressure: once {@code maxInflight} requests are outstanding
- * (received, and not yet answered with a written response) it turns auto-read off and pauses the
- * {@link FrameDecoder}, and turns them back on as responses are written.
+ * (received, and not yet answered with a written response) it pauses the {@link FrameDecoder}, which
+ * stops emitting frames and reading the channel, and resumes it as responses are written.
  *
  * <p>Event-loop only, except {@link Slot#respond}, which any thread may call. One per connection.
  */
@@ -82,8 +82,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         if (!closed && !paused && outstanding >= maxInflight) {
             paused = true;
-            frameDecoder.pause();
-            ctx.channel().config().setAutoRead(false);
+            frameDecoder.pause(); // stops reading the channel too
             metrics.onReadPaused();
         }
     }
@@ -166,10 +165,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (closed || paused) {
             return;
         }
-        frameDecoder.resume();
-        if (!closed && !paused) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        frameDecoder.resume(); // reads the channel again, unless the listener group's request bytes say wait
     }
 
     @Override

@@ -6,7 +6,11 @@
  * and a thin {@link io.varve.broker.network.RequestDispatcher} that hands each request to a
  * {@link io.varve.broker.network.RequestHandler}, writes the answers in request order and stops
  * reading while too many are outstanding. Bad input closes the connection and moves a counter in
- * {@link io.varve.broker.network.NetworkMetrics}; it never reaches a handler.
+ * {@link io.varve.broker.network.NetworkMetrics}; it never reaches a handler. Client and controller
+ * listeners have budgets of their own: connections in all and per address
+ * ({@link io.varve.broker.network.ConnectionQuotas}), request bytes held
+ * ({@link io.varve.broker.network.RequestBytesBudget}); every connection must send a whole request
+ * within a deadline ({@link io.varve.broker.network.FirstRequestDeadline}).
  *
  * <p>This package knows the wire format only through {@code io.varve.protocol}; it never touches
  * storage, replication or metadata, which sit behind the {@code RequestHandler}.

@@ -15,13 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Copies the partitions this broker follows from one source broker, their leader: each round sends one
- * Fetch with this broker's id as replica id, the follower's log end as fetch offset, its current leader
+ * Fetch with this broker's id and broker epoch as replica state, the follower's log end as fetch offset, its current leader
  * epoch (a stale leader or follower is fenced) and the epoch of its last batch; then, per partition,
  * appends what came with the leader's offsets and epochs and takes the leader's high-water mark, or
  * truncates where the leader says the log diverged (never blindly to the high-water mark).
@@ -57,6 +58,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     private static final long IDLE_WAIT_MS = 1_000L;
 
     private final int localId;
+    private final LongSupplier brokerEpoch;
     private final int sourceId;
     private final LeaderEndpoint endpoint;
     private final ReplicaConfig config;
@@ -65,8 +67,14 @@ public final class ReplicaFetcher implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public ReplicaFetcher(int localId, int sourceId, LeaderEndpoint endpoint, ReplicaConfig config) {
+    /**
+     * @param brokerEpoch this incarnation's broker epoch, read every round: the leader checks it against its
+     *                    metadata before it lets this follower's progress count ({@code ReplicaState}, Fetch v15+)
+     */
+    public ReplicaFetcher(int localId, LongSupplier brokerEpoch, int sourceId, LeaderEndpoint endpoint,
+                          ReplicaConfig config) {
         this.localId = localId;
+        this.brokerEpoch = brokerEpoch;
         this.sourceId = sourceId;
         this.endpoint = endpoint;
         this.config = config;
@@ -115,7 +123,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         }
         List<FetchRequest.FetchTopic> topics = new ArrayList<>(byTopic.size());
         byTopic.forEach((name, parts) -> topics.add(new FetchRequest.FetchTopic(name, ids.get(name), parts)));
-        FetchRequest request = new FetchRequest(null, localId, -1L, config.fetchWaitMaxMs(), config.fetchMinBytes(),
+        FetchRequest request = new FetchRequest(null, localId, brokerEpoch.getAsLong(), config.fetchWaitMaxMs(), config.fetchMinBytes(),
             config.fetchResponseMaxBytes(), (byte) 0, 0, -1, topics, List.of(), "");
         FetchResponse response;
         try {

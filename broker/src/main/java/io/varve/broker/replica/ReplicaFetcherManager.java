@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,20 @@ public final class ReplicaFetcherManager implements ReplicaManager.FollowerListe
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFetcherManager.class);
 
     private final int localId;
+    private final LongSupplier brokerEpoch;
     private final ReplicaConfig config;
     private final Function<BrokerRegistration, LeaderEndpoint> endpoints;
     private final Map<Integer, Source> fetchers = new HashMap<>();
     private boolean closed;
 
-    /** @param endpoints opens the connection to a source broker */
-    public ReplicaFetcherManager(int localId, ReplicaConfig config, Function<BrokerRegistration, LeaderEndpoint> endpoints) {
+    /**
+     * @param brokerEpoch this incarnation's broker epoch ({@link ReplicaManager#brokerEpoch}), sent in every fetch
+     * @param endpoints   opens the connection to a source broker
+     */
+    public ReplicaFetcherManager(int localId, LongSupplier brokerEpoch, ReplicaConfig config,
+                                 Function<BrokerRegistration, LeaderEndpoint> endpoints) {
         this.localId = localId;
+        this.brokerEpoch = brokerEpoch;
         this.config = config;
         this.endpoints = endpoints;
     }
@@ -49,7 +56,7 @@ public final class ReplicaFetcherManager implements ReplicaManager.FollowerListe
             source = null;
         }
         if (source == null) {
-            ReplicaFetcher fetcher = new ReplicaFetcher(localId, leader.nodeId(), endpoints.apply(leader), config);
+            ReplicaFetcher fetcher = new ReplicaFetcher(localId, brokerEpoch, leader.nodeId(), endpoints.apply(leader), config);
             source = new Source(leader.host(), leader.port(), fetcher);
             fetchers.put(leader.nodeId(), source);
             fetcher.start();

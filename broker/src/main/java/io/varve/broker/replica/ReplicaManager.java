@@ -167,6 +167,34 @@ public final class ReplicaManager {
     }
 
     /**
+     * Whether a fetch that names itself replica {@code replicaId} at broker epoch {@code replicaEpoch} comes
+     * from a follower of {@code partition}, which this node leads; only then may it read to the log end and
+     * record its progress ({@link #onFollowerFetch}), which moves the high-water mark. As Kafka
+     * ({@code Partition.followerReplicaOrThrow}, {@code Replica.updateFetchStateOrThrow}, KIP-903):
+     * <ul>
+     *   <li>not one of the partition's replicas (or this node itself): {@code UNKNOWN_LEADER_EPOCH} when the
+     *       fetch names a leader epoch (the replica set may be catching up, the follower retries), else
+     *       {@code NOT_LEADER_OR_FOLLOWER};</li>
+     *   <li>a broker epoch other than the one the image registers for {@code replicaId}:
+     *       {@code NOT_LEADER_OR_FOLLOWER}, the error Kafka gives a stale broker epoch.</li>
+     * </ul>
+     * Stricter than Kafka in one way: Kafka lets a fetch without a broker epoch (-1, or a version before 15)
+     * through, and so lets any client that names a replica's id move the high-water mark; every Varve
+     * follower sends its epoch, so a follower fetch without one is refused, and so is one whose epoch is
+     * newer than the image knows (the follower retries once this node's metadata caught up).
+     */
+    public Errors followerFetchError(Partition partition, int replicaId, long replicaEpoch, int currentLeaderEpoch) {
+        if (!partition.hasReplica(replicaId)) {
+            return currentLeaderEpoch >= 0 ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        BrokerRegistration registration = image.broker(replicaId);
+        if (registration == null || replicaEpoch < 0 || registration.epoch() != replicaEpoch) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        return Errors.NONE;
+    }
+
+    /**
      * A follower's fetch reached this leader: records that follower {@code replicaId} has everything
      * below {@code fetchOffset}, and wakes waiting produces if the high-water mark moved.
      */
@@ -191,6 +219,11 @@ public final class ReplicaManager {
             }
         }
         return asked;
+    }
+
+    /** This incarnation's broker epoch, -1 until it registered: its followers send it in their fetches. */
+    public synchronized long brokerEpoch() {
+        return brokerEpoch;
     }
 
     /**

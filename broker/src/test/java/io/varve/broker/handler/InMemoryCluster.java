@@ -91,7 +91,7 @@ final class InMemoryCluster implements AutoCloseable {
 
         /** This node's fetcher from {@code leaderId}, holding every partition it follows there now. */
         ReplicaFetcher fetcherFrom(int leaderId) {
-            ReplicaFetcher fetcher = fetchers.computeIfAbsent(leaderId, l -> new ReplicaFetcher(id, l,
+            ReplicaFetcher fetcher = fetchers.computeIfAbsent(leaderId, l -> new ReplicaFetcher(id, replicas::brokerEpoch, l,
                 new DirectEndpoint(nodes.get(l)), replicas.config()));
             for (Partition p : replicas.partitions()) {
                 if (p.role() == Partition.Role.FOLLOWER && p.leaderId() == leaderId) {

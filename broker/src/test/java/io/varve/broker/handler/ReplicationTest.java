@@ -240,13 +240,60 @@ class ReplicationTest {
     }
 
     private short replicaFetch(int node, UUID topicId, int epoch) {
-        FetchRequest request = new FetchRequest(null, 3, -1L, 0, 1, 1 << 20, (byte) 0, 0, -1, List.of(
-            new FetchRequest.FetchTopic(TOPIC, topicId, List.of(new FetchRequest.FetchPartition(0, epoch, 0, -1, 0,
-                1 << 20)))), List.of(), "");
+        return fetchAs(node, 3, cluster.image().broker(3).epoch(), topicId, epoch, 0).errorCode();
+    }
+
+    /** A fetch sent to {@code node} that names itself replica {@code replicaId} at broker epoch {@code brokerEpoch}. */
+    private FetchResponse.PartitionData fetchAs(int node, int replicaId, long brokerEpoch, UUID topicId, int leaderEpoch,
+                                                long fetchOffset) {
+        FetchRequest request = new FetchRequest(null, replicaId, brokerEpoch, 0, 1, 1 << 20, (byte) 0, 0, -1, List.of(
+            new FetchRequest.FetchTopic(TOPIC, topicId, List.of(new FetchRequest.FetchPartition(0, leaderEpoch,
+                fetchOffset, -1, 0, 1 << 20)))), List.of(), "");
         Answer answer = answers.next();
-        cluster.node(node).fetch.handle(Answers.context(ApiKey.FETCH, 12), request, answer);
+        cluster.node(node).fetch.handle(Answers.context(ApiKey.FETCH, 15), request, answer);
         FetchResponse response = answer.get();
-        return response.responses().get(0).partitions().get(0).errorCode();
+        return response.responses().get(0).partitions().get(0);
+    }
+
+    /**
+     * Kafka's follower checks (Partition.followerReplicaOrThrow, Replica.updateFetchStateOrThrow, KIP-903):
+     * only a replica of the partition, at the broker epoch the metadata registers for it, may read to the
+     * log end and count as caught up; anyone else naming a replica id moves no high-water mark.
+     */
+    @Test
+    void onlyAReplicaAtItsRegisteredBrokerEpochMovesTheHighWaterMark() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2);
+        UUID id = cluster.image().topic(TOPIC).topicId();
+        Answer acked = produce(1, (short) -1, "a", "b");
+        cluster.fetchRound(2, 1); // follower 2 copies both records; the leader learns that at its next fetch
+        long epoch2 = cluster.image().broker(2).epoch();
+        cluster.publish(new io.varve.raft.metadata.MetadataRecord.RegisterBroker(9, "127.0.0.1", 9009, null,
+            io.varve.raft.metadata.MetadataRecord.RegisterBroker.OWN_OFFSET, false, false));
+        long epoch9 = cluster.image().broker(9).epoch();
+
+        FetchResponse.PartitionData notReplica = fetchAs(1, 9, epoch9, id, 0, 2);
+        assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code, notReplica.errorCode(), "a registered broker, not a replica");
+        assertEquals(0, notReplica.records().sizeInBytes());
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code, fetchAs(1, 9, epoch9, id, -1, 2).errorCode(),
+            "no leader epoch named: Kafka's older answer");
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code, fetchAs(1, 2, epoch2 - 1, id, 0, 2).errorCode(),
+            "a stale broker epoch: an earlier incarnation of broker 2, or someone posing as it");
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code, fetchAs(1, 2, epoch2 + 1_000, id, 0, 2).errorCode(),
+            "an epoch the metadata does not know");
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code, fetchAs(1, 2, -1L, id, 0, 2).errorCode(),
+            "no broker epoch at all");
+        assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code, fetchAs(1, 1, cluster.image().broker(1).epoch(), id, 0, 2)
+            .errorCode(), "the leader is not its own follower");
+
+        assertEquals(0, on(1).highWatermark(), "none of them moved the high-water mark");
+        assertEquals(-1, on(1).followerLogEndOffset(9));
+        assertEquals(0, on(1).followerLogEndOffset(2), "nor recorded progress for broker 2");
+        assertFalse(acked.answered());
+
+        FetchResponse.PartitionData real = fetchAs(1, 2, epoch2, id, 0, 2);
+        assertEquals(Errors.NONE.code, real.errorCode());
+        assertEquals(2, on(1).highWatermark(), "the real follower, at its epoch, does");
+        assertTrue(acked.answered());
     }
 
     @Test

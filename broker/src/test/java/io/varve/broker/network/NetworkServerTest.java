@@ -11,10 +11,15 @@ import io.varve.protocol.Errors;
 import io.varve.protocol.message.ApiVersionsRequest;
 import io.varve.protocol.message.ApiVersionsResponse;
 import io.varve.protocol.message.RequestHeader;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,10 +49,34 @@ class NetworkServerTest {
         port = server.boundPort("PLAINTEXT");
     }
 
+    /** PLAINTEXT for clients and CONTROLLER for the internal RPCs, served by a handler that echoes each frame's size. */
+    private void startWithControllerListener(Map<String, Object> overrides) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
+        props.put(BrokerConfig.CONTROLLER_LISTENER_NAMES, "CONTROLLER");
+        props.put(BrokerConfig.SOCKET_REQUEST_MAX_BYTES, MAX_FRAME);
+        props.put(BrokerConfig.NUM_NETWORK_THREADS, 2);
+        props.putAll(overrides);
+        FrameHandler echoSize = (body, reply) -> reply.accept(ByteBuffer.allocate(8).putInt(4).putInt(body.remaining()).flip());
+        server = new NetworkServer(BrokerConfig.from(props), TestHandlers.ANSWER_AT_ONCE, echoSize, metrics, Clock.system());
+        server.start();
+        port = server.boundPort("PLAINTEXT");
+    }
+
     private WireClient connect() throws Exception {
-        WireClient c = new WireClient(port);
+        return connect(port, null);
+    }
+
+    private WireClient connect(int toPort, String fromAddress) throws Exception {
+        WireClient c = new WireClient(toPort, fromAddress);
         toClose.add(c);
         return c;
+    }
+
+    /** A controller-listener round trip: a raw frame out, its size echoed back. */
+    private static void assertControllerRoundTrip(WireClient controller, int bodyBytes) throws Exception {
+        controller.send(Frames.withPrefix(ByteBuffer.allocate(bodyBytes)));
+        assertEquals(bodyBytes, controller.readFrame().getInt());
     }
 
     @AfterEach
@@ -253,5 +282,139 @@ class NetworkServerTest {
         }
         assertTrue(handler.maxUnanswered() <= 3, "at most 2 per connection (+1 on the other): " + handler.maxUnanswered());
         assertTrue(metrics.readPauses() >= 2, metrics::toString);
+    }
+
+    @Test
+    void connectionsBeyondMaxConnectionsPerIpAreClosedAtOnceWhileOtherAddressesAreServed() throws Exception {
+        start(TestHandlers.ANSWER_AT_ONCE, Map.of(BrokerConfig.MAX_CONNECTIONS_PER_IP, 2,
+            BrokerConfig.MAX_CONNECTIONS_PER_IP_OVERRIDES, "127.0.0.3:3"));
+        WireClient first = connect(port, "127.0.0.1");
+        first.assertApiVersionsRoundTrip(1);
+        connect(port, "127.0.0.1").assertApiVersionsRoundTrip(2);
+
+        connect(port, "127.0.0.1").assertClosedByServer();
+        Await.until(() -> metrics.connectionsRefusedPerIp() == 1, metrics::toString);
+        connect(port, "127.0.0.2").assertApiVersionsRoundTrip(3);
+        for (int i = 0; i < 3; i++) {
+            connect(port, "127.0.0.3").assertApiVersionsRoundTrip(10 + i);
+        }
+        connect(port, "127.0.0.3").assertClosedByServer();
+        Await.until(() -> metrics.connectionsRefusedPerIp() == 2, metrics::toString);
+        assertEquals(0, metrics.connectionsRefused(), "max.connections was never reached");
+        first.assertApiVersionsRoundTrip(4);
+
+        first.close();
+        Await.until(() -> server.openConnections() == 5, metrics::toString);
+        connect(port, "127.0.0.1").assertApiVersionsRoundTrip(5);
+    }
+
+    @Test
+    void aConnectionWithoutAWholeRequestIsClosedAtTheFirstRequestDeadline() throws Exception {
+        start(TestHandlers.ANSWER_AT_ONCE, Map.of(BrokerConfig.CONNECTIONS_FIRST_REQUEST_TIMEOUT_MS, 300L));
+        WireClient good = connect();
+        good.assertApiVersionsRoundTrip(1);
+        WireClient silent = connect();
+        WireClient partial = connect();
+        byte[] whole = Frames.apiVersions(2, (short) 3);
+        partial.send(java.util.Arrays.copyOf(whole, whole.length - 1));
+
+        silent.assertClosedByServer();
+        partial.assertClosedByServer();
+        Await.until(() -> metrics.firstRequestTimeouts() == 2, metrics::toString);
+        assertEquals(0, metrics.idleCloses(), "connections.max.idle.ms (10 min) played no part");
+        // The good connection's deadline passed before the others': its first request cancelled it.
+        good.assertApiVersionsRoundTrip(3);
+        Await.until(() -> server.openConnections() == 1, metrics::toString);
+    }
+
+    @Test
+    void theControllerListenerHasAConnectionBudgetOfItsOwn() throws Exception {
+        startWithControllerListener(Map.of(BrokerConfig.MAX_CONNECTIONS, 2));
+        int controllerPort = server.boundPort("CONTROLLER");
+        connect().assertApiVersionsRoundTrip(1);
+        connect().assertApiVersionsRoundTrip(2);
+        connect().assertClosedByServer();
+        Await.until(() -> metrics.connectionsRefused() == 1, metrics::toString);
+
+        // Clients hold every client slot; brokers and voters still get theirs (KIP-402).
+        WireClient voter = connect(controllerPort, null);
+        assertControllerRoundTrip(voter, 10);
+        assertControllerRoundTrip(connect(controllerPort, null), 20);
+        assertEquals(2, server.openConnections());
+        assertEquals(2, server.openControllerConnections());
+        connect(controllerPort, null).assertClosedByServer();
+        Await.until(() -> metrics.connectionsRefused() == 2, metrics::toString);
+
+        voter.close();
+        Await.until(() -> server.openControllerConnections() == 1, metrics::toString);
+        connect().assertClosedByServer();
+        Await.until(() -> metrics.connectionsRefused() == 3, metrics::toString);
+        assertControllerRoundTrip(connect(controllerPort, null), 30);
+    }
+
+    /**
+     * Eight clients each send 900 KiB of a 1 MiB frame against a 2 MiB budget: the broker reads at most
+     * the budget, one frame past it and one socket read per connection, then stops reading those
+     * connections; small whole requests are still served; once the clients finish their frames every one
+     * is answered (one connection at a time may finish its frame past the budget, so none waits forever).
+     */
+    @Test
+    void requestBytesAreBoundedAcrossConnectionsAndReadingResumesAsFramesComplete() throws Exception {
+        int maxFrame = 1 << 20;
+        long budget = 2L << 20;
+        int clients = 8;
+        start(TestHandlers.ANSWER_AT_ONCE, Map.of(BrokerConfig.SOCKET_REQUEST_MAX_BYTES, maxFrame,
+            BrokerConfig.QUEUED_MAX_REQUEST_BYTES, budget));
+        byte[] frame = Frames.request(new RequestHeader(ApiKey.API_VERSIONS, (short) 3, 7, "big"),
+            new ApiVersionsRequest("x".repeat(maxFrame - 100), "1.0"));
+        int sentFirst = 900 * 1024;
+        WireClient small = connect();
+        List<WireClient> big = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            big.add(connect());
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(clients);
+        try {
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (WireClient c : big) {
+                parts.add(CompletableFuture.runAsync(() -> send(c, java.util.Arrays.copyOfRange(frame, 0, sentFirst)), senders));
+            }
+            Await.until(() -> server.clientRequestBytes() >= budget && metrics.queuedBytesPauses() >= 1, metrics::toString);
+            small.assertApiVersionsRoundTrip(1); // a whole small request needs no room: it is handled as it arrives
+
+            List<CompletableFuture<Void>> answers = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                WireClient c = big.get(i);
+                answers.add(parts.get(i).thenRunAsync(() -> {
+                    send(c, java.util.Arrays.copyOfRange(frame, sentFirst, frame.length));
+                    readApiVersions(c, 7);
+                }, senders));
+            }
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(Await.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } finally {
+            senders.shutdownNow();
+        }
+        long bound = budget + maxFrame + (clients + 1) * 64L * 1024;
+        assertTrue(server.clientRequestBytesPeak() <= bound,
+            "held at most " + bound + " bytes, held " + server.clientRequestBytesPeak());
+        assertTrue(server.clientRequestBytesPeak() >= budget, "the budget was reached: " + server.clientRequestBytesPeak());
+        Await.until(() -> server.clientRequestBytes() == 0 && metrics.queuedRequestBytes() == 0, metrics::toString);
+        assertEquals(0, metrics.connectionsClosed());
+    }
+
+    private static void send(WireClient client, byte[] bytes) {
+        try {
+            client.send(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void readApiVersions(WireClient client, int correlationId) {
+        try {
+            assertEquals(correlationId, Frames.readApiVersions(client.readFrame(), (short) 3).correlationId());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -25,7 +25,7 @@ class RequestDispatcherTest {
     private final List<TestHandlers.Held> held = new ArrayList<>();
 
     private EmbeddedChannel channel(RequestHandler handler) {
-        FrameDecoder frames = new FrameDecoder(1024, metrics);
+        FrameDecoder frames = new FrameDecoder(1024, RequestBytesBudget.of(-1, metrics), metrics);
         return new EmbeddedChannel(frames, new RequestDecoder(metrics, new ManualClock()), new ResponseEncoder(metrics),
             new RequestDispatcher(handler, metrics, frames, MAX_INFLIGHT, 1, "PLAINTEXT"));
     }

@@ -23,7 +23,15 @@ final class WireClient implements AutoCloseable {
     private final OutputStream out;
 
     WireClient(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** A client whose connection comes from {@code localAddress} (any 127.x.y.z works on Linux), or the default. */
+    WireClient(int port, String localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
         socket.setSoTimeout(READ_TIMEOUT_MS);
         socket.setTcpNoDelay(true);

@@ -56,7 +56,7 @@ class ReplicaFetcherTest {
             return new FetchResponse(0, Errors.NONE.code, 0,
                 List.of(new FetchResponse.FetchableTopicResponse(topic.topic(), topic.topicId(), List.of(data))), List.of());
         };
-        ReplicaFetcher fetcher = new ReplicaFetcher(NODE_ID, OTHER_NODE, leader, ReplicaConfig.from(Map.of()));
+        ReplicaFetcher fetcher = new ReplicaFetcher(NODE_ID, () -> 7L, OTHER_NODE, leader, ReplicaConfig.from(Map.of()));
         fetcher.add(follower);
         return fetcher;
     }

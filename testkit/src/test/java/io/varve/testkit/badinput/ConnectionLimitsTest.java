@@ -17,13 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN §8, connections: a client that opens more connections than {@code max.connections} gets the
- * extra ones closed at once, and one that starts a frame and never finishes it is closed after
- * {@code connections.max.idle.ms}; either way the official clients are served afterwards.
+ * extra ones closed at once, sockets that never send a whole request are closed after
+ * {@code connections.first.request.timeout.ms}, and one that starts a frame and never finishes it is
+ * closed after {@code connections.max.idle.ms} (here shorter than the first-request deadline); either way
+ * the official clients are served afterwards.
  */
 class ConnectionLimitsTest {
 
     private static final int MAX_CONNECTIONS = 6;
     private static final int IDLE_MS = 1_000;
+    private static final int FIRST_REQUEST_MS = 500;
 
     @TempDir
     Path dir;
@@ -87,6 +90,32 @@ class ConnectionLimitsTest {
             client.close();
         }
         clients.clear();
+        awaitNoOpenConnections();
+        assertOfficialClientsServed();
+    }
+
+    /**
+     * The report: sockets that connect and never send a byte used to hold every max.connections slot
+     * for connections.max.idle.ms (10 min). Now each is closed at connections.first.request.timeout.ms,
+     * and the official clients get in again.
+     */
+    @Test
+    void socketsThatNeverSendAByteAreClosedAtTheFirstRequestDeadline() throws Exception {
+        start(Map.of("max.connections", Integer.toString(MAX_CONNECTIONS),
+            "connections.first.request.timeout.ms", Integer.toString(FIRST_REQUEST_MS)));
+        awaitNoOpenConnections();
+        long timeoutsBefore = metrics().firstRequestTimeouts();
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            connect();
+        }
+        Await.until(() -> metrics().connectionsAccepted() - metrics().connectionsClosed() == MAX_CONNECTIONS,
+            () -> "silent sockets admitted: " + metrics());
+        connect().assertClosedByServer(); // every slot is taken
+
+        for (RawClient silent : clients) {
+            silent.assertClosedByServer();
+        }
+        Await.until(() -> metrics().firstRequestTimeouts() == timeoutsBefore + MAX_CONNECTIONS, metrics()::toString);
         awaitNoOpenConnections();
         assertOfficialClientsServed();
     }
