@@ -33,9 +33,16 @@ final class FollowerReplication {
         }
         appendNew(node, log, request.entries());
         long lastNew = prev + request.entries().size();
-        node.commitTo(node.rules().capFollowerCommit() ? Math.min(request.commitIndex(), lastNew)
-            : Math.min(request.commitIndex(), log.lastIndex()));
+        node.commitTo(Math.min(request.commitIndex(), commitCap(node, log, lastNew)));
         reply(node, request, true, lastNew);
+    }
+
+    /** The highest index a request that matched up to {@code lastNew} lets this follower commit. */
+    private static long commitCap(RaftNode node, RaftLog log, long lastNew) {
+        if (node.rules().follows(Rules.Rule.CAP_FOLLOWER_COMMIT)) {
+            return lastNew;
+        }
+        return node.rules().follows(Rules.Rule.CAP_FOLLOWER_COMMIT_AT_LOG_END) ? log.lastIndex() : Long.MAX_VALUE;
     }
 
     /** Appends the entries the log lacks; on a conflicting term, drops the log from there first. */

@@ -76,7 +76,8 @@ final class LeaderState extends RoleState {
         switch (p.mode()) {
             case PROBE -> sendAppend(follower, p, nowNs, true);
             case REPLICATE -> {
-                if (p.stalledSinceLastHeartbeat() && p.inflightFull()) {
+                boolean resend = node.rules().follows(Rules.Rule.RESEND_LOST_APPENDS);
+                if (p.stalledSinceLastHeartbeat() && p.inflightFull() && resend) {
                     p.becomeProbe();
                     sendAppend(follower, p, nowNs, true);
                 } else {

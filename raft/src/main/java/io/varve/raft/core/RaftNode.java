@@ -278,10 +278,11 @@ public final class RaftNode {
     // ------------------------------------------------------------------ elections (§5.2, §5.4.1)
 
     private void onVoteRequest(RaftMessage.VoteRequest request, long nowNs) {
+        boolean voteAvailable = votedFor == HardState.NO_VOTE || !rules.follows(Rules.Rule.ONE_VOTE_PER_TERM); // §5.2
         boolean canVote = votedFor == request.from()
-            || votedFor == HardState.NO_VOTE && state.leaderId() == RaftStatus.NO_LEADER
+            || voteAvailable && state.leaderId() == RaftStatus.NO_LEADER
             || request.preVote() && request.term() > term;
-        boolean upToDate = !rules.checkLogUpToDate() || request.lastLogTerm() > log.lastTerm()
+        boolean upToDate = !rules.follows(Rules.Rule.CHECK_LOG_UP_TO_DATE) || request.lastLogTerm() > log.lastTerm()
             || request.lastLogTerm() == log.lastTerm() && request.lastLogIndex() >= log.lastIndex();
         boolean grant = canVote && upToDate && !(state instanceof LeaderState);
         if (grant && !request.preVote()) {
@@ -379,7 +380,7 @@ public final class RaftNode {
         if (quorumIndex <= commitIndex) {
             return false;
         }
-        if (rules.commitOnlyCurrentTerm() && log.termAt(quorumIndex) != term) {
+        if (rules.follows(Rules.Rule.COMMIT_ONLY_CURRENT_TERM) && log.termAt(quorumIndex) != term) {
             return false; // §5.4.2: earlier terms' entries commit only under one of this term
         }
         commitIndex = quorumIndex;
@@ -388,7 +389,7 @@ public final class RaftNode {
 
     /** Follower: the leader says entries up to {@code index} are committed. */
     void commitTo(long index) {
-        if (index > commitIndex) {
+        if (index > commitIndex || index < commitIndex && !rules.follows(Rules.Rule.COMMIT_INDEX_ONLY_FORWARD)) {
             if (index > log.lastIndex()) {
                 throw new IllegalStateException("commit " + index + " past the last index " + log.lastIndex());
             }
@@ -444,7 +445,7 @@ public final class RaftNode {
 
     /** What goes to disk: the whole hard state, unless a planted fault forgets the vote. */
     private HardState persistable(HardState hardState) {
-        if (rules.persistVote()) {
+        if (rules.follows(Rules.Rule.PERSIST_VOTE)) {
             return hardState;
         }
         return new HardState(hardState.term(), HardState.NO_VOTE);

@@ -11,6 +11,6 @@
  * ({@code FollowerState}, {@code PreCandidateState}, {@code CandidateState}, {@code LeaderState} with a
  * {@code Progress} per follower), {@code FollowerReplication} (log matching, snapshot install),
  * {@code MajorityQuorum} (vote tally, commit index), {@code RaftLog} (the durable view plus the entries
- * not yet persisted) and {@code Rules} (the safety rules, switched off only by tests that plant bugs).
+ * not yet persisted) and {@code Rules} (the paper's rules, each broken only by tests that plant bugs).
  */
 package io.varve.raft.core;

@@ -158,7 +158,7 @@ class RaftElectionTest {
     @Test
     void plantedFault_withoutTheUpToDateCheckAStaleCandidateGetsTheVote() {
         RaftNode node = new RaftNode(config(1, 1, 2, 3), new HardState(3, HardState.NO_VOTE), logWithTerms(1, 3),
-            new Random(1), 0, new Rules(false, true, true, true));
+            new Random(1), 0, Rules.breaking(Rules.Rule.CHECK_LOG_UP_TO_DATE));
         node.advance(node.ready());
         node.step(new RaftMessage.VoteRequest(2, 1, 4, false, 5, 2), 0);
         assertTrue(((RaftMessage.VoteResponse) node.ready().messages().get(0)).granted());

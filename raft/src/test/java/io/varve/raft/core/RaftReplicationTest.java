@@ -143,7 +143,7 @@ class RaftReplicationTest {
     void plantedFault_countingAnEarlierTermsReplicasCommitsIt() {
         MemoryRaftLog log = logWithTerms(1, 2);
         RaftNode leader = new RaftNode(config(1, 1 << 20, 4), new HardState(3, HardState.NO_VOTE), log, new Random(5), 0,
-            new Rules(true, false, true, true));
+            Rules.breaking(Rules.Rule.COMMIT_ONLY_CURRENT_TERM));
         leader.advance(leader.ready());
         leader.tick(1_000_000_000L);
         persistAndAdvance(leader, log);

@@ -29,6 +29,14 @@ final class HashStateMachine {
         appliedIndex = entry.index();
     }
 
+    /**
+     * The planted driver bug {@code PlantedFault.INSTALL_SNAPSHOT_WITHOUT_RESTORE}: the applied index
+     * jumps to {@code index}, the state stays what it was. Correct code never calls it.
+     */
+    void skipTo(long index) {
+        appliedIndex = index;
+    }
+
     byte[] snapshot() {
         return ByteBuffer.allocate(16).putLong(appliedIndex).putLong(hash).array();
     }

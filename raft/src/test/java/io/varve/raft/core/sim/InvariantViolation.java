@@ -1,18 +1,20 @@
 package io.varve.raft.core.sim;
 
-/** A named safety or liveness invariant failed; the message says which and why. */
+import java.util.Objects;
+
+/** A named safety or liveness invariant failed; {@link #invariant()} says which, the message why. */
 final class InvariantViolation extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String invariant;
+    private final Invariant invariant;
 
-    InvariantViolation(String invariant, String detail) {
+    InvariantViolation(Invariant invariant, String detail) {
         super(invariant + ": " + detail);
-        this.invariant = invariant;
+        this.invariant = Objects.requireNonNull(invariant, "invariant");
     }
 
-    String invariant() {
+    Invariant invariant() {
         return invariant;
     }
 }

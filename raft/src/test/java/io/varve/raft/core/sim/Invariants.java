@@ -13,17 +13,9 @@ import java.util.Map;
  * The simulation's named invariants, over every node and a global record of what was committed and
  * what state machines held at each index. {@link #afterEvent} runs after every event; the {@code on*}
  * hooks run inside an event at the moment a node commits, applies or installs. Each failure throws an
- * {@link InvariantViolation} named after the invariant. Not thread-safe.
+ * {@link InvariantViolation} naming its {@link Invariant}. Not thread-safe.
  */
 final class Invariants {
-
-    static final String SINGLE_LEADER_PER_TERM = "SingleLeaderPerTerm";
-    static final String COMMITTED_ENTRIES_NEVER_CHANGE = "CommittedEntriesNeverChange";
-    static final String MONOTONIC_COMMIT_INDEX = "MonotonicCommitIndex";
-    static final String LEADER_HAS_ALL_COMMITTED_ENTRIES = "LeaderHasAllCommittedEntries";
-    static final String STATE_MACHINES_AGREE_AT_EQUAL_INDEX = "StateMachinesAgreeAtEqualIndex";
-    static final String PERSIST_BEFORE_SEND = "PersistBeforeSend";
-    static final String LIVENESS = "LeaderElectedAndProposalCommittedAfterHeal";
 
     private final Map<Integer, Integer> leaderOfTerm = new HashMap<>();
     private final Map<Long, RaftEntry> committed = new HashMap<>();
@@ -34,6 +26,11 @@ final class Invariants {
 
     long maxCommitted() {
         return maxCommitted;
+    }
+
+    /** How many terms had a leader. */
+    int leadersElected() {
+        return leaderOfTerm.size();
     }
 
     /** Checks every node; run after each event. */
@@ -60,15 +57,18 @@ final class Invariants {
         }
         Integer known = leaderOfTerm.putIfAbsent(status.term(), status.nodeId());
         if (known != null && known != status.nodeId()) {
-            throw new InvariantViolation(SINGLE_LEADER_PER_TERM,
+            throw new InvariantViolation(Invariant.SINGLE_LEADER_PER_TERM,
                 "nodes " + known + " and " + status.nodeId() + " both led term " + status.term());
         }
     }
 
-    /** MonotonicCommitIndex: within a node's life its commit index never goes back. */
+    /**
+     * MonotonicCommitIndex: within a node's life its commit index never goes back. Checked after every
+     * event and on every Ready, before the driver acts on it.
+     */
     void monotonicCommitIndex(SimNode node, RaftStatus status) {
         if (status.commitIndex() < node.lastCommitIndex) {
-            throw new InvariantViolation(MONOTONIC_COMMIT_INDEX,
+            throw new InvariantViolation(Invariant.MONOTONIC_COMMIT_INDEX,
                 "node " + node.id + " went from " + node.lastCommitIndex + " to " + status.commitIndex());
         }
         node.lastCommitIndex = status.commitIndex();
@@ -90,7 +90,7 @@ final class Invariants {
     void onCommitted(SimNode node, RaftEntry entry, int seenInTerm) {
         RaftEntry first = committed.putIfAbsent(entry.index(), entry);
         if (first != null && (first.term() != entry.term() || !Arrays.equals(first.data(), entry.data()))) {
-            throw new InvariantViolation(COMMITTED_ENTRIES_NEVER_CHANGE, "node " + node.id + " holds committed index "
+            throw new InvariantViolation(Invariant.COMMITTED_ENTRIES_NEVER_CHANGE, "node " + node.id + " holds committed index "
                 + entry.index() + " as term " + entry.term() + ", first committed as term " + first.term());
         }
         committedSeenInTerm.merge(entry.index(), seenInTerm, Math::min);
@@ -116,7 +116,7 @@ final class Invariants {
             }
             RaftEntry want = committed.get(i);
             if (i > log.lastIndex() || log.entry(i).term() != want.term() || !Arrays.equals(log.entry(i).data(), want.data())) {
-                throw new InvariantViolation(LEADER_HAS_ALL_COMMITTED_ENTRIES, "leader " + node.id + " of term "
+                throw new InvariantViolation(Invariant.LEADER_HAS_ALL_COMMITTED_ENTRIES, "leader " + node.id + " of term "
                     + status.term() + " lacks index " + i + " (term " + want.term() + ") committed by term " + seen);
             }
             if (contiguous == i - 1) {
@@ -134,13 +134,13 @@ final class Invariants {
         SimDisk disk = node.disk();
         if (message instanceof RaftMessage.VoteResponse r && r.granted() && !r.preVote()
             && (disk.hardState().term() != r.term() || disk.hardState().votedFor() != r.to())) {
-            throw new InvariantViolation(PERSIST_BEFORE_SEND, "node " + node.id + " granted its vote to " + r.to()
+            throw new InvariantViolation(Invariant.PERSIST_BEFORE_SEND, "node " + node.id + " granted its vote to " + r.to()
                 + " in term " + r.term() + " but its disk holds " + disk.hardState());
         }
         long promised = message instanceof RaftMessage.AppendResponse r && r.success() ? r.matchIndex()
             : message instanceof RaftMessage.SnapshotResponse r ? r.lastIndex() : -1;
         if (promised > disk.log().lastIndex()) {
-            throw new InvariantViolation(PERSIST_BEFORE_SEND, "node " + node.id + " acknowledged index " + promised
+            throw new InvariantViolation(Invariant.PERSIST_BEFORE_SEND, "node " + node.id + " acknowledged index " + promised
                 + " but its disk ends at " + disk.log().lastIndex());
         }
     }
@@ -149,7 +149,7 @@ final class Invariants {
     void onStateAt(SimNode node, long index, long hash) {
         Long first = stateAt.putIfAbsent(index, hash);
         if (first != null && first != hash) {
-            throw new InvariantViolation(STATE_MACHINES_AGREE_AT_EQUAL_INDEX,
+            throw new InvariantViolation(Invariant.STATE_MACHINES_AGREE_AT_EQUAL_INDEX,
                 "node " + node.id + " state at " + index + " differs from another node's");
         }
     }

@@ -8,6 +8,7 @@ import io.varve.raft.core.RaftMessage;
 import io.varve.raft.core.RaftNode;
 import io.varve.raft.core.Ready;
 import io.varve.raft.core.SnapshotMeta;
+import io.varve.raft.core.sim.SimStats.Counter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ import java.util.Set;
  * One seeded run of a Raft cluster in one thread: nodes on simulated disks and clocks, a faulty
  * network, crashes and restarts during a chaos phase, then a healed phase in which a leader must be
  * elected and a proposal committed within a bound. Invariants are checked after every event. The
- * same seed (and fault) always yields the same trace, summed up by {@link Result#traceHash()}.
+ * same seed and fault always yield the same trace, summed up by {@link Result#traceHash()}, and so
+ * the same failure at the same simulated time.
  */
 final class RaftSimulation {
 
@@ -36,16 +38,17 @@ final class RaftSimulation {
     private static final double CHURN_ISOLATE_AFTER_APPEND = 0.3;
     private static final double CHURN_KILL_AFTER_OLD_TERM_ACK = 0.5;
 
-    /** What a run did; {@code failure} is null when every invariant held. */
-    record Result(long seed, long events, long traceHash, InvariantViolation failure, String failureContext, Stats stats) {
-    }
-
-    /** What a run exercised, to check that the faults and features were actually hit. */
-    record Stats(long maxCommitted, long delivered, long dropped, int crashes, int snapshotsSent, int snapshotsTaken,
-                 int terms, int churnIsolations, int churnKills) {
+    /**
+     * What a run did: {@code failure} is null when every invariant held; {@code endNs} is the simulated
+     * time the run stopped at (the failure's time when it failed).
+     */
+    record Result(long seed, PlantedFault fault, long events, long endNs, long traceHash, InvariantViolation failure,
+                  String failureContext, SimStats stats) {
     }
 
     private final long seed;
+    private final PlantedFault fault;
+    private final SimStats stats = new SimStats();
     private final Random random;
     private final EventQueue events = new EventQueue(100_000);
     private final SimNetwork network;
@@ -57,9 +60,6 @@ final class RaftSimulation {
     private boolean chaos = true;
     private byte[] marker;
     private boolean markerApplied;
-    private int crashes;
-    private int snapshotsSent;
-    private int snapshotsTaken;
     /**
      * Leader churn (DESIGN §7; docs/testing.md): an adversary that hunts the Raft paper's Figure 8
      * schedule, which random faults almost never produce. Appends carry one entry and one is in flight
@@ -71,13 +71,12 @@ final class RaftSimulation {
      */
     private final boolean churn;
     private final int[] leaderTermSeen;
-    private int churnIsolations;
-    private int churnKills;
 
     RaftSimulation(long seed, PlantedFault fault) {
         this.seed = seed;
+        this.fault = fault;
         this.random = new Random(seed);
-        this.network = new SimNetwork(events, random, 10_000);
+        this.network = new SimNetwork(events, random, 10_000, stats);
         int size = random.nextBoolean() ? 3 : 5;
         Set<Integer> voters = new HashSet<>();
         for (int id = 1; id <= size; id++) {
@@ -114,32 +113,35 @@ final class RaftSimulation {
                 invariants.afterEvent(nodes);
             }
             if (!markerApplied) {
-                throw new InvariantViolation(Invariants.LIVENESS, "no proposal committed within " + LIVENESS_BOUND_MS
-                    + " ms after healing; " + statuses());
+                throw new InvariantViolation(Invariant.LEADER_ELECTED_AND_PROPOSAL_COMMITTED_AFTER_HEAL,
+                    "no proposal committed within " + LIVENESS_BOUND_MS + " ms after healing");
             }
-            return new Result(seed, eventCount, traceHash, null, null, stats());
+            return result(null);
         } catch (InvariantViolation violation) {
-            return new Result(seed, eventCount, traceHash, violation, context(), stats());
+            return result(violation);
         } catch (RuntimeException e) {
-            InvariantViolation violation = new InvariantViolation("NoException", e.toString());
+            InvariantViolation violation = new InvariantViolation(Invariant.NO_EXCEPTION, e.toString());
             violation.initCause(e);
-            return new Result(seed, eventCount, traceHash, violation, context(), stats());
+            return result(violation);
         }
     }
 
-    private Stats stats() {
+    private Result result(InvariantViolation failure) {
         int terms = 0;
         for (SimNode node : nodes) {
             if (node.isUp()) {
                 terms = Math.max(terms, node.raft().status().term());
             }
         }
-        return new Stats(invariants.maxCommitted(), network.delivered, network.dropped, crashes, snapshotsSent, snapshotsTaken, terms,
-            churnIsolations, churnKills);
+        stats.set(Counter.COMMITTED, invariants.maxCommitted());
+        stats.set(Counter.LEADERS_ELECTED, invariants.leadersElected());
+        stats.set(Counter.TERMS, terms);
+        return new Result(seed, fault, eventCount, events.nowNs(), traceHash, failure, failure == null ? null : context(), stats);
     }
 
+    /** The network's faults and every node's status when the run stopped. */
     private String context() {
-        return "at " + events.nowNs() / MS + " ms, event " + eventCount + ", " + network.describe() + "; " + statuses();
+        return network.describe() + "; " + statuses();
     }
 
     private String statuses() {
@@ -222,8 +224,7 @@ final class RaftSimulation {
         switch (kind) {
             case 0, 1 -> {
                 if (node.isUp()) {
-                    crashes++;
-                    node.crash(random);
+                    crash(node);
                 }
             }
             case 2, 3, 4 -> {
@@ -248,8 +249,7 @@ final class RaftSimulation {
         if (!node.isUp()) {
             return;
         }
-        crashes++;
-        node.crash(random);
+        crash(node);
         events.after((1 + random.nextInt(30)) * MS, () -> {
             if (!node.isUp()) {
                 restart(node);
@@ -257,10 +257,18 @@ final class RaftSimulation {
         });
     }
 
+    /** Power loss: counted, and counted again when it lost writes that were not yet synced. */
+    private void crash(SimNode node) {
+        stats.add(Counter.CRASHES);
+        if (node.crash(random) > 0) {
+            stats.add(Counter.CRASHES_LOSING_WRITES);
+        }
+    }
+
     /** Leader churn: cuts {@code node} off from all others until about one to four election timeouts pass. */
     private void isolateBriefly(SimNode node) {
         trace(11, events.nowNs(), node.id);
-        churnIsolations++;
+        stats.add(Counter.CHURN_ISOLATIONS);
         network.isolate(node.id, ids());
         events.after((ELECTION_TIMEOUT_MS + random.nextInt(3 * ELECTION_TIMEOUT_MS)) * MS, () -> {
             if (chaos) {
@@ -273,10 +281,9 @@ final class RaftSimulation {
     /** Leader churn: cuts {@code node} off and kills it (power loss); it comes back after a while. */
     private void isolateAndKill(SimNode node) {
         trace(13, events.nowNs(), node.id);
-        churnKills++;
+        stats.add(Counter.CHURN_KILLS);
         network.isolate(node.id, ids());
-        crashes++;
-        node.crash(random);
+        crash(node);
         events.after((ELECTION_TIMEOUT_MS + random.nextInt(3 * ELECTION_TIMEOUT_MS)) * MS, () -> {
             if (chaos) {
                 network.rejoin(node.id);
@@ -355,6 +362,7 @@ final class RaftSimulation {
 
     private void restart(SimNode node) {
         trace(7, events.nowNs(), node.id);
+        stats.add(Counter.RESTARTS);
         node.start(events.nowNs());
         SnapshotMeta snapshot = node.disk().log().snapshot();
         invariants.onStateAt(node, snapshot.lastIndex(), node.stateMachine().hash());
@@ -399,18 +407,19 @@ final class RaftSimulation {
         RaftNode raft = node.raft();
         while (raft.hasReady()) {
             Ready ready = raft.ready();
+            invariants.monotonicCommitIndex(node, ready.status());     // the moment the commit index moves
             node.disk().write(ready);                                  // 1-3: hard state, snapshot, entries
             if (chaos && random.nextDouble() < MID_READY_CRASH_RATE) {
                 trace(9, events.nowNs(), node.id);
-                crashes++;
-                node.crash(random);                                    // before fsync: nothing was sent
+                stats.add(Counter.MID_READY_CRASHES);
+                crash(node);                                           // before fsync: nothing was sent
                 return;
             }
             node.disk().fsync();
             for (RaftMessage message : ready.messages()) {             // 4: only then send
                 invariants.persistBeforeSend(node, message);
                 if (message instanceof RaftMessage.SnapshotRequest) {
-                    snapshotsSent++;
+                    stats.add(Counter.SNAPSHOTS_SENT);
                 }
                 network.send(message, this::deliver);
             }
@@ -423,7 +432,12 @@ final class RaftSimulation {
     private void apply(SimNode node, Ready ready) {
         HashStateMachine sm = node.stateMachine();
         if (ready.snapshot() != null) {
-            sm.restore(ready.snapshotData());
+            stats.add(Counter.SNAPSHOTS_INSTALLED);
+            if (fault == PlantedFault.INSTALL_SNAPSHOT_WITHOUT_RESTORE) {
+                sm.skipTo(ready.snapshot().lastIndex());               // the planted driver bug: the data is never loaded
+            } else {
+                sm.restore(ready.snapshotData());
+            }
             if (sm.appliedIndex() != ready.snapshot().lastIndex()) {
                 throw new IllegalStateException("snapshot data at " + sm.appliedIndex() + " for meta " + ready.snapshot());
             }
@@ -433,6 +447,7 @@ final class RaftSimulation {
             RaftEntry entry = node.disk().log().entry(sm.appliedIndex() + 1);
             invariants.onCommitted(node, entry, ready.status().term());
             sm.apply(entry);
+            stats.add(Counter.APPLIED);
             invariants.onStateAt(node, entry.index(), sm.hash());
             if (marker != null && Arrays.equals(entry.data(), marker)) {
                 markerApplied = true;
@@ -446,7 +461,7 @@ final class RaftSimulation {
         if (sm.appliedIndex() - current.lastIndex() >= node.snapshotEvery) {
             SnapshotMeta meta = new SnapshotMeta(sm.appliedIndex(), node.disk().log().termAt(sm.appliedIndex()));
             trace(10, events.nowNs(), node.id, meta.lastIndex());
-            snapshotsTaken++;
+            stats.add(Counter.SNAPSHOTS_TAKEN);
             node.disk().compact(meta, sm.snapshot());
             node.raft().onSnapshotTaken(meta);
         }

@@ -54,11 +54,13 @@ final class SimDisk {
         pending.clear();
     }
 
-    /** Power loss: some prefix of the unsynced writes reached the platter, the rest is gone. */
-    void crash(Random random) {
+    /** Power loss: some prefix of the unsynced writes reached the platter, the rest is gone. Returns how many were lost. */
+    int crash(Random random) {
         int survive = pending.isEmpty() ? 0 : random.nextInt(pending.size() + 1);
+        int lost = pending.size() - survive;
         pending.subList(0, survive).forEach(Runnable::run);
         pending.clear();
+        return lost;
     }
 
     /** The state machine's snapshot, written and synced at once. */

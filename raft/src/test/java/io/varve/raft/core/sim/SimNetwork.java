@@ -1,6 +1,7 @@
 package io.varve.raft.core.sim;
 
 import io.varve.raft.core.RaftMessage;
+import io.varve.raft.core.sim.SimStats.Counter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -16,6 +17,8 @@ import java.util.function.Consumer;
 final class SimNetwork {
 
     private static final long MS = 1_000_000L;
+    /** Node ids run from 1 to below this: enough for the 3 or 5 voters a run draws. */
+    private static final int MAX_IDS = 8;
 
     private final EventQueue events;
     private final Random random;
@@ -25,13 +28,16 @@ final class SimNetwork {
     private int maxDelayMs = 5;
     private final int maxInFlight;
     private int inFlight;
-    long delivered;
-    long dropped;
+    private final SimStats stats;
+    /** Per directed link: how many messages were sent, and the highest of those numbers delivered yet. */
+    private final long[] sentOnLink = new long[MAX_IDS * MAX_IDS];
+    private final long[] deliveredOnLink = new long[MAX_IDS * MAX_IDS];
 
-    SimNetwork(EventQueue events, Random random, int maxInFlight) {
+    SimNetwork(EventQueue events, Random random, int maxInFlight, SimStats stats) {
         this.events = events;
         this.random = random;
         this.maxInFlight = maxInFlight;
+        this.stats = stats;
     }
 
     void setFaults(double dropRate, double duplicateRate, int maxDelayMs) {
@@ -51,6 +57,7 @@ final class SimNetwork {
 
     /** Two groups that cannot talk either way. */
     void partitionSymmetric(List<Integer> a, List<Integer> b) {
+        stats.add(Counter.PARTITIONS);
         for (int x : a) {
             for (int y : b) {
                 block(x, y);
@@ -61,6 +68,7 @@ final class SimNetwork {
 
     /** {@code a} hears {@code b} but {@code b} never hears {@code a}. */
     void partitionAsymmetric(List<Integer> a, List<Integer> b) {
+        stats.add(Counter.PARTITIONS);
         for (int x : a) {
             for (int y : b) {
                 block(x, y);
@@ -70,6 +78,7 @@ final class SimNetwork {
 
     /** Cuts {@code id} off from every other node in {@code ids}, both ways. */
     void isolate(int id, List<Integer> ids) {
+        stats.add(Counter.PARTITIONS);
         for (int other : ids) {
             if (other != id) {
                 block(id, other);
@@ -93,25 +102,40 @@ final class SimNetwork {
 
     /** Sends {@code message}; {@code deliver} runs when (and each time) it arrives. */
     void send(RaftMessage message, Consumer<RaftMessage> deliver) {
-        if (isBlocked(message.from(), message.to()) || random.nextDouble() < dropRate || inFlight >= maxInFlight) {
-            dropped++;
+        stats.add(Counter.MESSAGES_SENT);
+        if (isBlocked(message.from(), message.to())) {
+            stats.add(Counter.MESSAGES_CUT);
             return;
         }
-        schedule(message, deliver);
+        if (random.nextDouble() < dropRate || inFlight >= maxInFlight) {
+            stats.add(Counter.MESSAGES_LOST);
+            return;
+        }
+        int link = message.from() * MAX_IDS + message.to();
+        long number = ++sentOnLink[link];
+        schedule(message, link, number, deliver);
         if (random.nextDouble() < duplicateRate) {
-            schedule(message, deliver);
+            stats.add(Counter.MESSAGES_DUPLICATED);
+            schedule(message, link, number, deliver);
         }
     }
 
-    private void schedule(RaftMessage message, Consumer<RaftMessage> deliver) {
+    private void schedule(RaftMessage message, int link, long number, Consumer<RaftMessage> deliver) {
         long delayNs = MS / 10 + (long) (random.nextDouble() * maxDelayMs * MS);
         inFlight++;
         events.after(delayNs, () -> {
             inFlight--;
-            if (!isBlocked(message.from(), message.to())) {
-                delivered++;
-                deliver.accept(message);
+            if (isBlocked(message.from(), message.to())) {
+                stats.add(Counter.MESSAGES_CUT);
+                return;
             }
+            stats.add(Counter.MESSAGES_DELIVERED);
+            if (number < deliveredOnLink[link]) {
+                stats.add(Counter.MESSAGES_REORDERED);
+            } else {
+                deliveredOnLink[link] = number;
+            }
+            deliver.accept(message);
         });
     }
 }

@@ -69,10 +69,11 @@ final class SimNode {
         verifiedLeaderTo = 0;
     }
 
-    /** Power loss: unsynced writes are (partly) lost, memory is gone. */
-    void crash(Random random) {
-        disk.crash(random);
+    /** Power loss: unsynced writes are (partly) lost, memory is gone. Returns how many writes were lost. */
+    int crash(Random random) {
+        int lost = disk.crash(random);
         raft = null;
         stateMachine = null;
+        return lost;
     }
 }
