@@ -22,8 +22,8 @@ import org.agrona.DirectBuffer;
  *
  * <p><b>Roles.</b> {@link Role#LEADER}: appends produce batches stamped with its leader epoch, tracks
  * every follower's log end offset from its fetches ({@link #onFollowerFetch}), and moves the high-water
- * mark to the minimum log end offset of the ISR, leader included, while the ISR holds at least
- * {@code min.insync.replicas}. It asks the controller to drop a follower that has not caught up for
+ * mark to the minimum log end offset of the ISR, leader included (and of a member an in-flight ISR change
+ * adds), while the ISR holds at least {@code min.insync.replicas}. It asks the controller to drop a follower that has not caught up for
  * {@code replica.lag.time.max.ms} ({@link #maybeShrinkIsr}) and to re-admit one that reached the
  * high-water mark. {@link Role#FOLLOWER}: copies the leader's batches ({@link #appendAsFollower}), takes
  * the leader's high-water mark bounded by its own log end, and truncates where the leader says its log
@@ -69,9 +69,19 @@ public final class Partition {
     private volatile long highWatermark;
     /** An AlterPartition sent and not yet answered: at most one at a time. Guarded by this. */
     private boolean isrChangeInFlight;
+    /**
+     * The ISR and the members an in-flight change would add (KIP-497's maximal ISR): the high-water mark
+     * waits for all of them, because the controller may commit the expansion at any moment, and a member
+     * it adds must already hold every record acknowledged by then. Equal to {@link #isr} when nothing is
+     * in flight. Guarded by this.
+     */
+    private int[] maximalIsr = new int[0];
+
+    private final ReplicationRules rules;
 
     Partition(TopicPartition topicPartition, UUID topicId, PartitionLog log, int localId, long lagTimeMaxMs,
-              IsrChangeSink isrSink) {
+              IsrChangeSink isrSink, ReplicationRules rules) {
+        this.rules = rules;
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
@@ -104,6 +114,9 @@ public final class Partition {
                 }
                 replicas = image.replicas();
                 isr = image.isr();
+                if (!isrChangeInFlight) {
+                    maximalIsr = isr;
+                }
                 partitionEpoch = image.partitionEpoch();
                 minInsyncReplicas = minIsr;
                 if (changed) {
@@ -174,7 +187,7 @@ public final class Partition {
             if (role != Role.LEADER) {
                 return new LeaderAppend(Errors.NOT_LEADER_OR_FOLLOWER, null);
             }
-            if (acksAll && isr.length < minInsyncReplicas) {
+            if (acksAll && isr.length < minInsyncReplicas && rules.enforceMinInsyncReplicas()) {
                 return new LeaderAppend(Errors.NOT_ENOUGH_REPLICAS, null);
             }
             AppendResult result = log.append(records, offset, length, leaderEpoch);
@@ -226,7 +239,8 @@ public final class Partition {
         follower.logEndOffset = fetchOffset;
         follower.lastFetchLeaderEndOffset = leaderEnd;
         follower.lastFetchMs = nowMs;
-        if (!contains(isr, replicaId) && fetchOffset >= highWatermark && fetchOffset >= epochStartOffset()) {
+        boolean caughtUp = fetchOffset >= highWatermark && fetchOffset >= epochStartOffset();
+        if (!contains(isr, replicaId) && (caughtUp || !rules.admitOnlyCaughtUpFollowers())) {
             proposeIsr(with(isr, replicaId));
         }
         return maybeIncrementHighWatermark();
@@ -256,6 +270,7 @@ public final class Partition {
             return;
         }
         isrChangeInFlight = true;
+        maximalIsr = union(isr, newIsr);
         int epochSent = partitionEpoch;
         isrSink.alterPartition(topicId, topicPartition.partition(), localId, leaderEpoch, newIsr, epochSent)
             .whenComplete((error, failure) -> {
@@ -263,6 +278,7 @@ public final class Partition {
                     // Committed or not, the image decides; a refusal frees the next attempt.
                     if (partitionEpoch == epochSent) {
                         isrChangeInFlight = false;
+                        maximalIsr = isr;
                     }
                 }
             });
@@ -284,16 +300,17 @@ public final class Partition {
      * since this broker became leader) holds it back. Caller holds this monitor.
      */
     private boolean maybeIncrementHighWatermark() {
-        if (role != Role.LEADER || isr.length < minInsyncReplicas) {
+        if (role != Role.LEADER || (isr.length < minInsyncReplicas && rules.enforceMinInsyncReplicas())) {
             return false;
         }
         long min = log.logEndOffset();
-        for (int id : isr) {
+        for (int id : maximalIsr) {
             if (id == localId) {
                 continue;
             }
             FollowerState f = followers.get(id);
-            min = Math.min(min, f == null ? -1 : f.logEndOffset);
+            long end = f == null ? -1 : f.logEndOffset;
+            min = rules.highWatermarkIsIsrMinimum() ? Math.min(min, end) : Math.max(min, end);
         }
         if (min > highWatermark) {
             highWatermark = min;
@@ -362,6 +379,12 @@ public final class Partition {
             long target = local.endOffset() >= 0 ? Math.min(diverging.endOffset(), local.endOffset()) : diverging.endOffset();
             if (target < 0) {
                 target = log.logStartOffset();
+            }
+            if (!rules.truncateToDivergingEpoch()) {
+                target = highWatermark;
+            }
+            if (target >= log.logEndOffset() && !rules.dropEmptyEpochsAtLogEnd()) {
+                return log.logEndOffset();
             }
             log.truncateTo(target);
             highWatermark = Math.min(highWatermark, log.logEndOffset());
@@ -479,6 +502,10 @@ public final class Partition {
             }
         }
         return false;
+    }
+
+    private static int[] union(int[] a, int[] b) {
+        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
     }
 
     private static int[] with(int[] ids, int id) {

@@ -72,6 +72,7 @@ public final class ReplicaManager {
     private final ReplicaConfig config;
     private final Clock clock;
     private final IsrChangeSink isrSink;
+    private final ReplicationRules rules;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Collection<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final Collection<Consumer<TopicPartition>> highWatermarkListeners = new CopyOnWriteArrayList<>();
@@ -93,6 +94,13 @@ public final class ReplicaManager {
      */
     public ReplicaManager(int nodeId, LogManager logs, Map<String, ?> brokerProps, MetadataImage initial, Clock clock,
                           IsrChangeSink isrSink) {
+        this(nodeId, logs, brokerProps, initial, clock, isrSink, ReplicationRules.KAFKA);
+    }
+
+    /** A replica manager whose partitions follow {@code rules}: {@link ReplicationRules#KAFKA} but in the simulation. */
+    public ReplicaManager(int nodeId, LogManager logs, Map<String, ?> brokerProps, MetadataImage initial, Clock clock,
+                          IsrChangeSink isrSink, ReplicationRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
         this.nodeId = nodeId;
         this.logs = logs;
         this.brokerProps = Map.copyOf(brokerProps);
@@ -212,7 +220,7 @@ public final class ReplicaManager {
     public synchronized void onImage(MetadataImage next) throws IOException {
         latest = next;
         boolean first = !caughtUp;
-        if (first && !registeredAndUnfenced(next)) {
+        if (first && !registeredAndUnfenced(next) && rules.waitForCaughtUpMetadata()) {
             return;
         }
         caughtUp = true;
@@ -255,7 +263,12 @@ public final class ReplicaManager {
             for (PartitionLog log : logs.allLogs()) {
                 // Deleted or moved away while this node was down, or never assigned here: set aside, never deleted.
                 if (!wanted.contains(log.topicPartition())) {
-                    logs.markStray(log.topicPartition());
+                    if (rules.waitForCaughtUpMetadata()) {
+                        logs.markStray(log.topicPartition());
+                    } else {
+                        logs.deleteLog(log.topicPartition());
+                        LOG.info("Deleted the log of {}: the metadata names no replica of it here", log.topicPartition());
+                    }
                 }
             }
         }
@@ -287,7 +300,7 @@ public final class ReplicaManager {
         if (storedId.isEmpty()) {
             PartitionMetadataFile.write(log.dir(), topic.topicId());
         }
-        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink);
+        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink, rules);
     }
 
     /**
