@@ -1,5 +1,6 @@
 package io.varve.broker.replica;
 
+import io.varve.broker.replica.ReplicationRules.Rule;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.raft.metadata.PartitionImage;
@@ -78,10 +79,13 @@ public final class Partition {
     private int[] maximalIsr = new int[0];
 
     private final ReplicationRules rules;
+    /** Told when the controller's answer to an ISR change moved the high-water mark (waiting produces complete). */
+    private final Runnable highWatermarkMoved;
 
     Partition(TopicPartition topicPartition, UUID topicId, PartitionLog log, int localId, long lagTimeMaxMs,
-              IsrChangeSink isrSink, ReplicationRules rules) {
+              IsrChangeSink isrSink, ReplicationRules rules, Runnable highWatermarkMoved) {
         this.rules = rules;
+        this.highWatermarkMoved = highWatermarkMoved;
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
@@ -109,15 +113,20 @@ public final class Partition {
         try {
             synchronized (this) {
                 boolean changed = next != role || image.leaderEpoch() != leaderEpoch || image.leader() != leaderId;
-                if (image.partitionEpoch() != partitionEpoch) {
+                // An image older than an ISR change the controller already confirmed to this leader does not
+                // take the ISR back: the controller committed the newer one (Kafka's leader does the same).
+                boolean stale = !changed && image.partitionEpoch() < partitionEpoch;
+                if (image.partitionEpoch() != partitionEpoch && !stale) {
                     isrChangeInFlight = false; // the partition changed: whatever was asked is decided
                 }
                 replicas = image.replicas();
-                isr = image.isr();
+                if (!stale) {
+                    isr = image.isr();
+                    partitionEpoch = image.partitionEpoch();
+                }
                 if (!isrChangeInFlight) {
                     maximalIsr = isr;
                 }
-                partitionEpoch = image.partitionEpoch();
                 minInsyncReplicas = minIsr;
                 if (changed) {
                     role = next;
@@ -126,6 +135,8 @@ public final class Partition {
                     followers.clear();
                     if (next == Role.LEADER) {
                         becomeLeader();
+                    } else if (next == Role.FOLLOWER && !rules.follows(Rule.TRUNCATE_ONLY_WHERE_DIVERGED)) {
+                        log.truncateTo(highWatermark); // planted: Kafka's truncation before KIP-101
                     }
                 }
                 if (next == Role.LEADER) {
@@ -187,7 +198,7 @@ public final class Partition {
             if (role != Role.LEADER) {
                 return new LeaderAppend(Errors.NOT_LEADER_OR_FOLLOWER, null);
             }
-            if (acksAll && isr.length < minInsyncReplicas && rules.enforceMinInsyncReplicas()) {
+            if (acksAll && isr.length < minInsyncReplicas && rules.follows(Rule.MIN_INSYNC_REPLICAS_ENFORCED)) {
                 return new LeaderAppend(Errors.NOT_ENOUGH_REPLICAS, null);
             }
             AppendResult result = log.append(records, offset, length, leaderEpoch);
@@ -240,7 +251,7 @@ public final class Partition {
         follower.lastFetchLeaderEndOffset = leaderEnd;
         follower.lastFetchMs = nowMs;
         boolean caughtUp = fetchOffset >= highWatermark && fetchOffset >= epochStartOffset();
-        if (!contains(isr, replicaId) && (caughtUp || !rules.admitOnlyCaughtUpFollowers())) {
+        if (!contains(isr, replicaId) && (caughtUp || !rules.follows(Rule.ADMIT_ONLY_CAUGHT_UP_FOLLOWERS))) {
             proposeIsr(with(isr, replicaId));
         }
         return maybeIncrementHighWatermark();
@@ -274,12 +285,24 @@ public final class Partition {
         int epochSent = partitionEpoch;
         isrSink.alterPartition(topicId, topicPartition.partition(), localId, leaderEpoch, newIsr, epochSent)
             .whenComplete((error, failure) -> {
+                boolean moved;
                 synchronized (Partition.this) {
-                    // Committed or not, the image decides; a refusal frees the next attempt.
-                    if (partitionEpoch == epochSent) {
-                        isrChangeInFlight = false;
-                        maximalIsr = isr;
+                    if (partitionEpoch != epochSent || role != Role.LEADER) {
+                        return; // an image already decided it
                     }
+                    if (failure == null && error == Errors.NONE) {
+                        // Committed as the partition epoch plus one: take it now, as Kafka's leader takes
+                        // the AlterPartition answer, not when this node's image catches up. Until then an
+                        // older image must not shrink the ISR back, or acks would skip a member just added.
+                        isr = newIsr;
+                        partitionEpoch = epochSent + 1;
+                    }
+                    isrChangeInFlight = false;
+                    maximalIsr = isr;
+                    moved = maybeIncrementHighWatermark();
+                }
+                if (moved) {
+                    highWatermarkMoved.run(); // outside the monitor: the listeners complete waiting requests
                 }
             });
     }
@@ -300,7 +323,7 @@ public final class Partition {
      * since this broker became leader) holds it back. Caller holds this monitor.
      */
     private boolean maybeIncrementHighWatermark() {
-        if (role != Role.LEADER || (isr.length < minInsyncReplicas && rules.enforceMinInsyncReplicas())) {
+        if (role != Role.LEADER || (isr.length < minInsyncReplicas && rules.follows(Rule.MIN_INSYNC_REPLICAS_ENFORCED))) {
             return false;
         }
         long min = log.logEndOffset();
@@ -310,7 +333,7 @@ public final class Partition {
             }
             FollowerState f = followers.get(id);
             long end = f == null ? -1 : f.logEndOffset;
-            min = rules.highWatermarkIsIsrMinimum() ? Math.min(min, end) : Math.max(min, end);
+            min = rules.follows(Rule.HIGH_WATERMARK_IS_ISR_MINIMUM) ? Math.min(min, end) : Math.max(min, end);
         }
         if (min > highWatermark) {
             highWatermark = min;
@@ -326,7 +349,8 @@ public final class Partition {
     /** The offset and last epoch a follower's next fetch sends. */
     public FetchPosition fetchPosition() {
         OptionalInt latest = log.leaderEpochCache().latestEpoch();
-        return new FetchPosition(log.logEndOffset(), latest.orElse(-1));
+        return new FetchPosition(log.logEndOffset(),
+            rules.follows(Rule.SEND_LAST_FETCHED_EPOCH) ? latest.orElse(-1) : -1);
     }
 
     /**
@@ -356,7 +380,7 @@ public final class Partition {
 
     private void followerHighWatermark(long leaderHighWatermark) {
         long next = Math.min(leaderHighWatermark, log.logEndOffset());
-        if (next > highWatermark) {
+        if (next > highWatermark || !rules.follows(Rule.FOLLOWER_HIGH_WATERMARK_ONLY_FORWARD)) {
             highWatermark = next;
         }
     }
@@ -380,10 +404,10 @@ public final class Partition {
             if (target < 0) {
                 target = log.logStartOffset();
             }
-            if (!rules.truncateToDivergingEpoch()) {
+            if (!rules.follows(Rule.TRUNCATE_ONLY_WHERE_DIVERGED)) {
                 target = highWatermark;
             }
-            if (target >= log.logEndOffset() && !rules.dropEmptyEpochsAtLogEnd()) {
+            if (target >= log.logEndOffset() && !rules.follows(Rule.DROP_EMPTY_EPOCHS_AT_LOG_END)) {
                 return log.logEndOffset();
             }
             log.truncateTo(target);

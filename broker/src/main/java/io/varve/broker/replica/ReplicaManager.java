@@ -1,6 +1,7 @@
 package io.varve.broker.replica;
 
 import io.varve.common.Clock;
+import io.varve.broker.replica.ReplicationRules.Rule;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.TopicConfigs;
@@ -220,7 +221,7 @@ public final class ReplicaManager {
     public synchronized void onImage(MetadataImage next) throws IOException {
         latest = next;
         boolean first = !caughtUp;
-        if (first && !registeredAndUnfenced(next) && rules.waitForCaughtUpMetadata()) {
+        if (first && !registeredAndUnfenced(next) && rules.follows(Rule.WAIT_FOR_CAUGHT_UP_METADATA)) {
             return;
         }
         caughtUp = true;
@@ -263,7 +264,7 @@ public final class ReplicaManager {
             for (PartitionLog log : logs.allLogs()) {
                 // Deleted or moved away while this node was down, or never assigned here: set aside, never deleted.
                 if (!wanted.contains(log.topicPartition())) {
-                    if (rules.waitForCaughtUpMetadata()) {
+                    if (rules.follows(Rule.WAIT_FOR_CAUGHT_UP_METADATA)) {
                         logs.markStray(log.topicPartition());
                     } else {
                         logs.deleteLog(log.topicPartition());
@@ -300,7 +301,8 @@ public final class ReplicaManager {
         if (storedId.isEmpty()) {
             PartitionMetadataFile.write(log.dir(), topic.topicId());
         }
-        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink, rules);
+        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink, rules,
+            () -> highWatermarkMoved(tp));
     }
 
     /**
