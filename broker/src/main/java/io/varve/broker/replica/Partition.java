@@ -1,5 +1,6 @@
 package io.varve.broker.replica;
 
+import io.varve.broker.replica.ReplicationRules.Rule;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.raft.metadata.PartitionImage;
@@ -22,8 +23,8 @@ import org.agrona.DirectBuffer;
  *
  * <p><b>Roles.</b> {@link Role#LEADER}: appends produce batches stamped with its leader epoch, tracks
  * every follower's log end offset from its fetches ({@link #onFollowerFetch}), and moves the high-water
- * mark to the minimum log end offset of the ISR, leader included, while the ISR holds at least
- * {@code min.insync.replicas}. It asks the controller to drop a follower that has not caught up for
+ * mark to the minimum log end offset of the ISR, leader included (and of a member an in-flight ISR change
+ * adds), while the ISR holds at least {@code min.insync.replicas}. It asks the controller to drop a follower that has not caught up for
  * {@code replica.lag.time.max.ms} ({@link #maybeShrinkIsr}) and to re-admit one that reached the
  * high-water mark. {@link Role#FOLLOWER}: copies the leader's batches ({@link #appendAsFollower}), takes
  * the leader's high-water mark bounded by its own log end, and truncates where the leader says its log
@@ -69,9 +70,22 @@ public final class Partition {
     private volatile long highWatermark;
     /** An AlterPartition sent and not yet answered: at most one at a time. Guarded by this. */
     private boolean isrChangeInFlight;
+    /**
+     * The ISR and the members an in-flight change would add (KIP-497's maximal ISR): the high-water mark
+     * waits for all of them, because the controller may commit the expansion at any moment, and a member
+     * it adds must already hold every record acknowledged by then. Equal to {@link #isr} when nothing is
+     * in flight. Guarded by this.
+     */
+    private int[] maximalIsr = new int[0];
+
+    private final ReplicationRules rules;
+    /** Told when the controller's answer to an ISR change moved the high-water mark (waiting produces complete). */
+    private final Runnable highWatermarkMoved;
 
     Partition(TopicPartition topicPartition, UUID topicId, PartitionLog log, int localId, long lagTimeMaxMs,
-              IsrChangeSink isrSink) {
+              IsrChangeSink isrSink, ReplicationRules rules, Runnable highWatermarkMoved) {
+        this.rules = rules;
+        this.highWatermarkMoved = highWatermarkMoved;
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
@@ -99,12 +113,20 @@ public final class Partition {
         try {
             synchronized (this) {
                 boolean changed = next != role || image.leaderEpoch() != leaderEpoch || image.leader() != leaderId;
-                if (image.partitionEpoch() != partitionEpoch) {
+                // An image older than an ISR change the controller already confirmed to this leader does not
+                // take the ISR back: the controller committed the newer one (Kafka's leader does the same).
+                boolean stale = !changed && image.partitionEpoch() < partitionEpoch;
+                if (image.partitionEpoch() != partitionEpoch && !stale) {
                     isrChangeInFlight = false; // the partition changed: whatever was asked is decided
                 }
                 replicas = image.replicas();
-                isr = image.isr();
-                partitionEpoch = image.partitionEpoch();
+                if (!stale) {
+                    isr = image.isr();
+                    partitionEpoch = image.partitionEpoch();
+                }
+                if (!isrChangeInFlight) {
+                    maximalIsr = isr;
+                }
                 minInsyncReplicas = minIsr;
                 if (changed) {
                     role = next;
@@ -113,6 +135,8 @@ public final class Partition {
                     followers.clear();
                     if (next == Role.LEADER) {
                         becomeLeader();
+                    } else if (next == Role.FOLLOWER && !rules.follows(Rule.TRUNCATE_ONLY_WHERE_DIVERGED)) {
+                        log.truncateTo(highWatermark); // planted: Kafka's truncation before KIP-101
                     }
                 }
                 if (next == Role.LEADER) {
@@ -174,7 +198,7 @@ public final class Partition {
             if (role != Role.LEADER) {
                 return new LeaderAppend(Errors.NOT_LEADER_OR_FOLLOWER, null);
             }
-            if (acksAll && isr.length < minInsyncReplicas) {
+            if (acksAll && isr.length < minInsyncReplicas && rules.follows(Rule.MIN_INSYNC_REPLICAS_ENFORCED)) {
                 return new LeaderAppend(Errors.NOT_ENOUGH_REPLICAS, null);
             }
             AppendResult result = log.append(records, offset, length, leaderEpoch);
@@ -226,7 +250,8 @@ public final class Partition {
         follower.logEndOffset = fetchOffset;
         follower.lastFetchLeaderEndOffset = leaderEnd;
         follower.lastFetchMs = nowMs;
-        if (!contains(isr, replicaId) && fetchOffset >= highWatermark && fetchOffset >= epochStartOffset()) {
+        boolean caughtUp = fetchOffset >= highWatermark && fetchOffset >= epochStartOffset();
+        if (!contains(isr, replicaId) && (caughtUp || !rules.follows(Rule.ADMIT_ONLY_CAUGHT_UP_FOLLOWERS))) {
             proposeIsr(with(isr, replicaId));
         }
         return maybeIncrementHighWatermark();
@@ -256,14 +281,28 @@ public final class Partition {
             return;
         }
         isrChangeInFlight = true;
+        maximalIsr = union(isr, newIsr);
         int epochSent = partitionEpoch;
         isrSink.alterPartition(topicId, topicPartition.partition(), localId, leaderEpoch, newIsr, epochSent)
             .whenComplete((error, failure) -> {
+                boolean moved;
                 synchronized (Partition.this) {
-                    // Committed or not, the image decides; a refusal frees the next attempt.
-                    if (partitionEpoch == epochSent) {
-                        isrChangeInFlight = false;
+                    if (partitionEpoch != epochSent || role != Role.LEADER) {
+                        return; // an image already decided it
                     }
+                    if (failure == null && error == Errors.NONE) {
+                        // Committed as the partition epoch plus one: take it now, as Kafka's leader takes
+                        // the AlterPartition answer, not when this node's image catches up. Until then an
+                        // older image must not shrink the ISR back, or acks would skip a member just added.
+                        isr = newIsr;
+                        partitionEpoch = epochSent + 1;
+                    }
+                    isrChangeInFlight = false;
+                    maximalIsr = isr;
+                    moved = maybeIncrementHighWatermark();
+                }
+                if (moved) {
+                    highWatermarkMoved.run(); // outside the monitor: the listeners complete waiting requests
                 }
             });
     }
@@ -284,16 +323,17 @@ public final class Partition {
      * since this broker became leader) holds it back. Caller holds this monitor.
      */
     private boolean maybeIncrementHighWatermark() {
-        if (role != Role.LEADER || isr.length < minInsyncReplicas) {
+        if (role != Role.LEADER || (isr.length < minInsyncReplicas && rules.follows(Rule.MIN_INSYNC_REPLICAS_ENFORCED))) {
             return false;
         }
         long min = log.logEndOffset();
-        for (int id : isr) {
+        for (int id : maximalIsr) {
             if (id == localId) {
                 continue;
             }
             FollowerState f = followers.get(id);
-            min = Math.min(min, f == null ? -1 : f.logEndOffset);
+            long end = f == null ? -1 : f.logEndOffset;
+            min = rules.follows(Rule.HIGH_WATERMARK_IS_ISR_MINIMUM) ? Math.min(min, end) : Math.max(min, end);
         }
         if (min > highWatermark) {
             highWatermark = min;
@@ -309,7 +349,8 @@ public final class Partition {
     /** The offset and last epoch a follower's next fetch sends. */
     public FetchPosition fetchPosition() {
         OptionalInt latest = log.leaderEpochCache().latestEpoch();
-        return new FetchPosition(log.logEndOffset(), latest.orElse(-1));
+        return new FetchPosition(log.logEndOffset(),
+            rules.follows(Rule.SEND_LAST_FETCHED_EPOCH) ? latest.orElse(-1) : -1);
     }
 
     /**
@@ -339,7 +380,7 @@ public final class Partition {
 
     private void followerHighWatermark(long leaderHighWatermark) {
         long next = Math.min(leaderHighWatermark, log.logEndOffset());
-        if (next > highWatermark) {
+        if (next > highWatermark || !rules.follows(Rule.FOLLOWER_HIGH_WATERMARK_ONLY_FORWARD)) {
             highWatermark = next;
         }
     }
@@ -362,6 +403,12 @@ public final class Partition {
             long target = local.endOffset() >= 0 ? Math.min(diverging.endOffset(), local.endOffset()) : diverging.endOffset();
             if (target < 0) {
                 target = log.logStartOffset();
+            }
+            if (!rules.follows(Rule.TRUNCATE_ONLY_WHERE_DIVERGED)) {
+                target = highWatermark;
+            }
+            if (target >= log.logEndOffset() && !rules.follows(Rule.DROP_EMPTY_EPOCHS_AT_LOG_END)) {
+                return log.logEndOffset();
             }
             log.truncateTo(target);
             highWatermark = Math.min(highWatermark, log.logEndOffset());
@@ -479,6 +526,10 @@ public final class Partition {
             }
         }
         return false;
+    }
+
+    private static int[] union(int[] a, int[] b) {
+        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
     }
 
     private static int[] with(int[] ids, int id) {

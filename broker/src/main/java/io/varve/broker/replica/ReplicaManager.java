@@ -1,6 +1,7 @@
 package io.varve.broker.replica;
 
 import io.varve.common.Clock;
+import io.varve.broker.replica.ReplicationRules.Rule;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.TopicConfigs;
@@ -72,6 +73,7 @@ public final class ReplicaManager {
     private final ReplicaConfig config;
     private final Clock clock;
     private final IsrChangeSink isrSink;
+    private final ReplicationRules rules;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Collection<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final Collection<Consumer<TopicPartition>> highWatermarkListeners = new CopyOnWriteArrayList<>();
@@ -93,6 +95,13 @@ public final class ReplicaManager {
      */
     public ReplicaManager(int nodeId, LogManager logs, Map<String, ?> brokerProps, MetadataImage initial, Clock clock,
                           IsrChangeSink isrSink) {
+        this(nodeId, logs, brokerProps, initial, clock, isrSink, ReplicationRules.KAFKA);
+    }
+
+    /** A replica manager whose partitions follow {@code rules}: {@link ReplicationRules#KAFKA} but in the simulation. */
+    public ReplicaManager(int nodeId, LogManager logs, Map<String, ?> brokerProps, MetadataImage initial, Clock clock,
+                          IsrChangeSink isrSink, ReplicationRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
         this.nodeId = nodeId;
         this.logs = logs;
         this.brokerProps = Map.copyOf(brokerProps);
@@ -245,7 +254,7 @@ public final class ReplicaManager {
     public synchronized void onImage(MetadataImage next) throws IOException {
         latest = next;
         boolean first = !caughtUp;
-        if (first && !registeredAndUnfenced(next)) {
+        if (first && !registeredAndUnfenced(next) && rules.follows(Rule.WAIT_FOR_CAUGHT_UP_METADATA)) {
             return;
         }
         caughtUp = true;
@@ -288,7 +297,12 @@ public final class ReplicaManager {
             for (PartitionLog log : logs.allLogs()) {
                 // Deleted or moved away while this node was down, or never assigned here: set aside, never deleted.
                 if (!wanted.contains(log.topicPartition())) {
-                    logs.markStray(log.topicPartition());
+                    if (rules.follows(Rule.WAIT_FOR_CAUGHT_UP_METADATA)) {
+                        logs.markStray(log.topicPartition());
+                    } else {
+                        logs.deleteLog(log.topicPartition());
+                        LOG.info("Deleted the log of {}: the metadata names no replica of it here", log.topicPartition());
+                    }
                 }
             }
         }
@@ -320,7 +334,8 @@ public final class ReplicaManager {
         if (storedId.isEmpty()) {
             PartitionMetadataFile.write(log.dir(), topic.topicId());
         }
-        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink);
+        return new Partition(tp, topic.topicId(), log, nodeId, config.lagTimeMaxMs(), isrSink, rules,
+            () -> highWatermarkMoved(tp));
     }
 
     /**

@@ -231,6 +231,15 @@ final class InMemoryCluster implements AutoCloseable {
 
     /** The controller decides every pending ISR change, in order, and publishes the image after each. */
     List<Errors> commitIsrChanges() {
+        return commitIsrChanges(true);
+    }
+
+    /**
+     * The controller decides every pending ISR change, in order. With {@code publishFirst} false the
+     * leader gets the answer before any broker sees the new image, as over the network it may; the
+     * image is then held back until {@link #publishHeld()}.
+     */
+    List<Errors> commitIsrChanges(boolean publishFirst) {
         List<Errors> outcomes = new ArrayList<>();
         List<PendingChange> changes = List.copyOf(pendingChanges);
         pendingChanges.clear();
@@ -238,12 +247,21 @@ final class InMemoryCluster implements AutoCloseable {
             ControllerResult<AlterPartitionResult> result = controller.alterPartition(image, c.topicId(), c.partition(),
                 c.leaderId(), c.leaderEpoch(), c.isr(), c.partitionEpoch());
             if (!result.records().isEmpty()) {
-                publish(result.records().toArray(MetadataRecord[]::new));
+                if (publishFirst) {
+                    publish(result.records().toArray(MetadataRecord[]::new));
+                } else {
+                    image = next(image, result.records());
+                }
             }
             c.reply().complete(result.response().error());
             outcomes.add(result.response().error());
         }
         return outcomes;
+    }
+
+    /** Publishes the image that {@link #commitIsrChanges(boolean)} held back. */
+    void publishHeld() {
+        publish();
     }
 
     /** Every record value of {@code name}-0 on node {@code id}, from its log start to its log end. */

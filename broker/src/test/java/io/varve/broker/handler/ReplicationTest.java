@@ -227,6 +227,66 @@ class ReplicationTest {
         assertFalse(on(1).isUnderReplicated());
     }
 
+    /**
+     * KIP-497's maximal ISR: while the leader's request to re-admit a follower is in flight, the controller
+     * may commit it at any moment, so an acks=all record must wait for that follower too. Otherwise the
+     * follower joins the ISR without a record already acknowledged, and may be elected without it.
+     */
+    @Test
+    void aFollowerBeingReAdmittedHoldsBackTheHighWaterMarkUntilTheControllerDecides() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        produce(1, (short) 1, "a");
+        replicateAll(1, 2, 3);
+        cluster.clock.advanceMs(InMemoryCluster.LAG_TIME_MAX_MS + 1);
+        replicateAll(1, 2); // follower 3 stopped fetching and is dropped
+        assertEquals(1, cluster.node(1).replicas.maybeShrinkIsrs());
+        assertEquals(List.of(Errors.NONE), cluster.commitIsrChanges());
+        assertArrayEquals(new int[] {1, 2}, on(1).isr());
+        cluster.fetchRound(3, 1); // caught up again: the leader asks to re-admit it
+        assertEquals(1, cluster.pendingIsrChanges());
+
+        Answer acked = produce(1, (short) -1, "b");
+        replicateAll(1, 2);
+        assertFalse(acked.answered(), "follower 3 may join the ISR any moment: it must have the record first");
+
+        assertEquals(List.of(Errors.NONE), cluster.commitIsrChanges());
+        assertArrayEquals(new int[] {1, 2, 3}, on(1).isr());
+        cluster.fetchRound(3, 1);
+        cluster.fetchRound(3, 1);
+        assertEquals(Errors.NONE.code, only(acked).errorCode());
+        assertEquals(List.of("a", "b"), cluster.values(3, TOPIC));
+    }
+
+    /**
+     * The controller's answer to an ISR change can reach the leader before the leader's image shows it.
+     * Found by {@link ReplicationSimulationTest} (seed 31): the leader went back to the old ISR on the
+     * answer, acknowledged a record the re-admitted follower did not have, and that follower was in the
+     * committed ISR. The leader now takes the confirmed ISR at once, and an older image does not undo it.
+     */
+    @Test
+    void aConfirmedIsrChangeCountsBeforeTheLeadersImageShowsIt() {
+        cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
+        produce(1, (short) 1, "a");
+        replicateAll(1, 2, 3);
+        cluster.clock.advanceMs(InMemoryCluster.LAG_TIME_MAX_MS + 1);
+        replicateAll(1, 2);
+        assertEquals(1, cluster.node(1).replicas.maybeShrinkIsrs());
+        assertEquals(List.of(Errors.NONE), cluster.commitIsrChanges());
+        cluster.fetchRound(3, 1); // caught up: the leader asks to re-admit it
+
+        assertEquals(List.of(Errors.NONE), cluster.commitIsrChanges(false)); // answered; no broker has the image yet
+        assertArrayEquals(new int[] {1, 2, 3}, on(1).isr(), "the leader takes the confirmed ISR at once");
+        Answer acked = produce(1, (short) -1, "b");
+        replicateAll(1, 2);
+        assertFalse(acked.answered(), "follower 3 is in the committed ISR: it must have the record first");
+
+        cluster.publishHeld();
+        cluster.fetchRound(3, 1);
+        cluster.fetchRound(3, 1);
+        assertEquals(Errors.NONE.code, only(acked).errorCode());
+        assertEquals(List.of("a", "b"), cluster.values(3, TOPIC));
+    }
+
     @Test
     void fetchesWithAStaleOrFutureLeaderEpochOrToAFollowerAreRefused() {
         cluster.createTopic(TOPIC, Map.of(), 1, 2, 3);
