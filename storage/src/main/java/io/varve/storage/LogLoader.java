@@ -25,11 +25,15 @@ import java.util.stream.Stream;
  *   <li>Leftovers of an interrupted deletion ({@code *.deleted}) are removed; segments wholly below
  *       the log start offset are deleted.</li>
  *   <li>After a clean shutdown every segment is trusted: its size is its (trimmed) file length,
- *       checked by a walk of batch headers. A segment that fails that check is recovered.</li>
+ *       checked by a walk of batch headers from its last offset-index entry. A segment that fails that
+ *       check is recovered.</li>
  *   <li>After an unclean shutdown, every segment from the one holding the recovery point on is
  *       recovered: every batch validated (header, CRC, records, increasing offsets), both indexes
- *       rebuilt, the tail after the last valid batch zeroed. Older segments are sized by a header
- *       walk and recovered only if it finds garbage.</li>
+ *       rebuilt. Older segments are sized by a header walk and recovered only if it finds garbage.</li>
+ *   <li>Whatever a segment's files hold after its data (the preallocated tail a crash left untrimmed,
+ *       what recovery discarded, index slots after the entries) is cut off the files, unread, and the
+ *       segment opened again: a load reads the data and never the preallocation (see {@link
+ *       LogSegment}). Every segment but the last is then mapped read-only at its exact length.</li>
  *   <li>A recovery that stops on a corrupt batch, or leaves a gap before the next segment, ends the
  *       log there: every later segment is deleted, so nothing after a corruption is ever served.</li>
  *   <li>A recovery that cuts the log below its checkpointed start leaves it empty at that start:
@@ -55,6 +59,7 @@ final class LogLoader {
     private long truncatedBytes;
     private int corruptBatches;
     private int deleted;
+    private long bytesScanned;
     private String firstProblem = "";
 
     LogLoader(Path dir, LogConfig config, Clock clock, LeaderEpochCache epochs) {
@@ -77,23 +82,15 @@ final class LogLoader {
             for (int i = 0; i < baseOffsets.size(); i++) {
                 long base = baseOffsets.get(i);
                 boolean last = i == baseOffsets.size() - 1;
-                // A missing index cannot be opened read-only: open writable (creating it) and rebuild it.
+                // A missing index cannot be opened read-only: recover the segment, which rebuilds it.
                 boolean mustRecover = base >= recoverFrom || indexMissing(base);
-                LogSegment segment = LogSegment.open(dir, base, config, last || mustRecover);
-                segments.add(segment);
-                if (!mustRecover) {
-                    LogSegment trusted = loadTrusted(segment);
-                    if (trusted != null) {
-                        segments.set(segments.size() - 1, trusted);
-                        continue;
-                    }
+                LogSegment trusted = mustRecover ? null : loadTrusted(base, last);
+                if (trusted != null) {
+                    segments.add(trusted);
+                    continue;
                 }
-                if (!segment.isWritable()) {
-                    segment.closeForReplacement();
-                    segment = LogSegment.open(dir, base, config, true);
-                    segments.set(segments.size() - 1, segment);
-                }
-                LogSegment.RecoveryResult result = recover(segment);
+                LogSegment.RecoveryResult result = recover(base, last, segments);
+                LogSegment segment = segments.get(segments.size() - 1);
                 boolean torn = result.foundCorruption() || result.truncatedBytes() > 0
                     || !last && segment.nextOffset() != baseOffsets.get(i + 1);
                 if (!last && torn) {
@@ -112,13 +109,10 @@ final class LogLoader {
             epochs.truncateFromEnd(logEnd);
             long start = Math.max(logStartOffset, segments.get(0).baseOffset());
             epochs.truncateFromStart(start);
-            long newRecoveryPoint = hadCleanShutdown ? logEnd : recoveryPoint;
-            if (recovered > 0) {
-                flushAll(segments);
-                newRecoveryPoint = logEnd;
-            }
+            // Every recovered segment was synced when it was cut to its data, the others were flushed before.
+            long newRecoveryPoint = hadCleanShutdown || recovered > 0 ? logEnd : recoveryPoint;
             RecoveryReport report = new RecoveryReport(segments.size(), recovered, truncatedBytes, corruptBatches,
-                deleted, firstProblem);
+                deleted, bytesScanned, firstProblem);
             return new Loaded(segments, start, Math.min(newRecoveryPoint, logEnd), report);
         } catch (IOException | RuntimeException e) {
             for (LogSegment segment : segments) {
@@ -129,47 +123,84 @@ final class LogLoader {
     }
 
     /**
-     * Sizes a segment the recovery point vouches for by a header walk; null if the walk finds
-     * garbage and the segment must be recovered. A segment a crash left untrimmed comes back
-     * writable (the same mapping size), so that close trims it.
+     * Opens a segment the recovery point vouches for (writable if it is the last) and sizes it by a
+     * header walk; cuts what its files hold after the data, if anything, and opens it again. Null if
+     * the walk finds garbage: the segment must be recovered.
      */
-    private LogSegment loadTrusted(LogSegment segment) throws IOException {
-        LogSegment.WalkEnd end = segment.loadByHeaderWalk();
-        if (end == LogSegment.WalkEnd.GARBAGE) {
-            return null;
-        }
-        if (end == LogSegment.WalkEnd.ZERO_TAIL && !segment.isWritable()) {
+    private LogSegment loadTrusted(long base, boolean writable) throws IOException {
+        LogSegment segment = LogSegment.open(dir, base, config, writable);
+        try {
+            LogSegment.WalkEnd end = segment.loadByHeaderWalk();
+            bytesScanned += segment.bytesScanned();
+            if (end == LogSegment.WalkEnd.GARBAGE) {
+                segment.closeForReplacement();
+                return null;
+            }
+        } catch (RuntimeException e) {
             segment.closeForReplacement();
-            LogSegment writable = LogSegment.open(dir, segment.baseOffset(), config, true);
-            writable.loadByHeaderWalk();
-            return writable;
+            throw e;
         }
-        return segment;
+        return segment.isUntrimmed() ? cutAndReopen(segment, writable) : segment;
     }
 
-    private static void flushAll(List<LogSegment> segments) throws IOException {
-        for (LogSegment segment : segments) {
-            segment.flush();
-        }
-    }
-
-    private LogSegment.RecoveryResult recover(LogSegment segment) {
-        LogSegment.RecoveryResult result = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()),
-            (epoch, offset) -> {
+    /**
+     * Recovers the segment at {@code base} (opened writable: its indexes are rebuilt), cuts what follows
+     * its last valid batch, and adds it, opened again (read-only unless it is the last), to {@code
+     * segments}.
+     */
+    private LogSegment.RecoveryResult recover(long base, boolean last, List<LogSegment> segments) throws IOException {
+        LogSegment segment = LogSegment.open(dir, base, config, true);
+        LogSegment.RecoveryResult result;
+        try {
+            result = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), (epoch, offset) -> {
                 if (epoch >= 0) {
                     epochs.assign(epoch, offset);
                 }
             });
+        } catch (RuntimeException e) {
+            segment.closeForReplacement();
+            throw e;
+        }
+        bytesScanned += segment.bytesScanned();
+        segments.add(cutAndReopen(segment, last));
         recovered++;
         truncatedBytes += result.truncatedBytes();
         if (result.foundCorruption()) {
             corruptBatches++;
             if (firstProblem.isEmpty()) {
-                firstProblem = "segment " + segment.baseOffset() + " at byte " + result.validBytes() + ": "
-                    + result.stoppedAt().reason();
+                String what = result.gapBatchOffset() < 0 ? result.stoppedAt().reason()
+                    : "zero bytes where a batch header should be, and a valid batch at offset "
+                        + result.gapBatchOffset() + " after them (data after a zero gap, discarded)";
+                firstProblem = "segment " + base + " at byte " + result.validBytes() + ": " + what;
             }
         }
         return result;
+    }
+
+    /**
+     * Cuts a loaded segment's files to its data ({@link LogSegment#closeAndCut()}, which syncs them) and
+     * opens them again, now exactly the data; their header walk reads the batches after the last index
+     * entry.
+     */
+    private LogSegment cutAndReopen(LogSegment segment, boolean writable) throws IOException {
+        long base = segment.baseOffset();
+        long expectedNext = segment.nextOffset();
+        segment.closeAndCut();
+        LogSegment reopened = LogSegment.open(dir, base, config, writable);
+        LogSegment.WalkEnd end;
+        try {
+            end = reopened.loadByHeaderWalk();
+        } catch (RuntimeException e) {
+            reopened.closeForReplacement();
+            throw e;
+        }
+        bytesScanned += reopened.bytesScanned();
+        if (end != LogSegment.WalkEnd.END_OF_FILE || reopened.nextOffset() != expectedNext) {
+            reopened.closeForReplacement();
+            throw new IOException("segment " + base + " of " + dir + " reads back wrong after cutting it to its data: "
+                + end + ", next offset " + reopened.nextOffset() + " instead of " + expectedNext);
+        }
+        return reopened;
     }
 
     /**

@@ -28,6 +28,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * back into it) opens a new {@code LogSegment} over the same files; the old object lives on until its
  * last reader is done.
  *
+ * <p><b>Where the data ends.</b> Loading a segment reads its data, never the preallocated space after
+ * it. The batches are walked from the start ({@link #recover}) or from the last offset-index entry
+ * ({@link #loadByHeaderWalk}) to the first position where no valid batch starts, and only the batch
+ * header there is read: all zeros is the zero-filled tail of a preallocated file, the end of the log
+ * (Kafka's rule); anything else is a torn or corrupt batch, reported as such. What lies after the end
+ * is then cut off the file ({@link #closeAndCut()}), unread, and a writable mapping of the file reads
+ * zeros there again. This discards, with the zeros, anything a crash left after a zero gap: pages the
+ * operating system wrote back out of order before a power loss, all of them after the last fsync, so
+ * past the recovery point, and none of them servable, since the batch before them is missing. The cut
+ * makes sure a later walk can never take them for batches. Recovery does not look for them (that
+ * would read the whole preallocation) but for one witness: the batch the last offset-index entry names
+ * before the rebuild. When a valid batch is there, past the end, the loss is reported as corruption
+ * (with what its headers chain over counted as truncated); otherwise it cannot be told from unwritten
+ * space.
+ *
  * <p>Thread-safety: {@link #append}, {@link #truncateTo}, {@link #recover} and {@link #flush} are
  * called by the log's single writer. Reads ({@link #read}, {@link #translateOffset},
  * {@link #findOffsetByTimestamp}) run on any thread: they look only at bytes below {@link #size()},
@@ -45,6 +60,8 @@ final class LogSegment {
     private final boolean writable;
     private final int indexIntervalBytes;
     private final MappedFileRegion log;   // null for an empty sealed segment: a 0-byte file cannot be mapped
+    /** The .log file's length before it was mapped (a writable mapping grows it to the capacity). */
+    private final long fileLengthAtOpen;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final RecordBatchFlyweight writerBatch = new RecordBatchFlyweight();
@@ -58,14 +75,17 @@ final class LogSegment {
     private int bytesSinceLastIndexEntry;
     private long createdMs;
     private volatile boolean largestTimestampKnown;
+    /** Bytes of the .log the last load walk covered, for the recovery report (load thread only). */
+    private long bytesScanned;
 
     private LogSegment(Path dir, long baseOffset, boolean writable, int indexIntervalBytes, MappedFileRegion log,
-                       OffsetIndex offsetIndex, TimeIndex timeIndex, long createdMs) {
+                       long fileLengthAtOpen, OffsetIndex offsetIndex, TimeIndex timeIndex, long createdMs) {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.writable = writable;
         this.indexIntervalBytes = indexIntervalBytes;
         this.log = log;
+        this.fileLengthAtOpen = fileLengthAtOpen;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
         this.createdMs = createdMs;
@@ -105,8 +125,8 @@ final class LogSegment {
             TimeIndex timeIndex = TimeIndex.open(LogFileNames.timeIndexFile(dir, baseOffset), baseOffset,
                 config.maxIndexSizeBytes(), writable);
             long createdMs = Files.exists(logFile) ? Files.getLastModifiedTime(logFile).toMillis() : 0;
-            return new LogSegment(dir, baseOffset, writable, config.indexIntervalBytes(), log, offsetIndex,
-                timeIndex, createdMs);
+            return new LogSegment(dir, baseOffset, writable, config.indexIntervalBytes(), log, fileLength,
+                offsetIndex, timeIndex, createdMs);
         } catch (IOException | RuntimeException e) {
             if (offsetIndex != null) {
                 offsetIndex.close();
@@ -204,58 +224,66 @@ final class LogSegment {
     enum WalkEnd {
         /** The batches tile the file exactly: a segment trimmed by a clean shutdown. */
         END_OF_FILE,
-        /** The batches are followed by zeros only: an untrimmed, preallocated segment. */
+        /** The batches are followed by a zero header: an untrimmed, preallocated segment, to cut. */
         ZERO_TAIL,
         /** Something that is neither a batch header nor zeros, or a corrupt index: recover it. */
         GARBAGE
     }
 
     /**
-     * Sizes a loaded segment cheaply: walks batch headers (magic, length, increasing offsets; no
-     * CRC) from the last offset-index entry to the first implausible header, and takes that as the
-     * end. Used for segments the recovery point says were flushed.
+     * Sizes a loaded segment cheaply, for segments the recovery point vouches for: checks the first and
+     * last entries of both indexes, that the last offset-index entry names a batch, then walks batch
+     * headers (magic, length, increasing offsets; no CRC) from that batch to the first position where
+     * none starts, within the file's length at open, and reads the header there (see the class
+     * comment). Reads nothing after it; a {@link WalkEnd#ZERO_TAIL} is for the caller to cut.
      */
-    WalkEnd loadByHeaderWalk() throws IOException {
+    WalkEnd loadByHeaderWalk() {
+        bytesScanned = 0;
         if (offsetIndex.isCorrupt() || timeIndex.isCorrupt()) {
             return WalkEnd.GARBAGE;
         }
-        int length = log == null ? 0 : (int) Math.min(Files.size(log.path()), log.capacity());
+        int length = dataLimit();
         boolean indexed = offsetIndex.entries() > 0;
-        int position = indexed ? offsetIndex.lookup(Long.MAX_VALUE).position() : 0;
-        long next = indexed ? offsetIndex.lastOffset() : baseOffset;
-        if (position > length) {
-            return WalkEnd.GARBAGE;
-        }
+        OffsetPosition lastEntry = offsetIndex.lastEntry();
+        int start = indexed ? lastEntry.position() : 0;
+        long next = indexed ? lastEntry.offset() : baseOffset;
         RecordBatchFlyweight batch = new RecordBatchFlyweight();
-        while (position + RecordBatchFlyweight.HEADER_SIZE <= length) {
-            batch.wrap(log.buffer(), position);
-            int batchLength = batch.batchLength();
-            boolean plausible = batch.magic() == RecordBatchFlyweight.MAGIC && batch.baseOffset() >= next
-                && batchLength >= RecordBatchFlyweight.HEADER_SIZE - RecordBatchFlyweight.LOG_OVERHEAD
-                && batchLength <= length - position - RecordBatchFlyweight.LOG_OVERHEAD;
-            if (!plausible) {
-                break;
-            }
+        UnsafeBuffer bytes = log == null ? null : log.buffer();
+        if (indexed && !(BatchHeaders.isPlausible(batch, bytes, start, length, next) && batch.baseOffset() == next)) {
+            return WalkEnd.GARBAGE; // the last index entry does not name a batch of this log
+        }
+        int position = start;
+        while (BatchHeaders.isPlausible(batch, bytes, position, length, next)) {
             next = batch.nextOffset();
             position += batch.sizeInBytes();
         }
         size = position;
         nextOffset = next;
+        bytesScanned = position - start;
+        if (timeIndex.entries() > 0 && timeIndex.lastEntry().offset() >= next) {
+            return WalkEnd.GARBAGE; // the time index names an offset this log does not hold
+        }
         if (position == length) {
             return WalkEnd.END_OF_FILE;
         }
-        return lastNonZero(log.buffer(), position, length) == position ? WalkEnd.ZERO_TAIL : WalkEnd.GARBAGE;
+        bytesScanned += BatchHeaders.headerBytes(position, length);
+        return BatchHeaders.isZeroHeader(bytes, position, length) ? WalkEnd.ZERO_TAIL : WalkEnd.GARBAGE;
     }
 
     /**
-     * Walks every batch from the start, validating header, CRC and offsets; rebuilds both indexes;
-     * stops at the first invalid batch or the zero-filled tail and zeroes everything after it.
+     * Walks every batch from the start of a writable segment, validating header, CRC and offsets, and
+     * rebuilds both indexes; stops at the first invalid batch or zero header (see the class comment).
+     * Writes nothing to the .log: the caller cuts what follows the end with {@link #closeAndCut()} and
+     * opens the segment again.
      *
      * @param maxBatchBytes the largest batch considered valid
      * @param epochs        told of every valid batch's leader epoch, in order
      * @return what was found
      */
     RecoveryResult recover(int maxBatchBytes, EpochListener epochs) {
+        // The offset index as the crash left it names the last batch the writer indexed: the one witness
+        // of data after a zero gap that costs nothing to check.
+        OffsetPosition witness = offsetIndex.entries() > 0 ? offsetIndex.lastEntry() : null;
         offsetIndex.reset();
         timeIndex.reset();
         maxTimestamp = -1;
@@ -263,11 +291,13 @@ final class LogSegment {
         largestTimestampKnown = true; // rebuilt batch by batch below, never from bytes not yet validated
         bytesSinceLastIndexEntry = 0;
         nextOffset = baseOffset;
+        // The whole mapping: past the file's length at open it reads zeros, so a batch whose last bytes
+        // were zeros a cut file lost is still whole; the walk reads one header past the data either way.
         int limit = log == null ? 0 : log.capacity();
         RecordBatchFlyweight batch = new RecordBatchFlyweight();
         int position = 0;
         int batches = 0;
-        BatchStatus stop = BatchStatus.ZERO_FILLED;
+        BatchStatus stop = BatchStatus.OK;
         while (position < limit) {
             batch.wrap(log.buffer(), position);
             BatchStatus status = batch.validateHeaderAndCrc(limit - position, maxBatchBytes);
@@ -286,19 +316,28 @@ final class LogSegment {
             position += batch.sizeInBytes();
             batches++;
         }
-        if (position >= limit) {
-            stop = BatchStatus.OK;
-        }
-        int truncatedBytes = zeroTail(position, limit);
         size = position;
         largestTimestampKnown = true;
-        return new RecoveryResult(batches, position, truncatedBytes, stop);
+        UnsafeBuffer bytes = log == null ? null : log.buffer();
+        boolean clean = stop.isOk() || stop == BatchStatus.ZERO_FILLED;
+        int truncated = clean ? 0 : BatchHeaders.chainedBytes(bytes, position, limit, maxBatchBytes);
+        long gapBatchOffset = -1;
+        if (witness != null && witness.position() >= position + truncated
+            && BatchHeaders.isBatchAt(bytes, witness, nextOffset, limit, maxBatchBytes)) {
+            gapBatchOffset = witness.offset();
+            truncated += BatchHeaders.chainedBytes(bytes, witness.position(), limit, maxBatchBytes);
+        }
+        bytesScanned = (long) position + truncated + BatchHeaders.headerBytes(position, limit);
+        return new RecoveryResult(batches, position, truncated, stop, gapBatchOffset);
     }
 
-    /** The outcome of {@link #recover}. {@code stoppedAt} is ZERO_FILLED or OK for a clean end. */
-    record RecoveryResult(int batches, int validBytes, int truncatedBytes, BatchStatus stoppedAt) {
+    /**
+     * The outcome of {@link #recover}. {@code stoppedAt} is ZERO_FILLED or OK for a clean end; {@code
+     * gapBatchOffset} is the base offset of a valid batch found after a zero gap, -1 if none was.
+     */
+    record RecoveryResult(int batches, int validBytes, int truncatedBytes, BatchStatus stoppedAt, long gapBatchOffset) {
         boolean foundCorruption() {
-            return stoppedAt != BatchStatus.OK && stoppedAt != BatchStatus.ZERO_FILLED;
+            return stoppedAt != BatchStatus.OK && stoppedAt != BatchStatus.ZERO_FILLED || gapBatchOffset >= 0;
         }
     }
 
@@ -307,38 +346,22 @@ final class LogSegment {
         void onBatch(int epoch, long baseOffset);
     }
 
-    private int zeroTail(int from, int limit) {
-        if (log == null || !writable) {
-            return Math.max(0, limit - from);
-        }
-        // Only the bytes up to the last non-zero one need clearing: the rest is preallocated zeros.
-        UnsafeBuffer buffer = log.buffer();
-        int dirtyEnd = lastNonZero(buffer, from, limit);
-        buffer.setMemory(from, dirtyEnd - from, (byte) 0);
-        return dirtyEnd - from;
+    /** The bytes a load may walk: the file as it was before a writable mapping grew it. */
+    private int dataLimit() {
+        return log == null ? 0 : (int) Math.min(fileLengthAtOpen, log.capacity());
     }
 
-    /** The end of the last non-zero byte in {@code [from, limit)}, or {@code from}. */
-    private static int lastNonZero(UnsafeBuffer buffer, int from, int limit) {
-        int last = from;
-        int position = from;
-        int aligned = limit - ((limit - from) & 7);
-        for (; position < aligned; position += Long.BYTES) {
-            if (buffer.getLong(position) != 0) {
-                last = position + Long.BYTES;
-            }
-        }
-        for (; position < limit; position++) {
-            if (buffer.getByte(position) != 0) {
-                last = position + 1;
-            }
-        }
-        // Scanned by words: narrow the last non-zero word to its last non-zero byte, so that the
-        // bytes reported truncated are exactly the non-zero ones.
-        while (last > from && buffer.getByte(last - 1) == 0) {
-            last--;
-        }
-        return last;
+    /** Bytes of the .log the last {@link #recover} or {@link #loadByHeaderWalk} covered; never the tail. */
+    long bytesScanned() {
+        return bytesScanned;
+    }
+
+    /**
+     * Whether a file holds more than the data loaded from it: a preallocated .log or index a crash
+     * left untrimmed, or a tail that recovery discarded. The loader then {@link #closeAndCut()}s it.
+     */
+    boolean isUntrimmed() {
+        return fileLengthAtOpen > size || offsetIndex.isUntrimmed() || timeIndex.isUntrimmed();
     }
 
     /**
@@ -400,7 +423,14 @@ final class LogSegment {
         if (limit == 0) {
             return -1;
         }
-        int position = offsetIndex.lookup(offset).position();
+        OffsetPosition hint = offsetIndex.lookup(offset);
+        int position = hint.position();
+        if (position != 0 && (position + RecordBatchFlyweight.HEADER_SIZE > limit
+            || batch.wrap(log.buffer(), position).baseOffset() != hint.offset())) {
+            // Opening a segment checks its index's last entry, not every one: an entry that does not name
+            // the batch it should is not followed. The batches below the size are whole, so walk from 0.
+            position = 0;
+        }
         while (position + RecordBatchFlyweight.HEADER_SIZE <= limit) {
             batch.wrap(log.buffer(), position);
             if (batch.lastOffset() >= offset) {
@@ -542,6 +572,26 @@ final class LogSegment {
     }
 
     /**
+     * The loader is done with a segment it found longer than its data ({@link #isUntrimmed()}): unmaps
+     * it, then cuts the .log to its size and both indexes to their entries, read-only or not, and
+     * syncs them, without reading what goes (see the class comment). The caller opens the files again.
+     * Only while no reader can hold the segment: at load, or before it is published.
+     *
+     * @throws IOException when a file cannot be cut or synced
+     */
+    void closeAndCut() throws IOException {
+        if (!refs.compareAndSet(1, 0)) {
+            throw new IllegalStateException("segment " + baseOffset + " of " + dir + " is in use or closed");
+        }
+        offsetIndex.closeAndCut();
+        timeIndex.closeAndCut();
+        if (log != null) {
+            log.close();
+        }
+        MappedFileRegion.cut(LogFileNames.logFile(dir, baseOffset), size, true);
+    }
+
+    /**
      * Deletes the segment: renames its files to {@code .deleted} now, so that a crash cannot bring
      * it back, and removes them once the last reader is gone.
      */
@@ -571,23 +621,36 @@ final class LogSegment {
     /**
      * The file half of swapping in a cleaned copy of the sealed segment {@code old} (the log holds its
      * lock): renames {@code old}'s files to {@code .deleted} (its readers keep its mapping), moves
-     * {@code swapFile} to {@code <base>.log}, opens it and rebuilds its indexes, checks it ends where
-     * {@code old} ended, flushes it and fsyncs the directory. The caller publishes the returned segment
-     * and then {@link #release()}s {@code old}.
+     * {@code swapFile} to {@code <base>.log}, rebuilds its indexes by a recovery walk, checks it ends
+     * where {@code old} ended, cuts and syncs the files, fsyncs the directory, and opens the segment
+     * read-only at its exact length. The caller publishes the returned segment and then {@link
+     * #release()}s {@code old}.
      */
     static LogSegment swapInCleaned(Path dir, LogConfig config, LogSegment old, Path swapFile) throws IOException {
+        long base = old.baseOffset();
         long expectedNext = old.nextOffset();
         old.renameToDeleted();
-        Files.move(swapFile, LogFileNames.logFile(dir, old.baseOffset()), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(swapFile, LogFileNames.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
-        LogSegment fresh = open(dir, old.baseOffset(), config, true);
-        RecoveryResult result = fresh.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), (epoch, offset) -> { });
-        if (result.foundCorruption() || fresh.nextOffset() != expectedNext) {
-            fresh.closeForReplacement();
-            throw new IOException("cleaned segment " + old.baseOffset() + " of " + dir + " reads back wrong: " + result
-                + ", next offset " + fresh.nextOffset() + " instead of " + expectedNext);
+        LogSegment rebuilt = open(dir, base, config, true);
+        RecoveryResult result;
+        try {
+            result = rebuilt.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), (epoch, offset) -> { });
+        } catch (RuntimeException e) {
+            rebuilt.closeForReplacement();
+            throw e;
         }
-        fresh.flush();
+        long next = rebuilt.nextOffset();
+        rebuilt.closeAndCut(); // the indexes to their entries; the .log is exactly the cleaned batches
+        if (result.foundCorruption() || result.truncatedBytes() > 0 || next != expectedNext) {
+            throw new IOException("cleaned segment " + base + " of " + dir + " reads back wrong: " + result
+                + ", next offset " + next + " instead of " + expectedNext);
+        }
+        LogSegment fresh = open(dir, base, config, false);
+        if (fresh.loadByHeaderWalk() != WalkEnd.END_OF_FILE || fresh.nextOffset() != expectedNext) {
+            fresh.closeForReplacement();
+            throw new IOException("cleaned segment " + base + " of " + dir + " does not read back after its rebuild");
+        }
         AtomicFiles.fsyncDirectory(dir);
         return fresh;
     }

@@ -21,6 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Callers coordinate their own reads and writes; this class is thread-safe only in that
  * {@link #force(long)} may run concurrently with writes, and {@link #closeAndTrim(long)} must be
  * called once, after every user of {@link #buffer()} is done (segments count their readers for that).
+ * {@link #close()} unmaps at once (Chronicle would otherwise keep the mapping until a garbage collection).
  */
 public final class MappedFileRegion implements AutoCloseable {
 
@@ -105,6 +106,12 @@ public final class MappedFileRegion implements AutoCloseable {
         closed = true;
         store.release(owner);
         mappedFile.releaseLast();
+        // The mapped file holds a reservation of its own on the store, and gives it back on release only
+        // when the system property mappedFile.retain is set: without this, the mapping (and the pages of
+        // a deleted file, and their disk space) would stay until a garbage collection found the store.
+        if (store.refCount() > 0) {
+            store.release(mappedFile);
+        }
         // Chronicle may unmap on a background thread; make sure the mapping is gone before we return,
         // so that a following truncate or delete can never race with it.
         BackgroundResourceReleaser.releasePendingResources();
@@ -113,12 +120,32 @@ public final class MappedFileRegion implements AutoCloseable {
     /** Unmaps the file, then cuts it to {@code size} bytes: the trim of a preallocated file. */
     public void closeAndTrim(long size) throws IOException {
         close();
-        if (!readOnly && Files.exists(path)) {
-            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-                if (file.length() > size) {
-                    file.setLength(size);
-                }
+        if (!readOnly) {
+            cut(path, size, false);
+        }
+    }
+
+    /**
+     * Cuts {@code file} to {@code size} bytes if it is longer, without reading what goes; with {@code
+     * fsync}, then syncs the file (its bytes and its length), cut or not. Only for a file nobody maps: a
+     * mapped page past the new end is a SIGBUS when touched. Nothing happens to a file that is gone
+     * (renamed away to be deleted).
+     *
+     * @return the bytes cut
+     */
+    public static long cut(Path file, long size, boolean fsync) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long cut = Math.max(0, raf.length() - size);
+            if (cut > 0) {
+                raf.setLength(size);
             }
+            if (fsync) {
+                raf.getChannel().force(true);
+            }
+            return cut;
         }
     }
 

@@ -146,10 +146,12 @@ final class StartupLoader {
         int recoveredSegments = 0;
         int recoveredLogs = 0;
         int damagedCount = 0;
+        long bytesScanned = 0;
         List<String> damaged = new ArrayList<>();
         for (PartitionLog log : logs.values()) {
             RecoveryReport report = log.recoveryReport();
             recoveredSegments += report.recoveredSegments();
+            bytesScanned += report.bytesScanned();
             recoveredLogs += report.recoveredSegments() > 0 ? 1 : 0;
             if (!report.isClean()) {
                 damagedCount++;
@@ -158,8 +160,9 @@ final class StartupLoader {
                 }
             }
         }
-        LOG.info("loaded {} partitions from {} log directories in {} ms; recovered {} segments in {} partitions",
-            logs.size(), dirs.size(), elapsedMs, recoveredSegments, recoveredLogs);
+        LOG.info("loaded {} partitions from {} log directories in {} ms; recovered {} segments in {} partitions;"
+            + " walked {} bytes of segments", logs.size(), dirs.size(), elapsedMs, recoveredSegments, recoveredLogs,
+            bytesScanned);
         if (damagedCount > 0) {
             LOG.warn("{} partitions were repaired at startup (torn or corrupt data removed){}: {}", damagedCount,
                 damagedCount > damaged.size() ? ", the first " + damaged.size() : "", damaged);

@@ -2,8 +2,10 @@ package io.varve.storage;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -25,6 +27,36 @@ final class CrashFiles {
             for (Path file : files.toList()) {
                 if (Files.isRegularFile(file)) {
                     Files.write(to.resolve(file.getFileName()), Files.readAllBytes(file));
+                }
+            }
+        }
+        return to;
+    }
+
+    /**
+     * {@link #crashCopy} for big, sparse, preallocated files: copies the first {@code prefixBytes} of
+     * every file and extends the copy to the original length with a hole (reads as zeros), without
+     * reading the rest. The caller knows nothing but zeros lies after {@code prefixBytes}.
+     */
+    static Path sparseCrashCopy(Path from, Path to, long prefixBytes) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                Path copy = to.resolve(file.getFileName());
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                     FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE)) {
+                    long length = in.size();
+                    long prefix = Math.min(length, prefixBytes);
+                    for (long done = 0; done < prefix; ) {
+                        done += in.transferTo(done, prefix - done, out);
+                    }
+                }
+                try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw")) {
+                    raf.setLength(Files.size(file));
                 }
             }
         }

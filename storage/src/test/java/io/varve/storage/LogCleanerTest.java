@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
@@ -110,6 +111,26 @@ class LogCleanerTest {
         assertEquals(segmentsBefore, log.numberOfSegments(), "segments keep their bases (empty batches hold the ends)");
         assertEquals(log.activeSegment().baseOffset(), log.firstDirtyOffset());
         assertTrue(log.sizeInBytes() < 1024 * 2L, "the log shrank: " + log.sizeInBytes());
+    }
+
+    @Test
+    void aReplacedSegmentIsUnmappedAndDeletedWithItsLastReaderAndItsCopyMappedAtItsLength() throws Exception {
+        assumeTrue(MappedResidency.available(), "needs /proc/self/maps");
+        PartitionLog log = open(compacted());
+        writeUpdates(log, 5, 20);
+        long base = log.segmentBaseOffsets().get(0);
+        Path logFile = LogFileNames.logFile(dir(), base);
+        Path replaced = LogFileNames.deletedFile(logFile);
+        LogSlice reading = log.read(base, 1); // a fetch still writing the old bytes to a socket
+
+        assertNotNull(cleaner.clean(log));
+
+        assertTrue(MappedResidency.isMapped(replaced), "the reader's mapping stays");
+        reading.close();
+        assertFalse(Files.exists(replaced), "deleted with its last reader");
+        assertFalse(MappedResidency.isMapped(replaced), "and unmapped (issue 11: they stayed, resident)");
+        assertEquals(log.segments().floor(base).size(), Files.size(logFile),
+            "the cleaned copy is mapped at its length, not preallocated to log.segment.bytes");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,34 @@ class MappedFileRegionTest {
 
         assertFalse(Files.exists(file));
         assertEquals(4096, Files.size(dir.resolve("moved.log.deleted")));
+    }
+
+    @Test
+    void closeUnmapsAtOnceEvenAFileRenamedAway() throws IOException {
+        assumeTrue(MappedResidency.available(), "needs /proc/self/maps");
+        Path file = dir.resolve("unmapped.log");
+        MappedFileRegion region = MappedFileRegion.open(file, 1 << 20, false);
+        Path renamed = dir.resolve("unmapped.log.deleted");
+        Files.move(file, renamed);
+        assertTrue(MappedResidency.isMapped(renamed));
+
+        region.close();
+
+        assertFalse(MappedResidency.isMapped(renamed), "a closed region keeps no mapping until a GC finds it");
+        Files.delete(renamed);
+        assertFalse(MappedResidency.isMapped(renamed));
+    }
+
+    @Test
+    void cutShortensAFileWithoutGrowingOneAndIgnoresAFileThatIsGone() throws IOException {
+        Path file = dir.resolve("cut.log");
+        Files.write(file, new byte[100]);
+        assertEquals(60, MappedFileRegion.cut(file, 40, true));
+        assertEquals(40, Files.size(file));
+        assertEquals(0, MappedFileRegion.cut(file, 80, false));
+        assertEquals(40, Files.size(file), "never grown");
+        assertEquals(0, MappedFileRegion.cut(dir.resolve("absent.log"), 0, true));
+        assertFalse(Files.exists(dir.resolve("absent.log")), "never created");
     }
 
     @Test

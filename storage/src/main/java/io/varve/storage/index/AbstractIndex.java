@@ -2,7 +2,6 @@ package io.varve.storage.index;
 
 import io.varve.storage.MappedFileRegion;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -20,16 +19,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The mechanics shared by {@link OffsetIndex} and {@link TimeIndex}: a file of fixed-size,
  * big-endian entries sorted by every field, mapped through {@link MappedFileRegion}; the count of
- * entries found by a scan on open; binary search; truncation; the trim on close.
+ * entries found on open without reading them; binary search; truncation; the trim on close.
  *
- * <p><b>Entry count.</b> A writable index is preallocated, so after a crash its file holds the
- * entries followed by zeros. On open the count is the length of the longest prefix in which every
- * entry {@linkplain #entryFollows follows} the one before it (strictly greater in each field); the
- * scan stops at the first entry that does not, and at a first entry of all zero bytes, which cannot
- * be told from unused space. Dropping such an entry loses nothing: it points at the base offset,
- * which is what a lookup answers when no entry matches. Truncation zeroes the entries it removes,
- * so stale entries never come back after a crash; bytes after the last entry are therefore zero,
- * and any that are not make the index {@linkplain #corruption() corrupt}.
+ * <p><b>Entry count.</b> Opening an index reads a handful of slots, never the whole file, so that a
+ * restart costs what the data costs and not what the preallocation does. A file whose last slot holds
+ * an entry (trimmed on close, or full) holds exactly {@code length / entrySize} entries. A file whose
+ * last slot is all zeros was preallocated and a crash left it untrimmed: its entries are the slots
+ * before the first all-zero one, found by binary search. No entry is all zeros (the segment never
+ * indexes its first batch, the only one that could give an offset-index entry (0, 0), and a time-index
+ * timestamp is positive), so an all-zero slot is unused space; a first entry (0, 0) written anyway is
+ * dropped, which loses nothing: it is what a lookup answers when no entry matches. Only the first and
+ * the last entry are checked ({@link #corruption()}), as Kafka does; the owning segment checks the last
+ * one against its log. Slots after the entries are never read: truncation zeroes the entries it
+ * removes, and whatever else a crash left there the owner cuts away ({@link #closeAndCut()}) before an
+ * append could make it look like an entry.
  *
  * <p><b>Threads.</b> Appends, truncations, flush and close run on one thread at a time (under the
  * owning log's lock). Lookups may run on any thread concurrently with them, until close: the entry
@@ -141,21 +144,44 @@ abstract class AbstractIndex implements AutoCloseable {
         return (int) (bytes - bytes % entrySize);
     }
 
-    /** Counts the entries on open; see the class javadoc. Called once by each factory. */
+    /**
+     * Counts the entries on open, reading at most about log2(slots) of them; see the class javadoc.
+     * Slots past the file's length at open were added by the mapping and are zeros. Called once by each
+     * factory.
+     */
     final void loadEntries() {
-        int count = 0;
-        while (count < maxEntries && isEntry(count)) {
-            count++;
+        int slots = (int) Math.min(maxEntries, fileLengthAtOpen / entrySize);
+        if (slots == 0 || !isZeroSlot(slots - 1)) {
+            entries = slots;
+            return;
         }
-        entries = count;
+        int low = 0;
+        int high = slots - 1; // the first all-zero slot is in [low, high]
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (isZeroSlot(mid)) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        entries = low;
     }
 
-    private boolean isEntry(int slot) {
+    private boolean isZeroSlot(int slot) {
         int at = slot * entrySize;
-        if (slot == 0) {
-            return firstNonZeroByte(0, entrySize) >= 0 && entryFollows(buffer, at, -1);
+        int end = at + entrySize;
+        for (; at + Long.BYTES <= end; at += Long.BYTES) {
+            if (buffer.getLong(at) != 0) {
+                return false;
+            }
         }
-        return entryFollows(buffer, at, at - entrySize);
+        for (; at < end; at++) {
+            if (buffer.getByte(at) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -202,9 +228,10 @@ abstract class AbstractIndex implements AutoCloseable {
     /**
      * Why the file cannot be trusted, if it cannot: a length that is not a whole number of entries
      * (but for the zero slack that the mapping's page rounding leaves in an untrimmed preallocated
-     * file), or non-zero bytes after the last entry (an entry out of order, a negative field,
-     * garbage or a torn write). The owning log deletes and rebuilds a corrupt index. Reads the
-     * whole mapping: meant for load time.
+     * file), a first entry with a negative field (or a zero timestamp), or a last entry that does not
+     * follow the one before it. The entries between are not read (as in Kafka): the owning segment
+     * checks the last entry against its log, and rebuilds an index that fails either check. Reads at
+     * most three entries.
      */
     public final Optional<String> corruption() {
         ensureOpen();
@@ -212,11 +239,13 @@ abstract class AbstractIndex implements AutoCloseable {
             return Optional.of(file + ": length " + fileLengthAtOpen + " is not a multiple of the entry size "
                 + entrySize);
         }
-        int used = entries * entrySize;
-        int nonZero = firstNonZeroByte(used, maxEntries * entrySize);
-        if (nonZero >= 0) {
-            return Optional.of(file + ": byte " + nonZero + " after the last of " + entries
-                + " entries is not zero (an entry out of order, a negative field, garbage or a torn write)");
+        int count = entries;
+        if (count > 0 && !entryFollows(buffer, 0, -1)) {
+            return Optional.of(file + ": the first entry has a negative field or a zero timestamp (garbage)");
+        }
+        if (count > 1 && !entryFollows(buffer, (count - 1) * entrySize, (count - 2) * entrySize)) {
+            return Optional.of(file + ": the last of " + count + " entries is not after the one before it"
+                + " (an entry out of order, garbage or a torn write)");
         }
         return Optional.empty();
     }
@@ -226,19 +255,12 @@ abstract class AbstractIndex implements AutoCloseable {
         return corruption().isPresent();
     }
 
-    private int firstNonZeroByte(int from, int to) {
-        int at = from;
-        for (; at + Long.BYTES <= to; at += Long.BYTES) {
-            if (buffer.getLong(at) != 0) {
-                break;
-            }
-        }
-        for (; at < to; at++) {
-            if (buffer.getByte(at) != 0) {
-                return at;
-            }
-        }
-        return -1;
+    /**
+     * Whether the file held more than its entries when it was opened: a preallocated file a crash left
+     * untrimmed, whose slots after the entries the owner cuts away with {@link #closeAndCut()}.
+     */
+    public final boolean isUntrimmed() {
+        return fileLengthAtOpen > (long) entries * entrySize;
     }
 
     /** {@code offset - baseOffset}, checked to fit an entry's int32 field. */
@@ -389,6 +411,22 @@ abstract class AbstractIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Unmaps the file, read-only or not, and cuts it to its entries durably (fsync): the repair of an
+     * untrimmed index at load, so that nothing after the entries can ever be read as one. Idempotent.
+     *
+     * @throws IOException when the file cannot be cut or synced
+     */
+    public final void closeAndCut() throws IOException {
+        if (!closed) {
+            closed = true;
+            if (region != null) {
+                region.close();
+            }
+        }
+        MappedFileRegion.cut(file, sizeInBytes(), true);
+    }
+
     /** Unmaps (without trimming) and deletes the file. */
     public final void closeAndDelete() throws IOException {
         if (!closed) {
@@ -402,10 +440,8 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Cuts the file to {@code size}; only after the unmapping (a mapped file is never truncated). */
     private void trimFile(long size) {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            if (raf.length() > size) {
-                raf.setLength(size);
-            }
+        try {
+            MappedFileRegion.cut(file, size, false);
         } catch (IOException e) {
             throw new UncheckedIOException("could not trim " + file + " to " + size + " bytes", e);
         }

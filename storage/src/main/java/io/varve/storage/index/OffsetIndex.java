@@ -23,9 +23,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  * A writable index is preallocated to {@code maxIndexSizeBytes} (rounded down to whole entries) and
  * trimmed to exactly {@code entries * 8} bytes on close; a read-only one maps the file as it is.
- * On open the entries are counted by a scan that stops at the first entry not strictly greater than
- * the one before (a crash leaves zeros there); a first entry of (0, 0) is never counted, which loses
- * nothing since every lookup falls back to (baseOffset, 0). See {@link #corruption()}.
+ * On open the entries are counted from the file's length, or, in a file a crash left preallocated, by
+ * a binary search for the first all-zero slot; a first entry of (0, 0) is never counted, which loses
+ * nothing since every lookup falls back to (baseOffset, 0). The entries are not read; see {@link
+ * #corruption()} for the few that are checked.
  *
  * <p>Thread-safety: {@link #append}, the truncations, {@link #flush()} and {@link #close()} run
  * under the owning log's lock. {@link #lookup}, {@link #lastOffset()} and {@link #entries()} are

@@ -25,8 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  * Timestamps of 0 or less are never indexed: a zero entry cannot be told from preallocated space,
  * and a lookup for such a timestamp falls back to the base offset, which is where its records are
- * searched from anyway. Preallocation, trimming and the entry-count scan on open are as for {@link
- * OffsetIndex}.
+ * searched from anyway. Preallocation, trimming and counting the entries on open (without reading
+ * them) are as for {@link OffsetIndex}.
  *
  * <p>Thread-safety: {@link #maybeAppend}, {@link #truncateTo}, {@link #reset()}, {@link #flush()}
  * and {@link #close()} run under the owning log's lock; {@link #lookup}, {@link #lastEntry()} and

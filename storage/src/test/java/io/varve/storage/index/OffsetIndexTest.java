@@ -227,18 +227,35 @@ class OffsetIndexTest {
     }
 
     @Test
-    void anEntryOutOfOrderOrGarbageIsCorrupt() throws IOException {
+    void aLastEntryOutOfOrderOrAFirstOneWithANegativeFieldIsCorrupt() throws IOException {
         Path garbage = dir.resolve("garbage.index");
-        Files.write(garbage, entries(new int[] {1, 10, 2, 20, 2, 30, 4, 40}, 0));
+        Files.write(garbage, entries(new int[] {1, 10, 2, 20, 4, 40, 3, 30}, 0));
         try (OffsetIndex readOnly = OffsetIndex.open(garbage, BASE, MAX_BYTES, false)) {
-            assertEquals(2, readOnly.entries(), "the scan stops at the entry out of order");
+            assertEquals(4, readOnly.entries(), "counted from the length, not read");
             assertTrue(readOnly.isCorrupt());
         }
         Path negative = dir.resolve("negative.index");
         Files.write(negative, entries(new int[] {-5, 10, 2, 20}, 0));
         try (OffsetIndex writable = OffsetIndex.open(negative, BASE, MAX_BYTES, true)) {
-            assertEquals(0, writable.entries());
             assertTrue(writable.isCorrupt());
+        }
+    }
+
+    @Test
+    void anUntrimmedIndexCountsTheEntriesBeforeItsZeroTailAndIsCutToThem() throws IOException {
+        appendEntries(index, 3);
+        Path crashed = dir.resolve("untrimmed.index");
+        Files.copy(file, crashed); // preallocated to MAX_BYTES, as a crash leaves it
+        try (OffsetIndex readOnly = OffsetIndex.open(crashed, BASE, MAX_BYTES, false)) {
+            assertEquals(3, readOnly.entries());
+            assertTrue(readOnly.isUntrimmed());
+            readOnly.closeAndCut();
+        }
+        assertEquals(3 * OffsetIndex.ENTRY_SIZE, Files.size(crashed));
+        try (OffsetIndex reopened = OffsetIndex.open(crashed, BASE, MAX_BYTES, false)) {
+            assertEquals(3, reopened.entries());
+            assertFalse(reopened.isUntrimmed());
+            assertEquals(new OffsetPosition(BASE + 30, 300), reopened.lookup(Long.MAX_VALUE));
         }
     }
 
