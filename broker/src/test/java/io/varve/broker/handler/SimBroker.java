@@ -194,7 +194,7 @@ final class SimBroker {
                 continue;
             }
             ReplicaFetcher fetcher = fetchers.computeIfAbsent(e.getKey(),
-                l -> new ReplicaFetcher(id, l, new DirectEndpoint(l), replicas.config()));
+                l -> new ReplicaFetcher(id, replicas::brokerEpoch, l, new DirectEndpoint(l), replicas.config()));
             for (Partition p : replicas.partitions()) {
                 if (e.getValue().contains(p)) {
                     fetcher.add(p);
