@@ -39,6 +39,11 @@ public record AppendResult(AppendError error, BatchStatus batchStatus, long firs
         /** The log failed an fsync or a write earlier and accepts nothing (KAFKA_STORAGE_ERROR). */
         STORAGE_FAILED,
         /**
+         * The file system refused the space (a full disk, a quota): nothing was written, the log is intact
+         * and takes writes again once space is freed (KAFKA_STORAGE_ERROR, which producers retry).
+         */
+        STORAGE_FULL,
+        /**
          * An idempotent producer's batch does not continue its sequence: a gap, a retry older than
          * the last five batches, or a new epoch or unknown producer not starting at 0
          * (OUT_OF_ORDER_SEQUENCE_NUMBER).

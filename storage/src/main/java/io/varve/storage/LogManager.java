@@ -269,14 +269,25 @@ public final class LogManager implements AutoCloseable {
                 return false;
             }
             Path partitionDir = log.dir();
-            markDeleting(partitionDir);
+            try {
+                markDeleting(partitionDir);
+            } catch (IOException e) {
+                // A full disk may refuse even the empty marker; deleting is how space comes back, so go on.
+                // A crash before the end leaves a partial directory, which the next start sets aside.
+                LOG.warn("{}: deleting without the crash marker: {}", tp, e.toString());
+            }
             log.delete(); // removes the marker too, after every segment is renamed away
             try {
                 Files.deleteIfExists(partitionDir);
             } catch (DirectoryNotEmptyException e) {
                 LOG.debug("{}: readers still hold deleted segments; the directory goes at the next start", tp);
             }
-            dirOf(log).writeCheckpoints(logsIn(dirOf(log)));
+            try {
+                dirOf(log).writeCheckpoints(logsIn(dirOf(log)));
+            } catch (IOException e) {
+                // The deletion stands; the checkpoint is written again at the next periodic checkpoint.
+                LOG.warn("{}: deleted, but the checkpoints were not rewritten: {}", tp, e.toString());
+            }
             LOG.info("deleted log {} from {}", tp, partitionDir.getParent());
             return true;
         } finally {

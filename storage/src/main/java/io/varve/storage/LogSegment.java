@@ -68,6 +68,8 @@ final class LogSegment {
     private final AtomicInteger refs = new AtomicInteger(1);
 
     private volatile int size;
+    /** Bytes of the .log file known to be backed by disk blocks: the data and what {@link #reserve} allocated. */
+    private long allocatedEnd;
     private volatile long nextOffset;
     private volatile long maxTimestamp = -1;
     private volatile Disposal disposal = Disposal.TRIM;
@@ -178,10 +180,34 @@ final class LogSegment {
     // Writer side
     // ---------------------------------------------------------------------------------------------
 
+    /** Bytes of the .log file allocated ahead of the data at a time (one write of zeros per this much data). */
+    static final int ALLOCATE_AHEAD_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * Makes sure the next {@code bytes} after the data, and a slot in each index, are backed by disk
+     * blocks before {@link #append} copies into the mapping ({@link MappedFileRegion#allocate}): a full
+     * disk is then an {@link IOException} here, with nothing written, instead of a fault in the copy.
+     * Allocates {@link #ALLOCATE_AHEAD_BYTES} at a time. The appending thread only.
+     *
+     * @throws IOException when the file system refuses the space
+     */
+    void reserve(int bytes) throws IOException {
+        requireWritable();
+        long needed = (long) size + bytes;
+        if (needed > allocatedEnd) {
+            long from = Math.max(allocatedEnd, size);
+            long to = Math.min(log.capacity(), Math.max(needed, from + ALLOCATE_AHEAD_BYTES));
+            log.allocate(from, to);
+            allocatedEnd = to;
+        }
+        offsetIndex.reserveEntry();
+        timeIndex.reserveEntry();
+    }
+
     /**
      * Copies one validated batch to the end of the segment, stamps its base offset and leader epoch
      * (both outside the CRC), indexes it, then publishes the new size. The caller checked
-     * {@link #canHold}.
+     * {@link #canHold} and {@link #reserve reserved} the space.
      */
     void append(DirectBuffer src, int srcOffset, int length, long assignedBaseOffset, int leaderEpoch) {
         requireWritable();

@@ -3,6 +3,8 @@ package io.varve.storage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.MappedBytesStore;
@@ -96,6 +98,34 @@ public final class MappedFileRegion implements AutoCloseable {
         }
         mappedFile.raf().getChannel().force(false);
     }
+
+    /**
+     * Backs bytes {@code [from, to)} of the file with disk blocks by writing zeros there through the file's
+     * channel, so that a later write through the mapping cannot fault for want of space. A sparse,
+     * preallocated file gets its blocks only when first written: through a mapping a full disk is a
+     * SIGBUS, reported by the JVM long after the copy (and a batch that never reached the file would
+     * look written); through a channel it is an {@link IOException} before anything was copied. The
+     * caller allocates only where the file holds zeros (past its data), and does not write there
+     * through the mapping meanwhile.
+     *
+     * @throws IOException when the file system refuses the space (ENOSPC, a quota): nothing of the
+     *                     data was touched
+     */
+    public void allocate(long from, long to) throws IOException {
+        if (readOnly) {
+            throw new IllegalStateException(path + " is mapped read-only");
+        }
+        FileChannel channel = mappedFile.raf().getChannel();
+        ByteBuffer zeros = ZEROS.duplicate();
+        long position = from;
+        while (position < to) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), to - position));
+            position += channel.write(zeros, position);
+        }
+    }
+
+    /** Zeros written by {@link #allocate}; shared, never written to, duplicated per use. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
 
     /** Unmaps the file and leaves its length as it is. Idempotent. */
     @Override

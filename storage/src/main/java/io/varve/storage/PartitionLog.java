@@ -170,6 +170,9 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             return writeBatches(records, offset, length, leaderEpoch, assignOffsets);
+        } catch (StorageFullException e) {
+            warnFull(length, e);
+            return AppendResult.failure(AppendError.STORAGE_FULL, BatchStatus.OK);
         } catch (IOException | UncheckedIOException e) {
             markFailed("append", e);
             return AppendResult.failure(AppendError.STORAGE_FAILED, BatchStatus.OK);
@@ -196,11 +199,12 @@ public final class PartitionLog implements AutoCloseable {
             long batchMaxTimestamp = batch.maxTimestamp();
             int batchRecords = batch.recordCount();
             LogSegment segment = maybeRoll(size, base, last);
+            // Space first, then the epoch checkpoint, then the copy: a full disk refuses the batch before
+            // any of it reaches the mapped file (a fault there would leave a batch that looks written).
+            // Only an append of several batches that rolls a segment can end part way.
+            prepare(segment, size, epoch, base);
             segment.append(records, position, size, assign ? base : -1, leaderEpoch);
             producers.onBatchAppended(batch, base);
-            if (epoch >= 0) {
-                epochs.assign(epoch, base);
-            }
             if (firstOffset < 0) {
                 firstOffset = base;
             }
@@ -217,6 +221,33 @@ public final class PartitionLog implements AutoCloseable {
         maybeFlushLocked();
         return new AppendResult(AppendError.NONE, BatchStatus.OK, firstOffset, logEndOffset - 1, maxTimestamp,
             offsetOfMaxTimestamp, batches, recordCount, length, false);
+    }
+
+    /**
+     * Makes the append of one batch of {@code size} bytes at {@code base} in {@code epoch} unable to fail
+     * half way: its space is allocated and its epoch is in the (persisted) epoch cache before its bytes
+     * are copied. An epoch entry with no batch behind it, left when the copy is then refused, is what a
+     * new leader writes too, and truncation drops it.
+     */
+    private void prepare(LogSegment segment, int size, int epoch, long base) throws StorageFullException {
+        try {
+            segment.reserve(size);
+            if (epoch >= 0) {
+                epochs.assign(epoch, base);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new StorageFullException(topicPartition + ": no space for " + size + " bytes at offset " + base, e);
+        }
+    }
+
+    /** Says at most once per {@link #FULL_WARNING_INTERVAL_MS} per log that appends are refused. */
+    private void warnFull(int bytes, StorageFullException e) {
+        long nowMs = clock.monotonicMs();
+        if (lastFullWarningMs == Long.MIN_VALUE || nowMs - lastFullWarningMs >= FULL_WARNING_INTERVAL_MS) {
+            lastFullWarningMs = nowMs;
+            LOG.warn("{}: appends refused, nothing written: the log directory has no space ({} bytes asked: {}); "
+                + "they resume once space is freed", topicPartition, bytes, String.valueOf(e.getCause()));
+        }
     }
 
     /** The segment to append a batch to, rolling a new one when size, index room or age say so. */
@@ -246,7 +277,12 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private LogSegment rollAt(long baseOffset) throws IOException {
-        producers.takeSnapshot(baseOffset); // the state after every batch below the new segment
+        try {
+            producers.takeSnapshot(baseOffset); // the state after every batch below the new segment
+        } catch (IOException e) {
+            // A snapshot only shortens the next restart's replay; a full disk must not fail the log for it.
+            LOG.warn("{}: no producer-state snapshot at {}: {}", topicPartition, baseOffset, e.toString());
+        }
         LogSegment segment = LogSegment.create(dir, baseOffset, config, clock.wallClockMs());
         segments.put(segment);
         active = segment;
@@ -515,6 +551,11 @@ public final class PartitionLog implements AutoCloseable {
     public void flushListener(FlushListener listener) {
         this.flushListener = Objects.requireNonNull(listener, "listener");
     }
+
+    /** Least time between two warnings of refused appends on a full disk. */
+    private static final long FULL_WARNING_INTERVAL_MS = 10_000;
+    /** When the last such warning was logged, monotonic; guarded by the lock. */
+    private long lastFullWarningMs = Long.MIN_VALUE;
 
     private void markFailed(String operation, Exception e) {
         failed = true;

@@ -16,7 +16,7 @@ final class AppendErrors {
             case CORRUPT_RECORD -> result.batchStatus() == BatchStatus.CRC_MISMATCH ? Errors.CORRUPT_MESSAGE : Errors.INVALID_RECORD;
             case RECORD_TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
             case OFFSET_OUT_OF_ORDER -> Errors.INVALID_RECORD;
-            case STORAGE_FAILED -> Errors.KAFKA_STORAGE_ERROR;
+            case STORAGE_FAILED, STORAGE_FULL -> Errors.KAFKA_STORAGE_ERROR;
             case OUT_OF_ORDER_SEQUENCE -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
         };
@@ -28,6 +28,7 @@ final class AppendErrors {
                 ? BatchStatus.MISSING_KEY.reason() : "record batch refused: " + result.batchStatus();
             case RECORD_TOO_LARGE -> "record batch larger than max.message.bytes";
             case STORAGE_FAILED -> "the partition's log failed an earlier write or fsync";
+            case STORAGE_FULL -> "the log directory has no space: nothing was written; retry once space is freed";
             case OUT_OF_ORDER_SEQUENCE -> "the batch's sequence number does not follow the producer's last one";
             case INVALID_PRODUCER_EPOCH -> "the producer epoch is older than the partition has seen";
             default -> null;

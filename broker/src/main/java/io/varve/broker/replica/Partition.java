@@ -39,6 +39,8 @@ import org.agrona.DirectBuffer;
  */
 public final class Partition {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Partition.class);
+
     /** This broker's role for the partition. */
     public enum Role { LEADER, FOLLOWER, OFFLINE }
 
@@ -157,7 +159,13 @@ public final class Partition {
     private void becomeLeader() {
         OptionalInt latest = log.leaderEpochCache().latestEpoch();
         if (latest.isEmpty() || latest.getAsInt() < leaderEpoch) {
-            log.leaderEpochCache().assign(leaderEpoch, log.logEndOffset());
+            try {
+                log.leaderEpochCache().assign(leaderEpoch, log.logEndOffset());
+            } catch (java.io.UncheckedIOException e) {
+                // A full disk refused the checkpoint: the first append of this epoch records it instead
+                // (and is refused too while the disk stays full). Leading does not wait for it.
+                LOG.warn("{}: leader epoch {} not checkpointed yet: {}", topicPartition, leaderEpoch, e.toString());
+            }
         }
     }
 
@@ -368,6 +376,7 @@ public final class Partition {
                 AppendResult result = log.appendAsFollower(records, offset, length);
                 if (!result.isOk()) {
                     return result.error() == AppendResult.AppendError.STORAGE_FAILED
+                        || result.error() == AppendResult.AppendError.STORAGE_FULL
                         ? Errors.KAFKA_STORAGE_ERROR : Errors.CORRUPT_MESSAGE;
                 }
             }

@@ -276,7 +276,10 @@ public final class ReplicaManager {
                     existing = null;
                 }
                 if (existing == null) {
-                    existing = open(tp, topic);
+                    existing = openOrSkip(tp, topic);
+                    if (existing == null) {
+                        continue; // tried again with the next image; its log on disk, if any, stays
+                    }
                     partitions.put(tp, existing);
                 }
                 PartitionImage effective = withUsableLeader(next, p);
@@ -316,6 +319,21 @@ public final class ReplicaManager {
     private boolean registeredAndUnfenced(MetadataImage next) {
         BrokerRegistration self = next.broker(nodeId);
         return brokerEpoch >= 0 && self != null && self.epoch() == brokerEpoch && !self.fenced();
+    }
+
+    /**
+     * {@link #open}, or null, with a warning, when the log directory refuses (a full disk, a read-only
+     * file system): one partition that cannot be opened must not stop the image, or every later image,
+     * from reaching the others (the metadata path never wedges on a data-dir error).
+     */
+    private Partition openOrSkip(TopicPartition tp, TopicImage topic) {
+        try {
+            return open(tp, topic);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("{}: cannot open its log ({}); not hosted here until a later image finds the log directory usable",
+                tp, e.toString());
+            return null;
+        }
     }
 
     /**

@@ -72,6 +72,8 @@ abstract class AbstractIndex implements AutoCloseable {
     private final int maxEntries;
     private volatile Path file;
     private volatile int entries;
+    /** Bytes of the file known to be backed by disk blocks: the entries, and zeros allocated ahead. */
+    private long allocatedEnd;
     /** Sequence counter of truncations: odd while one rewrites entries. */
     private volatile int truncationSequence;
     private volatile boolean closed;
@@ -209,6 +211,30 @@ abstract class AbstractIndex implements AutoCloseable {
 
     public final boolean isWritable() {
         return writable;
+    }
+
+    /** Bytes allocated ahead of the entries at a time: a few thousand entries per write of zeros. */
+    static final int ALLOCATE_AHEAD_BYTES = 64 * 1024;
+
+    /**
+     * Makes sure the next entry's slot is backed by disk blocks ({@link MappedFileRegion#allocate}), so
+     * that writing it through the mapping cannot fault on a full disk. Nothing to do when full. The
+     * appending thread only.
+     *
+     * @throws IOException when the file system refuses the space: nothing was written
+     */
+    public final void reserveEntry() throws IOException {
+        if (region == null || !writable || isFull()) {
+            return;
+        }
+        long entriesEnd = (long) entries * entrySize;
+        long needed = entriesEnd + entrySize;
+        if (needed > allocatedEnd) {
+            long from = Math.max(allocatedEnd, entriesEnd);
+            long to = Math.min((long) maxEntries * entrySize, Math.max(needed, from + ALLOCATE_AHEAD_BYTES));
+            region.allocate(from, to);
+            allocatedEnd = to;
+        }
     }
 
     public final Path file() {
