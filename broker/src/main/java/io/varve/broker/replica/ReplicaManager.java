@@ -82,8 +82,8 @@ public final class ReplicaManager {
     private volatile MetadataImage image;
     /** The last image received, applied or not. Guarded by this. */
     private MetadataImage latest;
-    /** This incarnation's broker epoch, -1 until it registered. Guarded by this. */
-    private long brokerEpoch = -1;
+    /** This incarnation's broker epoch, -1 until it registered. Written under this object's lock. */
+    private volatile long brokerEpoch = -1;
     /** Whether an image holding this incarnation's registration has been applied. Guarded by this. */
     private boolean caughtUp;
 
@@ -231,7 +231,7 @@ public final class ReplicaManager {
     }
 
     /** This incarnation's broker epoch, -1 until it registered: its followers send it in their fetches. */
-    public synchronized long brokerEpoch() {
+    public long brokerEpoch() {
         return brokerEpoch;
     }
 
