@@ -39,6 +39,13 @@ public final class VarveMain {
             System.err.println("varve server: could not start: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (Error e) {
+            // An InternalError from a fault in mapped memory, an OutOfMemoryError: without this the
+            // threads already started would keep a half-started JVM alive, listening on nothing.
+            System.err.println("varve server: could not start: " + e);
+            e.printStackTrace();
+            Runtime.getRuntime().halt(1);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

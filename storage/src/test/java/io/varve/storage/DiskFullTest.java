@@ -48,11 +48,14 @@ class DiskFullTest {
 
     @AfterEach
     void unmount() throws Exception {
-        if (log != null) {
-            log.close();
-        }
-        if (tmpfs != null) {
-            tmpfs.close();
+        try {
+            if (log != null) {
+                log.close();
+            }
+        } finally {
+            if (tmpfs != null) {
+                tmpfs.close();
+            }
         }
     }
 

@@ -39,11 +39,14 @@ class FullLogDirectoryTest {
 
     @AfterEach
     void unmount() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-        if (tmpfs != null) {
-            tmpfs.close();
+        try {
+            if (fixture != null) {
+                fixture.close(); // may fail on the full disk; the mount goes all the same
+            }
+        } finally {
+            if (tmpfs != null) {
+                tmpfs.close();
+            }
         }
     }
 
