@@ -36,6 +36,9 @@ final class FaultInjector implements AutoCloseable {
     static final Duration IN_SYNC_BOUND = Duration.ofSeconds(30);
     /** The consumer group whose commits {@link FaultKind#COORDINATOR_KILL} checks. */
     static final String GROUP = "checked-group";
+    private static final int MEMBERS = 3;
+    /** Commits acknowledged before the coordinator's node is killed, and again after it restarted. */
+    private static final int COMMITS_AROUND_KILL = 20;
 
     private final ProcessCluster cluster;
     private final String topic;
@@ -210,20 +213,23 @@ final class FaultInjector implements AutoCloseable {
     }
 
     private String killCoordinator(Random targets) throws Exception {
-        GroupCommitters members = new GroupCommitters(cluster.bootstrap(), topic, GROUP, 3, commits);
+        GroupCommitters members = new GroupCommitters(cluster.bootstrap(), topic, GROUP, MEMBERS, commits);
         members.start();
         try {
-            int before = awaitCommits(0, "before the coordinator is killed");
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
-                .get(30, TimeUnit.SECONDS);
+            ConsumerGroupDescription group = awaitGroupOfAllMembers();
+            int atStart = commits.commits();
+            awaitCommits(atStart + COMMITS_AROUND_KILL, "before the coordinator is killed");
             int coordinator = group.coordinator().id();
             long downMs = 500 + targets.nextInt(2500);
+            int atKill = commits.commits();
             cluster.node(coordinator).kill();
             Thread.sleep(downMs); // the fault itself: members look for the coordinator while it is down
             restart(Set.of(coordinator));
-            int after = awaitCommits(commits.commits(), "after the coordinator's node restarted");
+            int atRestart = commits.commits();
+            awaitCommits(atRestart + COMMITS_AROUND_KILL, "after the coordinator's node restarted");
             return "SIGKILL node " + coordinator + " (coordinator of " + GROUP + ", " + group.members().size()
-                + " members, " + before + " commits before), down " + downMs + " ms, restarted; " + after + " commits";
+                + " members, " + (atKill - atStart) + " commits acknowledged before), down " + downMs + " ms, restarted; "
+                + (commits.commits() - atKill) + " commits acknowledged since the kill";
         } finally {
             members.stop(Duration.ofSeconds(30));
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
@@ -235,17 +241,38 @@ final class FaultInjector implements AutoCloseable {
         }
     }
 
-    /** Waits (bounded) until the group has more than {@code than} acknowledged commits; returns the count. */
-    private int awaitCommits(int than, String when) throws InterruptedException {
+    /** Polls DescribeGroups (bounded) until all {@link #MEMBERS} members are in the group with partitions assigned. */
+    private ConsumerGroupDescription awaitGroupOfAllMembers() throws Exception {
         long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
-        while (commits.commits() <= than) {
+        Object last = "nothing";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
+                    .get(10, TimeUnit.SECONDS);
+                if (group.members().size() == MEMBERS
+                    && group.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty())) {
+                    return group;
+                }
+                last = group;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                last = e;
+            }
+            Thread.sleep(200); // integration test: bounded polling of a real cluster
+        }
+        throw new AssertionError("the " + MEMBERS + " members of " + GROUP + " not all assigned within " + RECOVERY_BOUND
+            + "; last: " + last + cluster.logTails(3000));
+    }
+
+    /** Waits (bounded) until the group has at least {@code count} acknowledged commits in all. */
+    private void awaitCommits(int count, String when) throws InterruptedException {
+        long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
+        while (commits.commits() < count) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("no commit acknowledged " + when + " within " + RECOVERY_BOUND + ": " + commits
-                    + cluster.logTails(3000));
+                throw new AssertionError("not " + count + " commits acknowledged " + when + " within " + RECOVERY_BOUND
+                    + ": " + commits + cluster.logTails(3000));
             }
             Thread.sleep(100); // integration test: bounded polling of a real cluster
         }
-        return commits.commits();
     }
 
     /** Starts the nodes {@code ids} again on their data directories and ports. */
