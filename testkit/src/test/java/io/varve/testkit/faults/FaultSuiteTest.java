@@ -141,7 +141,8 @@ class FaultSuiteTest {
         CheckReport report = Checker.check(history, read);
         System.out.println("[fault suite] seed " + schedule.seed() + ": " + injected + " of " + schedule.size()
             + " faults injected in " + faultPhaseMs / 1000 + " s; " + summary(report) + "; group: " + commits
-            + "; producers replaced: " + workload.replacements().keySet() + "\n[fault suite] " + report);
+            + "; producers replaced: " + workload.replacements() + "; failed sends, the first: "
+            + history.failureExamples(3) + "\n[fault suite] " + report);
         try {
             report.assertClean();
         } catch (AssertionError e) {

@@ -98,6 +98,12 @@ public final class History {
         return failed.size();
     }
 
+    /** The first {@code count} failed sends (value and error), by value. */
+    public List<String> failureExamples(int count) {
+        return new java.util.TreeMap<>(failed).entrySet().stream().limit(count)
+            .map(e -> e.getKey() + ": " + e.getValue()).toList();
+    }
+
     /** Answers no broker should give (see {@link #onAck}); a snapshot. */
     public List<String> impossibleAnswers() {
         synchronized (impossibleAnswers) {
