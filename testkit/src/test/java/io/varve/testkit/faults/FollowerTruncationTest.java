@@ -12,16 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -76,27 +70,26 @@ class FollowerTruncationTest {
     @TempDir
     Path dir;
 
-    private final List<VarveProcess> nodes = new ArrayList<>();
-    private final int[] clientPorts = new int[NODES];
+    private ProcessCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (VarveProcess node : nodes) {
-            node.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void aDeposedLeaderWhoseLastEpochWroteNothingTruncatesOnceAndRejoinsTheIsr() throws Exception {
-        VarveProcess.startCombinedCluster(dir, clientPorts, Map.of(
+        cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
             "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
             "controller.quorum.heartbeat.interval.ms", "100",
             "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-            "broker.heartbeat.interval.ms", "500"), nodes);
+            "broker.heartbeat.interval.ms", "500"));
         List<String> acked = new CopyOnWriteArrayList<>();
         int b;
-        try (Admin admin = admin()) {
-            awaitRegistered(admin);
+        try (Admin admin = cluster.admin()) {
+            cluster.awaitRegistered(admin, STEP_BOUND);
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) NODES)
                 .configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
             awaitPartition(admin, p -> p.leader() != null && p.isr().size() == NODES, STEP_BOUND, "every replica in sync");
@@ -105,21 +98,21 @@ class FollowerTruncationTest {
 
             // Epoch 1: A frozen past its lease, fenced, and B leads. Nothing is written in epoch 1.
             int a = awaitPartition(admin, p -> p.leader() != null, STEP_BOUND, "a leader").leader().id();
-            nodes.get(a - 1).pause();
+            cluster.node(a).pause();
             b = awaitPartition(admin, p -> p.leader() != null && p.leader().id() != a, FENCING_BOUND,
                 "node " + a + " fenced and another replica leading").leader().id();
-            nodes.get(a - 1).resume();
+            cluster.node(a).resume();
             int leaderB = b;
             awaitPartition(admin, p -> p.leader() != null && p.leader().id() == leaderB && p.isr().size() == NODES,
                 STEP_BOUND, "node " + a + " back in the ISR of leader " + b);
 
             // Epoch 2: B frozen past its lease, fenced, and the first other replica of the ISR leads (A again,
             // or the third node): either way one that has no batch of epoch 1 and does not know it.
-            nodes.get(b - 1).pause();
+            cluster.node(b).pause();
             int next = awaitPartition(admin, p -> p.leader() != null && p.leader().id() != leaderB, FENCING_BOUND,
                 "node " + b + " fenced and another replica leading").leader().id();
             assertNotEquals(b, next);
-            nodes.get(b - 1).resume();
+            cluster.node(b).resume();
             TopicPartitionInfo rejoined;
             try {
                 rejoined = awaitPartition(admin, p -> p.leader() != null && p.leader().id() == next
@@ -144,7 +137,7 @@ class FollowerTruncationTest {
     }
 
     private long divergedLines(int nodeId) throws IOException {
-        return nodes.get(nodeId - 1).output().lines().filter(line -> line.contains(DIVERGED)).count();
+        return cluster.node(nodeId).output().lines().filter(line -> line.contains(DIVERGED)).count();
     }
 
     /** Sends {@code count} records with unique values and waits for them; each acknowledged one is added in send order. */
@@ -200,62 +193,20 @@ class FollowerTruncationTest {
     }
 
     private String bootstrap() {
-        return IntStream.of(clientPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        return cluster.bootstrap();
     }
 
-    private Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap(), "request.timeout.ms", "3000",
-            "default.api.timeout.ms", "60000", "reconnect.backoff.max.ms", "200"));
-    }
-
-    private void awaitRegistered(Admin admin) throws Exception {
-        long deadline = System.nanoTime() + STEP_BOUND.toNanos();
-        while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() < NODES) {
-            assertTrue(System.nanoTime() - deadline < 0, "every node registered within " + STEP_BOUND + logTails());
-            Thread.sleep(100); // integration test: bounded polling of a real cluster
-        }
-    }
-
-    /**
-     * Polls Metadata (bounded) until the partition satisfies {@code condition}; a node that is frozen
-     * may be asked first and time out, which the poll retries.
-     */
+    /** Polls Metadata (bounded) until the partition satisfies {@code condition}. */
     private TopicPartitionInfo awaitPartition(Admin admin, Predicate<TopicPartitionInfo> condition, Duration bound,
                                               String what) throws Exception {
-        long deadline = System.nanoTime() + bound.toNanos();
-        Object last = "nothing";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                TopicDescription d = admin.describeTopics(List.of(TOPIC), new DescribeTopicsOptions().timeoutMs(3000))
-                    .allTopicNames().get(5, TimeUnit.SECONDS).get(TOPIC);
-                TopicPartitionInfo p = d.partitions().get(0);
-                if (condition.test(p)) {
-                    return p;
-                }
-                last = p;
-            } catch (ExecutionException | TimeoutException e) {
-                last = e;
-            }
-            Thread.sleep(200); // integration test: bounded polling of a real cluster
-        }
-        throw new AssertionError(what + ": not within " + bound + "; last: " + last + logTails());
+        return cluster.awaitPartitions(admin, TOPIC, 1, condition, bound, what).get(0);
     }
 
     private static Set<Integer> ids(List<Node> nodes) {
-        return nodes.stream().map(Node::id).collect(Collectors.toSet());
+        return ProcessCluster.ids(nodes);
     }
 
     private String logTails() {
-        StringBuilder logs = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            logs.append("\n--- node ").append(i + 1).append(" output ends with ---\n");
-            try {
-                String out = nodes.get(i).output();
-                logs.append(out.substring(Math.max(0, out.length() - 3000)));
-            } catch (IOException e) {
-                logs.append("(output unreadable: ").append(e).append(')');
-            }
-        }
-        return logs.toString();
+        return cluster.logTails(3000);
     }
 }

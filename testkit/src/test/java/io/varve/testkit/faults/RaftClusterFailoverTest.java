@@ -6,20 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,18 +49,15 @@ class RaftClusterFailoverTest {
 
     @Test
     void aFrozenBrokerIsFencedAndANewControllerTakesOverAfterTheActiveOneIsKilled() throws Exception {
-        List<VarveProcess> nodes = new ArrayList<>();
-        try {
-            int[] clientPorts = new int[NODES];
-            VarveProcess.startCombinedCluster(dir, clientPorts, Map.of(
+        try (ProcessCluster cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
                 "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
                 "controller.quorum.heartbeat.interval.ms", "100",
                 "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-                "broker.heartbeat.interval.ms", "500"), nodes);
-            String all = java.util.Arrays.stream(clientPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+                "broker.heartbeat.interval.ms", "500"))) {
+            String all = cluster.bootstrap();
             int first;
             try (Admin admin = admin(all)) {
-                first = awaitController(admin, Set.of(), STEP_BOUND, nodes);
+                first = cluster.awaitController(admin, Set.of(), STEP_BOUND);
                 // Each node's start returns once it is registered, but the node that answers may not
                 // have applied every registration to its image yet: wait (bounded) until it has.
                 long registered = System.nanoTime() + STEP_BOUND.toNanos();
@@ -79,11 +73,10 @@ class RaftClusterFailoverTest {
 
             // A broker that stops heartbeating (SIGSTOP) is fenced and leads nothing once its lease expires.
             int frozen = first == 1 ? 2 : 1;
-            String others = java.util.stream.IntStream.range(0, NODES).filter(i -> i != frozen - 1)
-                .mapToObj(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+            String others = cluster.bootstrapExcept(Set.of(frozen));
             try (Admin admin = admin(others)) {
                 assertTrue(leaders(admin, "replicated").contains(frozen), "the frozen node leads some partition at first");
-                nodes.get(frozen - 1).pause();
+                cluster.node(frozen).pause();
                 long deadline = System.nanoTime() + FENCING_BOUND.toNanos();
                 Set<Integer> leaders = leadersOrNull(admin, "replicated");
                 while ((leaders == null || leaders.contains(frozen)) && System.nanoTime() - deadline < 0) {
@@ -92,13 +85,13 @@ class RaftClusterFailoverTest {
                 }
                 assertTrue(leaders != null && !leaders.contains(frozen) && !leaders.contains(-1),
                     "node " + frozen + " was fenced and its partitions moved within " + FENCING_BOUND + ": " + leaders);
-                nodes.get(frozen - 1).resume();
+                cluster.node(frozen).resume();
             }
 
             // An idempotent producer bootstrapped from a node that is not the active controller gets its
             // producer id from a block that node obtained from the active controller (forwarded).
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", "127.0.0.1:" + clientPorts[frozen - 1], "acks", "all", "enable.idempotence", "true",
+                "bootstrap.servers", "127.0.0.1:" + cluster.clientPort(frozen), "acks", "all", "enable.idempotence", "true",
                 "delivery.timeout.ms", "60000", "request.timeout.ms", "5000"), new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>("before-failover", Integer.toString(i), "v" + i)).get(60, TimeUnit.SECONDS);
@@ -107,11 +100,10 @@ class RaftClusterFailoverTest {
                 producer.send(new ProducerRecord<>("auto-created", "k", "v")).get(60, TimeUnit.SECONDS);
             }
 
-            nodes.get(first - 1).kill();
-            String survivors = java.util.stream.IntStream.range(0, NODES).filter(i -> i != first - 1)
-                .mapToObj(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+            cluster.node(first).kill();
+            String survivors = cluster.bootstrapExcept(Set.of(first));
             try (Admin admin = admin(survivors)) {
-                int second = awaitController(admin, Set.of(first), ELECTION_BOUND, nodes);
+                int second = cluster.awaitController(admin, Set.of(first), ELECTION_BOUND);
                 assertNotEquals(first, second);
                 admin.createTopics(List.of(new NewTopic("after-failover", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
                 Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -119,18 +111,12 @@ class RaftClusterFailoverTest {
 
                 // SIGTERM on the survivor that is not the controller: a controlled shutdown, then a clean exit.
                 int last = 1 + 2 + 3 - first - second; // the third node id
-                VarveProcess leaving = nodes.get(last - 1);
+                VarveProcess leaving = cluster.node(last);
                 int exit = leaving.terminate();
                 assertEquals(0, exit, () -> "exit code of a SIGTERM stop; the node's output ends with:\n"
                     + tail(leaving));
                 assertTrue(leaving.output().contains("Controlled shutdown of node " + last + ": released by the controller"),
                     "node " + last + " was released by the active controller before it stopped");
-            }
-        } finally {
-            for (VarveProcess node : nodes) {
-                if (node != null) {
-                    node.close();
-                }
             }
         }
     }
@@ -156,44 +142,10 @@ class RaftClusterFailoverTest {
     }
 
     private static String tail(VarveProcess p) {
-        try {
-            String out = p.output();
-            return out.substring(Math.max(0, out.length() - 20_000));
-        } catch (java.io.IOException e) {
-            return "(output unreadable: " + e + ")";
-        }
+        return ProcessCluster.tail(p, 20_000);
     }
 
     private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "3000",
-            "default.api.timeout.ms", "60000", "reconnect.backoff.max.ms", "200"));
-    }
-
-    /** Polls DescribeCluster (bounded) until a controller other than {@code excluded} is named. */
-    private static int awaitController(Admin admin, Set<Integer> excluded, Duration bound, List<VarveProcess> nodes)
-        throws Exception {
-        long deadline = System.nanoTime() + bound.toNanos();
-        String last = "nothing";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                Node controller = admin.describeCluster(new DescribeClusterOptions().timeoutMs(1000)).controller()
-                    .get(2, TimeUnit.SECONDS);
-                if (controller != null && controller.id() >= 0 && !excluded.contains(controller.id())) {
-                    return controller.id();
-                }
-                last = String.valueOf(controller);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                last = e.toString();
-            }
-            Thread.sleep(100); // integration test: bounded polling of a real cluster
-        }
-        StringBuilder logs = new StringBuilder();
-        for (VarveProcess n : nodes) {
-            if (n != null && n.isAlive()) {
-                String out = n.output();
-                logs.append("\n--- node log tail ---\n").append(out.substring(Math.max(0, out.length() - 3000)));
-            }
-        }
-        throw new AssertionError("no controller outside " + excluded + " within " + bound + "; last: " + last + logs);
+        return ProcessCluster.admin(bootstrap);
     }
 }

@@ -32,13 +32,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -88,13 +85,12 @@ class ReplicationAcrossProcessesTest {
     @TempDir
     Path dir;
 
-    private final List<VarveProcess> nodes = new ArrayList<>();
-    private final int[] clientPorts = new int[NODES];
+    private ProcessCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (VarveProcess node : nodes) {
-            node.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -105,7 +101,7 @@ class ReplicationAcrossProcessesTest {
         int controller;
         try (Admin admin = admin(all)) {
             controller = awaitController(admin);
-            awaitRegistered(admin);
+            cluster.awaitRegistered(admin, STEP_BOUND);
             admin.createTopics(List.of(new NewTopic("replicated", PARTITIONS, (short) 3))).all().get(60, TimeUnit.SECONDS);
             awaitIsr(admin, "replicated", isr -> isr.size() == NODES, "every replica in sync at first");
         }
@@ -118,14 +114,14 @@ class ReplicationAcrossProcessesTest {
             // The change must travel: some partition the frozen node follows is led by a node that is not the active controller.
             assertTrue(before.values().stream().anyMatch(p -> p.leader().id() != frozen && p.leader().id() != controller),
                 "a node other than " + frozen + " and the controller " + controller + " leads some partition: " + before);
-            nodes.get(frozen - 1).pause();
+            cluster.node(frozen).pause();
             Map<Integer, TopicPartitionInfo> shrunk = awaitPartitions(admin, "replicated",
                 p -> p.leader() != null && (p.leader().id() == frozen || !ids(p.isr()).contains(frozen)), ISR_BOUND,
                 "node " + frozen + " removed from the ISR of every partition it follows");
             // Not fenced (its lease outlives the check): what it led, it still leads, so the ISR changes
             // came from the other leaders' lag checks, sent over the controller listener.
             before.forEach((p, info) -> assertEquals(info.leader().id(), shrunk.get(p).leader().id(), "leader of " + p));
-            nodes.get(frozen - 1).resume();
+            cluster.node(frozen).resume();
             awaitIsr(admin, "replicated", isr -> isr.contains(frozen), "node " + frozen + " back in every ISR after SIGCONT");
         }
 
@@ -144,7 +140,7 @@ class ReplicationAcrossProcessesTest {
             victim = before.values().stream().collect(Collectors.groupingBy(p -> p.leader().id(), Collectors.counting()))
                 .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             produceAsync(producer, 1, acked, failures); // in flight while the leader dies
-            nodes.get(victim - 1).kill();
+            cluster.node(victim).kill();
             String survivors = bootstrap(IntStream.range(1, NODES + 1).filter(id -> id != victim));
             try (Admin live = admin(survivors)) {
                 awaitController(live);
@@ -166,7 +162,7 @@ class ReplicationAcrossProcessesTest {
             admin.createTopics(List.of(new NewTopic("doomed", 1, (short) 2), new NewTopic("growing", 1, (short) 2),
                 new NewTopic("doomed-by-admin", 1, (short) 2))).all().get(60, TimeUnit.SECONDS);
         }
-        int followerPort = clientPorts[follower - 1];
+        int followerPort = cluster.clientPort(follower);
         CreatePartitionsResponse grown = call(followerPort, ApiKey.CREATE_PARTITIONS, 3, new CreatePartitionsRequest(
             List.of(new CreatePartitionsRequest.CreatePartitionsTopic("growing", 3, null)), 30_000, false),
             CreatePartitionsResponse::read);
@@ -200,13 +196,13 @@ class ReplicationAcrossProcessesTest {
     }
 
     private void startCluster() throws Exception {
-        VarveProcess.startCombinedCluster(dir, clientPorts, Map.of(
+        cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
             "controller.quorum.election.timeout.ms", "1000",
             "controller.quorum.heartbeat.interval.ms", "100",
             "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
             "broker.heartbeat.interval.ms", "500",
             "replica.lag.time.max.ms", Integer.toString(LAG_TIME_MAX_MS),
-            "min.insync.replicas", "2"), nodes);
+            "min.insync.replicas", "2"));
     }
 
     /** Sends {@link #RECORDS_PER_PHASE} records round-robin over the partitions and waits for each. */
@@ -289,11 +285,11 @@ class ReplicationAcrossProcessesTest {
     }
 
     private String bootstrap(IntStream ids) {
-        return ids.mapToObj(id -> "127.0.0.1:" + clientPorts[id - 1]).collect(Collectors.joining(","));
+        return cluster.bootstrap(ids);
     }
 
     private static Set<Integer> ids(List<Node> nodes) {
-        return nodes.stream().map(Node::id).collect(Collectors.toSet());
+        return ProcessCluster.ids(nodes);
     }
 
     private static Map<Integer, TopicPartitionInfo> describe(Admin admin, String topic) throws Exception {
@@ -310,61 +306,19 @@ class ReplicationAcrossProcessesTest {
     private Map<Integer, TopicPartitionInfo> awaitPartitions(Admin admin, String topic,
                                                              java.util.function.Predicate<TopicPartitionInfo> condition,
                                                              Duration bound, String what) throws Exception {
-        long deadline = System.nanoTime() + bound.toNanos();
-        Object last = "nothing";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                Map<Integer, TopicPartitionInfo> partitions = describe(admin, topic);
-                if (partitions.size() == PARTITIONS && partitions.values().stream().allMatch(condition)) {
-                    return partitions;
-                }
-                last = partitions;
-            } catch (ExecutionException | TimeoutException e) {
-                last = e; // a frozen node may be asked first; the poll retries
-            }
-            Thread.sleep(200); // integration test: bounded polling of a real cluster
-        }
-        throw new AssertionError(what + ": not within " + bound + "; last: " + last + logTails());
+        return cluster.awaitPartitions(admin, topic, PARTITIONS, condition, bound, what);
     }
 
     private int awaitController(Admin admin) throws Exception {
-        long deadline = System.nanoTime() + STEP_BOUND.toNanos();
-        Object last = "nothing";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                Node c = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).controller().get(3, TimeUnit.SECONDS);
-                if (c != null && c.id() > 0 && nodes.get(c.id() - 1).isAlive()) {
-                    return c.id();
-                }
-                last = c;
-            } catch (ExecutionException | TimeoutException e) {
-                last = e;
-            }
-            Thread.sleep(100); // integration test: bounded polling of a real cluster
-        }
-        throw new AssertionError("no live controller within " + STEP_BOUND + "; last: " + last + logTails());
+        return cluster.awaitController(admin, Set.of(), STEP_BOUND);
     }
 
-    private void awaitRegistered(Admin admin) throws Exception {
-        long deadline = System.nanoTime() + STEP_BOUND.toNanos();
-        while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() < NODES) {
-            assertTrue(System.nanoTime() - deadline < 0, "every node registered within " + STEP_BOUND + logTails());
-            Thread.sleep(100); // integration test: bounded polling of a real cluster
-        }
-    }
-
-    private String logTails() throws java.io.IOException {
-        StringBuilder logs = new StringBuilder();
-        for (VarveProcess n : nodes) {
-            String out = n.output();
-            logs.append("\n--- node log tail ---\n").append(out.substring(Math.max(0, out.length() - 3000)));
-        }
-        return logs.toString();
+    private String logTails() {
+        return cluster.logTails(3000);
     }
 
     private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "3000",
-            "default.api.timeout.ms", "60000", "reconnect.backoff.max.ms", "200"));
+        return ProcessCluster.admin(bootstrap);
     }
 
 }

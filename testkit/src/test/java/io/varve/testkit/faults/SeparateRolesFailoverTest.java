@@ -190,8 +190,7 @@ class SeparateRolesFailoverTest {
     }
 
     private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "3000",
-            "default.api.timeout.ms", "60000", "reconnect.backoff.max.ms", "200"));
+        return ProcessCluster.admin(bootstrap);
     }
 
     private static void awaitBrokers(Admin admin, int count) throws Exception {
@@ -228,8 +227,7 @@ class SeparateRolesFailoverTest {
         throw new AssertionError(topic + " leaders never satisfied the condition within " + bound + "; last: " + leaders);
     }
 
-    private static String tail(VarveProcess p) throws IOException {
-        String out = p.output();
-        return out.substring(Math.max(0, out.length() - 4000));
+    private static String tail(VarveProcess p) {
+        return ProcessCluster.tail(p, 4000);
     }
 }

@@ -88,6 +88,11 @@ final class VarveProcess implements AutoCloseable {
         }
     }
 
+    /** The node's {@code log.dirs}: one directory, whose files a test may damage while the node is down. */
+    Path dataDir() {
+        return workDir.resolve("data");
+    }
+
     String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

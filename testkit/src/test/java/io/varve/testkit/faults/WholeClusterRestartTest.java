@@ -16,19 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,25 +69,26 @@ class WholeClusterRestartTest {
     @TempDir
     Path dir;
 
-    private final List<VarveProcess> nodes = new ArrayList<>();
-    private final int[] clientPorts = new int[NODES];
+    private ProcessCluster cluster;
+    private List<VarveProcess> nodes;
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (VarveProcess node : nodes) {
-            node.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void everyAcknowledgedRecordSurvivesAWholeClusterSigkillAndAWholeClusterSigterm() throws Exception {
-        VarveProcess.startCombinedCluster(dir, clientPorts, Map.of(
+        cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
             "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
             "controller.quorum.heartbeat.interval.ms", "100",
             "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-            "broker.heartbeat.interval.ms", "500"), nodes);
-        try (Admin admin = admin()) {
-            awaitRegistered(admin);
+            "broker.heartbeat.interval.ms", "500"));
+        nodes = IntStream.rangeClosed(1, NODES).mapToObj(cluster::node).toList();
+        try (Admin admin = cluster.admin()) {
+            cluster.awaitRegistered(admin, STEP_BOUND);
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) NODES)
                 .configs(Map.of("min.insync.replicas", "2")))).all().get(60, TimeUnit.SECONDS);
             awaitPartitions(admin, p -> p.leader() != null && p.isr().size() == NODES, "every replica in sync");
@@ -124,7 +120,7 @@ class WholeClusterRestartTest {
         for (VarveProcess node : nodes) {
             node.start(); // returns once the client port listens; the quorum forms as the others come up
         }
-        try (Admin admin = admin()) {
+        try (Admin admin = cluster.admin()) {
             awaitPartitions(admin, p -> p.leader() != null, "a leader for every partition after the restart");
         }
     }
@@ -289,56 +285,19 @@ class WholeClusterRestartTest {
     }
 
     private String bootstrap() {
-        return IntStream.of(clientPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap(), "request.timeout.ms", "3000",
-            "default.api.timeout.ms", "60000", "reconnect.backoff.max.ms", "200"));
-    }
-
-    private void awaitRegistered(Admin admin) throws Exception {
-        long deadline = System.nanoTime() + STEP_BOUND.toNanos();
-        while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size() < NODES) {
-            assertTrue(System.nanoTime() - deadline < 0, "every node registered within " + STEP_BOUND + logTails());
-            Thread.sleep(100); // integration test: bounded polling of a real cluster
-        }
+        return cluster.bootstrap();
     }
 
     /** Polls Metadata (bounded) until every partition of the topic satisfies {@code condition}. */
     private void awaitPartitions(Admin admin, Predicate<TopicPartitionInfo> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + STEP_BOUND.toNanos();
-        Object last = "nothing";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                TopicDescription d = admin.describeTopics(List.of(TOPIC), new DescribeTopicsOptions().timeoutMs(3000))
-                    .allTopicNames().get(5, TimeUnit.SECONDS).get(TOPIC);
-                if (d.partitions().size() == PARTITIONS && d.partitions().stream().allMatch(condition)) {
-                    return;
-                }
-                last = d.partitions();
-            } catch (ExecutionException | TimeoutException e) {
-                last = e; // a node still starting, or the topic not in its image yet: the poll retries
-            }
-            Thread.sleep(200); // integration test: bounded polling of a real cluster
-        }
-        throw new AssertionError(what + ": not within " + STEP_BOUND + "; last: " + last + logTails());
+        cluster.awaitPartitions(admin, TOPIC, PARTITIONS, condition, STEP_BOUND, what);
     }
 
     private String logTails() {
-        StringBuilder logs = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            logs.append("\n--- node ").append(i + 1).append(" output ends with ---\n").append(tail(nodes.get(i), 3000));
-        }
-        return logs.toString();
+        return cluster.logTails(3000);
     }
 
     private static String tail(VarveProcess node, int chars) {
-        try {
-            String out = node.output();
-            return out.substring(Math.max(0, out.length() - chars));
-        } catch (IOException e) {
-            return "(output unreadable: " + e + ")";
-        }
+        return ProcessCluster.tail(node, chars);
     }
 }
