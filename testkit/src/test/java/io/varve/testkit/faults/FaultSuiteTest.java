@@ -46,6 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultSuiteTest {
 
+    /** The schedule mvn verify runs: eight faults of eight different kinds. */
+    static final long DEFAULT_SEED = 20261207L;
+
+
     private static final int NODES = 3;
     private static final int PARTITIONS = 6;
     private static final String TOPIC = "checked";
@@ -74,7 +78,9 @@ class FaultSuiteTest {
 
     @Test
     void noAcknowledgedRecordIsLostDuplicatedReorderedOrMovedThroughASeededScheduleOfFaults() throws Exception {
-        long seed = Long.getLong("varve.faults.seed", new Random().nextLong());
+        // The same schedule in every mvn verify, so that a red build replays; "random" draws a fresh one.
+        String seedProperty = System.getProperty("varve.faults.seed", Long.toString(DEFAULT_SEED));
+        long seed = seedProperty.equals("random") ? new Random().nextLong() : Long.parseLong(seedProperty);
         int count = Integer.getInteger("varve.faults.count", DEFAULT_COUNT);
         Duration budget = Duration.ofMinutes(Integer.getInteger("varve.faults.minutes", DEFAULT_MINUTES));
         Duration pause = Duration.ofMillis(Integer.getInteger("varve.faults.pause.ms", DEFAULT_PAUSE_MS));
