@@ -102,14 +102,10 @@ class FaultSuiteTest {
     private void run(FaultSchedule schedule, Duration budget, int rate) throws Exception {
         String dir = System.getProperty("varve.faults.dir");
         Path base = dir == null ? tmp : Files.createDirectories(Path.of(dir));
-        cluster = ProcessCluster.startCombined(base, NODES, Map.of(
-            "controller.quorum.election.timeout.ms", "1000",
-            "controller.quorum.heartbeat.interval.ms", "100",
-            "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-            "broker.heartbeat.interval.ms", "500",
+        cluster = ProcessCluster.startCombined(base, NODES, ProcessCluster.fastFailover(SESSION_TIMEOUT_MS, Map.of(
             "log.segment.bytes", Integer.toString(256 * 1024),
             "offsets.topic.replication.factor", "3",
-            "offsets.topic.num.partitions", "3"));
+            "offsets.topic.num.partitions", "3")));
         try (Admin admin = cluster.admin()) {
             cluster.awaitRegistered(admin, STEP_BOUND);
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) NODES)

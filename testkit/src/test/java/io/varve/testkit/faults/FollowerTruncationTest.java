@@ -56,7 +56,6 @@ class FollowerTruncationTest {
     private static final String DIVERGED = "log diverged from leader";
     /** A follower that truncates correctly diverges once per leader change; a loop logs thousands. */
     private static final int MAX_DIVERGED_LINES = 20;
-    private static final int ELECTION_TIMEOUT_MS = 1000;
     private static final int SESSION_TIMEOUT_MS = 3000;
     /**
      * Fencing a frozen node: the lease, the controller's timer and the commit, plus a quorum election
@@ -81,11 +80,7 @@ class FollowerTruncationTest {
 
     @Test
     void aDeposedLeaderWhoseLastEpochWroteNothingTruncatesOnceAndRejoinsTheIsr() throws Exception {
-        cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
-            "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
-            "controller.quorum.heartbeat.interval.ms", "100",
-            "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-            "broker.heartbeat.interval.ms", "500"));
+        cluster = ProcessCluster.startCombined(dir, NODES, ProcessCluster.fastFailover(SESSION_TIMEOUT_MS, Map.of()));
         List<String> acked = new CopyOnWriteArrayList<>();
         int b;
         try (Admin admin = cluster.admin()) {

@@ -35,6 +35,22 @@ final class ProcessCluster implements AutoCloseable {
         this.clientPorts = new int[size];
     }
 
+    /** The controller election timeout of {@link #fastFailover}. */
+    static final int ELECTION_TIMEOUT_MS = 1000;
+
+    /**
+     * The timing fault tests run a cluster with: controller elections after 1 s (heartbeats every 100 ms),
+     * broker leases of {@code sessionTimeoutMs} (heartbeats every 500 ms), plus {@code extra}.
+     */
+    static Map<String, String> fastFailover(int sessionTimeoutMs, Map<String, String> extra) {
+        Map<String, String> settings = new java.util.HashMap<>(extra);
+        settings.put("controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS));
+        settings.put("controller.quorum.heartbeat.interval.ms", "100");
+        settings.put("broker.session.timeout.ms", Integer.toString(sessionTimeoutMs));
+        settings.put("broker.heartbeat.interval.ms", "500");
+        return settings;
+    }
+
     /**
      * Starts {@code size} combined nodes under {@code dir} ({@code node-1}, ...) with {@code settings}
      * on each (see {@link VarveProcess#startCombinedCluster}); a failed start stops the nodes started.

@@ -35,9 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RaftClusterFailoverTest {
 
     private static final int NODES = 3;
-    private static final int ELECTION_TIMEOUT_MS = 1000;
     /** Election: up to two timeouts for the pre-vote and vote, plus process scheduling on a loaded machine. */
-    private static final Duration ELECTION_BOUND = Duration.ofMillis(10L * ELECTION_TIMEOUT_MS);
+    private static final Duration ELECTION_BOUND = Duration.ofMillis(10L * ProcessCluster.ELECTION_TIMEOUT_MS);
     private static final Duration STEP_BOUND = Duration.ofSeconds(60);
 
     private static final int SESSION_TIMEOUT_MS = 3000;
@@ -49,11 +48,8 @@ class RaftClusterFailoverTest {
 
     @Test
     void aFrozenBrokerIsFencedAndANewControllerTakesOverAfterTheActiveOneIsKilled() throws Exception {
-        try (ProcessCluster cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
-                "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
-                "controller.quorum.heartbeat.interval.ms", "100",
-                "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-                "broker.heartbeat.interval.ms", "500"))) {
+        try (ProcessCluster cluster = ProcessCluster.startCombined(dir, NODES,
+                ProcessCluster.fastFailover(SESSION_TIMEOUT_MS, Map.of()))) {
             String all = cluster.bootstrap();
             int first;
             try (Admin admin = admin(all)) {

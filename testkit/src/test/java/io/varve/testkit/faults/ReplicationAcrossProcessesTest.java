@@ -196,13 +196,9 @@ class ReplicationAcrossProcessesTest {
     }
 
     private void startCluster() throws Exception {
-        cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
-            "controller.quorum.election.timeout.ms", "1000",
-            "controller.quorum.heartbeat.interval.ms", "100",
-            "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-            "broker.heartbeat.interval.ms", "500",
+        cluster = ProcessCluster.startCombined(dir, NODES, ProcessCluster.fastFailover(SESSION_TIMEOUT_MS, Map.of(
             "replica.lag.time.max.ms", Integer.toString(LAG_TIME_MAX_MS),
-            "min.insync.replicas", "2"));
+            "min.insync.replicas", "2")));
     }
 
     /** Sends {@link #RECORDS_PER_PHASE} records round-robin over the partitions and waits for each. */

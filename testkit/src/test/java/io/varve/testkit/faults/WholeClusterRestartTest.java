@@ -59,7 +59,6 @@ class WholeClusterRestartTest {
     private static final int RECORDS_AFTER_RESTART = 100;
     private static final String TOPIC = "events";
     private static final String LOG_DELETED = "Deleted the log of";
-    private static final int ELECTION_TIMEOUT_MS = 1000;
     private static final int SESSION_TIMEOUT_MS = 3000;
     /** A quorum election, registrations and leader elections after a restart, on a loaded machine. */
     private static final Duration STEP_BOUND = Duration.ofSeconds(60);
@@ -81,11 +80,7 @@ class WholeClusterRestartTest {
 
     @Test
     void everyAcknowledgedRecordSurvivesAWholeClusterSigkillAndAWholeClusterSigterm() throws Exception {
-        cluster = ProcessCluster.startCombined(dir, NODES, Map.of(
-            "controller.quorum.election.timeout.ms", Integer.toString(ELECTION_TIMEOUT_MS),
-            "controller.quorum.heartbeat.interval.ms", "100",
-            "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-            "broker.heartbeat.interval.ms", "500"));
+        cluster = ProcessCluster.startCombined(dir, NODES, ProcessCluster.fastFailover(SESSION_TIMEOUT_MS, Map.of()));
         nodes = IntStream.rangeClosed(1, NODES).mapToObj(cluster::node).toList();
         try (Admin admin = cluster.admin()) {
             cluster.awaitRegistered(admin, STEP_BOUND);
