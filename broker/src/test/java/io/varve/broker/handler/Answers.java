@@ -10,6 +10,7 @@ import io.varve.broker.network.ResponseCallback;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.codec.Records;
 import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.message.FetchRequest;
 import io.varve.protocol.message.FetchResponse;
 import io.varve.protocol.message.RequestHeader;
 import io.varve.storage.LogManager;
@@ -68,6 +69,34 @@ final class Answers {
 
     Answer next() {
         return new Answer();
+    }
+
+    /**
+     * {@code request} served by a leader's real {@code fetch} handler, called directly and answered at
+     * once (max wait 0: nothing else runs while the calling thread would wait), with the records copied
+     * out of the leader's segments, as the network would, and the leader's slices closed.
+     */
+    FetchResponse fetchNow(FetchHandler fetch, FetchRequest request) {
+        FetchRequest now = new FetchRequest(request.clusterId(), request.replicaId(), request.replicaEpoch(), 0,
+            request.minBytes(), request.maxBytes(), request.isolationLevel(), request.sessionId(),
+            request.sessionEpoch(), request.topics(), request.forgottenTopicsData(), request.rackId());
+        Answer answer = next();
+        fetch.handle(context(ApiKey.FETCH, 12), now, answer);
+        FetchResponse response = answer.get();
+        List<FetchResponse.FetchableTopicResponse> topics = new ArrayList<>();
+        for (FetchResponse.FetchableTopicResponse t : response.responses()) {
+            List<FetchResponse.PartitionData> parts = new ArrayList<>();
+            for (FetchResponse.PartitionData d : t.partitions()) {
+                Records copy = d.records() == null ? null : Records.of(bytes(d.records()));
+                parts.add(new FetchResponse.PartitionData(d.partitionIndex(), d.errorCode(), d.highWatermark(),
+                    d.lastStableOffset(), d.logStartOffset(), d.divergingEpoch(), d.currentLeader(), d.snapshotId(),
+                    d.abortedTransactions(), d.preferredReadReplica(), copy));
+            }
+            topics.add(new FetchResponse.FetchableTopicResponse(t.topic(), t.topicId(), parts));
+        }
+        closeAll();
+        return new FetchResponse(response.throttleTimeMs(), response.errorCode(), response.sessionId(), topics,
+            response.nodeEndpoints());
     }
 
     /** The bytes of a records field, copied out. */

@@ -12,9 +12,7 @@ import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
 import io.varve.config.StorageConfig;
-import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.codec.Records;
 import io.varve.protocol.message.FetchRequest;
 import io.varve.protocol.message.FetchResponse;
 import io.varve.raft.controller.AlterPartitionResult;
@@ -122,26 +120,7 @@ final class InMemoryCluster implements AutoCloseable {
 
         @Override
         public FetchResponse fetch(FetchRequest request, long timeoutMs) {
-            FetchRequest now = new FetchRequest(request.clusterId(), request.replicaId(), request.replicaEpoch(), 0,
-                request.minBytes(), request.maxBytes(), request.isolationLevel(), request.sessionId(),
-                request.sessionEpoch(), request.topics(), request.forgottenTopicsData(), request.rackId());
-            Answers.Answer answer = answers.next();
-            leader.fetch.handle(Answers.context(ApiKey.FETCH, 12), now, answer);
-            FetchResponse response = answer.get();
-            List<FetchResponse.FetchableTopicResponse> topics = new ArrayList<>();
-            for (FetchResponse.FetchableTopicResponse t : response.responses()) {
-                List<FetchResponse.PartitionData> parts = new ArrayList<>();
-                for (FetchResponse.PartitionData d : t.partitions()) {
-                    Records copy = d.records() == null ? null : Records.of(Answers.bytes(d.records()));
-                    parts.add(new FetchResponse.PartitionData(d.partitionIndex(), d.errorCode(), d.highWatermark(),
-                        d.lastStableOffset(), d.logStartOffset(), d.divergingEpoch(), d.currentLeader(), d.snapshotId(),
-                        d.abortedTransactions(), d.preferredReadReplica(), copy));
-                }
-                topics.add(new FetchResponse.FetchableTopicResponse(t.topic(), t.topicId(), parts));
-            }
-            answers.closeAll();
-            return new FetchResponse(response.throttleTimeMs(), response.errorCode(), response.sessionId(), topics,
-                response.nodeEndpoints());
+            return answers.fetchNow(leader.fetch, request);
         }
     }
 

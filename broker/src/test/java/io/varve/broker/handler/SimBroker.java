@@ -13,8 +13,6 @@ import io.varve.broker.replica.ReplicationRules;
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
 import io.varve.config.StorageConfig;
-import io.varve.protocol.ApiKey;
-import io.varve.protocol.codec.Records;
 import io.varve.protocol.message.FetchRequest;
 import io.varve.protocol.message.FetchResponse;
 import io.varve.raft.metadata.MetadataImage;
@@ -209,10 +207,7 @@ final class SimBroker {
         return fetched;
     }
 
-    /**
-     * The leader's real fetch handler, called directly and answered at once (max wait 0); the records
-     * are copied out of its segments, as the network would.
-     */
+    /** The leader's real fetch handler, called directly while it runs ({@link Answers#fetchNow}). */
     private final class DirectEndpoint implements LeaderEndpoint {
         private final int leaderId;
 
@@ -226,26 +221,7 @@ final class SimBroker {
             if (leader == null || !leader.active()) {
                 throw new LeaderUnavailableException("broker " + leaderId + " is down or paused", null);
             }
-            FetchRequest now = new FetchRequest(request.clusterId(), request.replicaId(), request.replicaEpoch(), 0,
-                request.minBytes(), request.maxBytes(), request.isolationLevel(), request.sessionId(),
-                request.sessionEpoch(), request.topics(), request.forgottenTopicsData(), request.rackId());
-            Answers.Answer answer = leader.answers.next();
-            leader.fetch.handle(Answers.context(ApiKey.FETCH, 12), now, answer);
-            FetchResponse response = answer.get();
-            List<FetchResponse.FetchableTopicResponse> topics = new ArrayList<>();
-            for (FetchResponse.FetchableTopicResponse t : response.responses()) {
-                List<FetchResponse.PartitionData> parts = new ArrayList<>();
-                for (FetchResponse.PartitionData d : t.partitions()) {
-                    Records copy = d.records() == null ? null : Records.of(Answers.bytes(d.records()));
-                    parts.add(new FetchResponse.PartitionData(d.partitionIndex(), d.errorCode(), d.highWatermark(),
-                        d.lastStableOffset(), d.logStartOffset(), d.divergingEpoch(), d.currentLeader(), d.snapshotId(),
-                        d.abortedTransactions(), d.preferredReadReplica(), copy));
-                }
-                topics.add(new FetchResponse.FetchableTopicResponse(t.topic(), t.topicId(), parts));
-            }
-            leader.answers.closeAll();
-            return new FetchResponse(response.throttleTimeMs(), response.errorCode(), response.sessionId(), topics,
-                response.nodeEndpoints());
+            return leader.answers.fetchNow(leader.fetch, request);
         }
     }
 

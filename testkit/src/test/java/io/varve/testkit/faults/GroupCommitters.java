@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,16 +54,7 @@ final class GroupCommitters {
     /** Stops the members: each leaves the group and closes within {@code bound}. */
     void stop(Duration bound) throws InterruptedException {
         stopping = true;
-        long deadline = System.nanoTime() + bound.toNanos();
-        for (Thread t : threads) {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        }
-        for (Thread t : threads) {
-            if (t.isAlive()) {
-                t.interrupt();
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            }
-        }
+        Threads.joinOrInterrupt(threads, bound);
     }
 
     private void consume(String name) {

@@ -79,16 +79,7 @@ final class Workload {
      */
     void stop(Duration bound) throws InterruptedException {
         stopping = true;
-        long deadline = System.nanoTime() + bound.toNanos();
-        for (Thread t : threads) {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        }
-        for (Thread t : threads) {
-            if (t.isAlive()) {
-                t.interrupt();
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            }
-        }
+        Threads.joinOrInterrupt(threads, bound);
     }
 
     /** Producers replaced after a send threw, by old writer id. */
