@@ -265,15 +265,28 @@ abstract class ConsumerGroupContract {
         return p;
     }
 
+    /** Creates {@code topic} and waits until every partition has a leader (Apache Kafka answers before). */
     void createTopic(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        await(topic + " has a leader for every partition", () -> {
+            try {
+                var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+                return description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
     }
 
     /** Produces {@code perPartition} records to each partition; returns their ids (topic-partition@offset). */
     Set<String> produce(String topic, int partitions, int total) throws Exception {
         Set<String> ids = new HashSet<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 5),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        // Not idempotent: what is checked here is the group, and Apache Kafka 4.3.1 can leave an idempotent
+        // producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever after its first batch met a leader change
+        // (seen in about one run in three on this machine, the whole 60 s bound).
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 5,
+                "enable.idempotence", false, "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 acks.add(producer.send(new ProducerRecord<>(topic, i % partitions, null, ("v" + i).getBytes())));
