@@ -574,8 +574,8 @@ public final class PartitionLog implements AutoCloseable {
     public void markOffline() {
         if (!failed) {
             failed = true;
-            LOG.warn("{}: its log directory is offline; the log accepts no more writes until the broker restarts",
-                topicPartition);
+            LOG.debug("{}: its log directory is offline; the log accepts no more writes until the broker restarts",
+                topicPartition); // the directory is reported once, by whoever took it offline
         }
     }
 
