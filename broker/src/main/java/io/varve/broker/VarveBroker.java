@@ -371,6 +371,21 @@ public final class VarveBroker implements AutoCloseable {
         if (heartbeat.error() != io.varve.protocol.Errors.NONE || heartbeat.fenced()) {
             throw new IOException("unfencing node " + nodeId + " failed: " + heartbeat);
         }
+        reportOfflineLogDirsLocally(controller, replicas, nodeId, result.brokerEpoch(), clock);
+    }
+
+    /**
+     * The embedded controller hears no heartbeats: a log directory that goes offline (or is offline from the
+     * start) is reported to it directly, as the heartbeat would, so that its partitions stop being led here.
+     */
+    private static void reportOfflineLogDirsLocally(ControllerService controller, ReplicaManager replicas, int nodeId,
+                                                    long brokerEpoch, Clock clock) {
+        Runnable report = () -> controller.<HeartbeatResult>submit(
+            c -> c.brokerHeartbeat(nodeId, brokerEpoch, clock.monotonicMs(), false, true));
+        replicas.onLogDirOffline(report); // on the thread that met the error: submitting does not block
+        if (!replicas.reportOfflineLogDirs().isEmpty()) {
+            report.run();
+        }
     }
 
     /**
@@ -456,8 +471,8 @@ public final class VarveBroker implements AutoCloseable {
         throws IOException {
         Listener advertised = config.advertisedListeners().get(0);
         int port = advertised.port() == 0 ? network.boundPort(advertised.name()) : advertised.port();
-        BrokerLifecycle lifecycle = new BrokerLifecycle(
-            new RegisterBrokerCodec.Request(nodeId, advertised.host(), port, null), quorum, clock, replicas::onRegistered);
+        BrokerLifecycle lifecycle = new BrokerLifecycle(new RegisterBrokerCodec.Request(nodeId, advertised.host(), port,
+            null), quorum, clock, replicas::onRegistered, replicas::reportOfflineLogDirs);
         lifecycle.start();
         closeables.push(lifecycle);
     }

@@ -6,7 +6,9 @@ import io.varve.protocol.Errors;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * A broker's side of its lease (HeartBeat): registers with the active controller at start, then
  * heartbeats every {@code broker.heartbeat.interval.ms}; registers again when the controller no
  * longer knows this incarnation. Each registration's broker epoch goes to a listener (the replica
- * manager, which hosts nothing until the metadata holds that registration). On close it asks for a controlled shutdown (heartbeats with
+ * manager, which hosts nothing until the metadata holds that registration). Each heartbeat names the log
+ * directories that are offline. On close it asks for a controlled shutdown (heartbeats with
  * want-shut-down until the controller has moved its leaderships, bounded) before stopping.
  *
  * <p>Thread-safe: one thread of its own heartbeats; {@link #start} and {@link #close} from the owner.
@@ -33,6 +36,7 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final Clock clock;
     private final Thread thread;
     private final RegistrationListener onRegistered;
+    private final Supplier<List<String>> offlineLogDirs;
     private volatile boolean running = true;
     private volatile long brokerEpoch = -1;
 
@@ -44,6 +48,17 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     public BrokerLifecycle(RegisterBrokerCodec.Request registration, ControllerQuorumConfig config, Clock clock,
                            RegistrationListener onRegistered) {
+        this(registration, config, clock, onRegistered, List::of);
+    }
+
+    /**
+     * @param offlineLogDirs asked before every heartbeat for the log directories that are offline, which the
+     *                       heartbeat reports (Kafka's {@code OfflineLogDirs}): the controller then moves this
+     *                       broker's leaderships and takes it out of the ISRs
+     */
+    public BrokerLifecycle(RegisterBrokerCodec.Request registration, ControllerQuorumConfig config, Clock clock,
+                           RegistrationListener onRegistered, Supplier<List<String>> offlineLogDirs) {
+        this.offlineLogDirs = offlineLogDirs;
         this.registration = registration;
         this.onRegistered = onRegistered;
         this.config = config;
@@ -104,8 +119,8 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     private synchronized BrokerHeartbeatCodec.Response heartbeat(boolean wantShutDown) throws IOException {
         // Up to two intervals: room to try a second voter, yet well inside the lease.
-        return client.heartbeat(new BrokerHeartbeatCodec.Request(registration.nodeId(), brokerEpoch, wantShutDown),
-            2L * config.brokerHeartbeatIntervalMs());
+        return client.heartbeat(new BrokerHeartbeatCodec.Request(registration.nodeId(), brokerEpoch, wantShutDown,
+            offlineLogDirs.get()), 2L * config.brokerHeartbeatIntervalMs());
     }
 
     private boolean pause(long ms) {
