@@ -160,6 +160,34 @@ public final class ProtocolWriter {
         return this;
     }
 
+    /** Writes a records field that may not be null. */
+    public ProtocolWriter writeRecordsField(Records r, boolean compact) {
+        if (r == null) {
+            throw new IllegalArgumentException("non-nullable records are null");
+        }
+        return writeRecords(r, compact);
+    }
+
+    /** A non-null array: its count, then each element written by {@code element}. */
+    public <T> ProtocolWriter writeArray(List<T> list, boolean compact, ElementWriter<T> element) {
+        if (list == null) {
+            throw new IllegalArgumentException("non-nullable array is null");
+        }
+        return writeNullableArray(list, compact, element);
+    }
+
+    /** An array that may be null. */
+    public <T> ProtocolWriter writeNullableArray(List<T> list, boolean compact, ElementWriter<T> element) {
+        if (list == null) {
+            return writeLength(-1, compact);
+        }
+        writeLength(list.size(), compact);
+        for (int i = 0, n = list.size(); i < n; i++) {
+            element.write(this, list.get(i));
+        }
+        return this;
+    }
+
     /** Array count: compact is count+1 as an unsigned varint (0 = null), classic is int32 (-1 = null). */
     public ProtocolWriter writeArrayLength(int count, boolean compact) {
         return writeLength(count, compact);
@@ -239,6 +267,12 @@ public final class ProtocolWriter {
             buf = bigger;
         }
         return buf;
+    }
+
+    /** Writes one element of an array. */
+    @FunctionalInterface
+    public interface ElementWriter<T> {
+        void write(ProtocolWriter writer, T value);
     }
 
     /** Receives the chunks of an encoded message, in order. */
