@@ -106,9 +106,9 @@ final class ApiTableGenerator {
             }
             String listenerSet = ls.isEmpty() ? "EnumSet.noneOf(ApiListener.class)" : "EnumSet.of(" + String.join(", ", ls) + ")";
             constants.add(Names.constantCase(apiName(req)) + "(" + e.getKey() + ", \"" + apiName(req) + "\", "
-                    + req.name() + ".class, " + resp.name() + ".class, " + req.validVersions().lowest() + ", "
+                    + req.name() + ".class, " + resp.name() + ".class,\n            " + req.validVersions().lowest() + ", "
                     + req.validVersions().highest() + ", " + floor(req) + ", " + floor(resp) + ", "
-                    + req.latestVersionUnstable() + ",\n            " + listenerSet + ")");
+                    + req.latestVersionUnstable() + ", " + listenerSet + ")");
         }
         for (int i = 0; i < constants.size(); i++) {
             out.line(constants.get(i) + (i == constants.size() - 1 ? ";" : ","));

@@ -114,7 +114,7 @@ final class MessageGenerator {
             components.add(f.type().javaType() + " " + f.javaName());
         }
         String implement = top && spec.isApi() ? " implements GeneratedMessage" : "";
-        out.line("public record " + s.name() + "(" + String.join(", ", components) + ")" + implement + " {");
+        out.wrapped("public record " + s.name() + "(", components, ")" + implement + " {");
         out.blank();
         if (top) {
             topConstants();
@@ -263,7 +263,11 @@ final class MessageGenerator {
                     ? "(" + a + " == null ? \"null\" : \"bytes[\" + " + a + ".length + \"]\")" : a;
             parts.add("\"" + a + "=\" + " + v);
         }
-        out.line("return \"" + n + "[\" + " + (parts.isEmpty() ? "" : String.join(" + \", \" + ", parts) + " + ") + "\"]\";");
+        out.line("return \"" + n + "[\"");
+        for (int i = 0; i < parts.size(); i++) {
+            out.line("        + " + (i == 0 ? parts.get(i) : parts.get(i).replaceFirst("^\"", "\", ")));
+        }
+        out.line("        + \"]\";");
         out.line("}");
     }
 
@@ -306,7 +310,7 @@ final class MessageGenerator {
             args.add(f.javaName());
         }
         out.line("public " + s.name() + " build() {");
-        out.line("return new " + s.name() + "(" + String.join(", ", args) + ");");
+        out.wrapped("return new " + s.name() + "(", args, ");");
         out.line("}");
         out.line("}");
     }

@@ -47,15 +47,12 @@ final class ReadWriteGenerator {
     // ---------------------------------------------------------------- read
 
     void read(StructSpec s, Versions context, boolean top) {
-        out.line("/**");
-        out.line(" * Decodes one {@code " + s.name() + "} at {@code version}; unknown tagged fields are skipped.");
-        out.line(" *");
-        out.line(" * @throws MalformedMessageException when the bytes do not hold one" + (top ? ", or the version is not valid" : ""));
-        out.line(" */");
+        out.javadoc(List.of("Decodes one {@code " + s.name() + "} at {@code version}; unknown tagged fields are skipped.", "",
+                "@throws MalformedMessageException when the bytes do not hold one" + (top ? ", or the version is not valid" : "")));
         out.line("public static " + s.name() + " read(ProtocolReader r, short version) {");
         if (top) {
             out.line("if (version < LOWEST_SUPPORTED_VERSION || version > HIGHEST_SUPPORTED_VERSION) {");
-            out.line("throw new MalformedMessageException(\"" + spec.name() + " v\" + version + \" is not a valid version\");");
+            out.continued("throw new MalformedMessageException(", "\"" + spec.name() + " v\" + version + \" is not a valid version\");");
             out.line("}");
         }
         String flexCondition = flexibleCondition(context);
@@ -70,11 +67,11 @@ final class ReadWriteGenerator {
             if (f.isTagged() || cond.equals("false")) {
                 out.line(decl + " = " + Defaults.literal(f, f.name()) + ";");
             } else if (cond.equals("true")) {
-                out.line(decl + " = " + readExpr(f, present, compact(f, present, flexible)) + ";");
+                assign(decl, readExpr(f, present, compact(f, present, flexible)));
             } else {
                 out.line(decl + " = " + Defaults.literal(f, f.name()) + ";");
                 out.line("if (" + cond + ") {");
-                out.line(local(f) + " = " + readExpr(f, present, compact(f, present, flexible)) + ";");
+                assign(local(f), readExpr(f, present, compact(f, present, flexible)));
                 out.line("}");
             }
         }
@@ -91,7 +88,7 @@ final class ReadWriteGenerator {
         for (FieldSpec f : s.fields()) {
             args.add(local(f));
         }
-        out.line("return new " + s.name() + "(" + String.join(", ", args) + ");");
+        out.wrapped("return new " + s.name() + "(", args, ");");
         out.line("}");
     }
 
@@ -117,7 +114,7 @@ final class ReadWriteGenerator {
                 if (!cond.equals("true")) {
                     out.line("if (" + cond + ") {");
                 }
-                out.line(local(f) + " = " + readExpr(f, present, "true") + ";");
+                assign(local(f), readExpr(f, present, "true"));
                 out.line("r.endTaggedField(tag, end);");
                 if (!cond.equals("true")) {
                     out.line("} else {");
@@ -130,6 +127,18 @@ final class ReadWriteGenerator {
         out.line("default -> r.skipTo(end);");
         out.line("}");
         out.line("}");
+    }
+
+    /** {@code target = expression;}, a conditional expression split before "?" and ":" when long. */
+    private void assign(String target, String expression) {
+        int q = expression.indexOf(" ? ");
+        int c = expression.lastIndexOf(" : ");
+        if (q < 0 || c < q) {
+            out.continued(target + " =", expression + ";");
+        } else {
+            out.continued(target + " = " + expression.substring(0, q), "? " + expression.substring(q + 3, c),
+                    ": " + expression.substring(c + 3) + ";");
+        }
     }
 
     /** An expression reading {@code f} at a version in {@code present}. */
@@ -146,7 +155,7 @@ final class ReadWriteGenerator {
                 yield choose(nullable, "r.readNullableArray(" + compact + ", " + element + ")",
                         "r.readArray(" + compact + ", " + element + ")");
             }
-            case STRUCT -> choose(nullable, "r.readInt8() < 0 ? null : " + t.structName() + ".read(r, version)",
+            case STRUCT -> choose(nullable, "(r.readInt8() < 0 ? null : " + t.structName() + ".read(r, version))",
                     t.structName() + ".read(r, version)");
             default -> primitiveRead(t.kind(), "r");
         };
@@ -187,19 +196,16 @@ final class ReadWriteGenerator {
     // ---------------------------------------------------------------- write
 
     void write(StructSpec s, Versions context, boolean top) {
-        out.line("/**");
-        out.line(" * Encodes this {@code " + s.name() + "} at {@code version}; fields the version lacks are left out.");
-        out.line(" *");
-        out.line(" * @throws UnsupportedVersionException when a field the version lacks holds a value other than its");
-        out.line(" *         default and is not ignorable" + (top ? ", or the version is not valid" : ""));
-        out.line(" */");
+        out.javadoc(List.of("Encodes this {@code " + s.name() + "} at {@code version}; fields the version lacks are left out.", "",
+                "@throws UnsupportedVersionException when a field the version lacks holds a value other than its default"
+                + " and is not ignorable" + (top ? ", or the version is not valid" : "")));
         if (top && spec.isApi()) {
             out.line("@Override");
         }
         out.line("public void write(ProtocolWriter w, short version) {");
         if (top) {
             out.line("if (version < LOWEST_SUPPORTED_VERSION || version > HIGHEST_SUPPORTED_VERSION) {");
-            out.line("throw new UnsupportedVersionException(\"" + spec.name() + " v\" + version + \" is not a valid version\");");
+            out.continued("throw new UnsupportedVersionException(", "\"" + spec.name() + " v\" + version + \" is not a valid version\");");
             out.line("}");
         }
         String flexCondition = flexibleCondition(context);
@@ -236,8 +242,8 @@ final class ReadWriteGenerator {
     }
 
     private void throwUnsupported(FieldSpec f) {
-        out.line("throw new UnsupportedVersionException(\"Attempted to write a non-default " + f.javaName()
-                + " at version \" + version);");
+        out.continued("throw new UnsupportedVersionException(",
+                "\"Attempted to write a non-default " + f.javaName() + " at version \" + version);");
     }
 
     private void writeTaggedFields(StructSpec s, Versions context, String flexible) {

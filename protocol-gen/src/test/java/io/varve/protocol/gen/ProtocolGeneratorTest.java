@@ -108,7 +108,7 @@ class ProtocolGeneratorTest {
         assertTrue(source.contains("case 0 -> {"), "tag 0 is read: " + source);
         assertTrue(source.contains("public record Item(String key)"), source);
         String table = Files.readString(dir.resolve("out/io/varve/protocol/generated/ApiMessageType.java"));
-        assertTrue(table.contains("TOY(99, \"Toy\", ToyRequest.class, ToyResponse.class, 0, 3, 2, 2, false"), table);
+        assertTrue(table.contains("TOY(99, \"Toy\", ToyRequest.class, ToyResponse.class,\n            0, 3, 2, 2, false"), table);
     }
 
     @Test
