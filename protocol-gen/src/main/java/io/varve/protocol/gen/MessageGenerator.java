@@ -72,6 +72,8 @@ final class MessageGenerator {
             imports.add("java.util.Arrays");
         }
         if (usesList) {
+            imports.add("java.util.ArrayList");
+            imports.add("java.util.Collections");
             imports.add("java.util.List");
         }
         if (usesBytes) {
@@ -80,6 +82,7 @@ final class MessageGenerator {
         if (usesUuid) {
             imports.add("java.util.UUID");
         }
+        imports.sort(null);
         for (String i : imports) {
             out.line("import " + i + ";");
         }
@@ -143,7 +146,9 @@ final class MessageGenerator {
         }
         new ReadWriteGenerator(spec, out, LOCALS).read(s, context, top);
         out.blank();
-        new ReadWriteGenerator(spec, out, LOCALS).write(s, context, top);
+        ReadWriteGenerator codec = new ReadWriteGenerator(spec, out, LOCALS);
+        codec.write(s, context, top);
+        codec.arrayHelpers(s);
         if (s.fields().stream().anyMatch(f -> f.type().kind() == FieldType.Kind.BYTES)) {
             equality(s);
         }

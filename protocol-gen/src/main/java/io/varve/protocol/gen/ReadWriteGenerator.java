@@ -92,7 +92,9 @@ final class ReadWriteGenerator {
         out.line("}");
     }
 
-    private void readTaggedFields(StructSpec s, Versions context) {
+    private void readTaggedFields(StructSpec s, Versions structContext) {
+        // only flexible versions have a tagged section
+        Versions context = structContext.intersect(spec.flexibleVersions());
         List<FieldSpec> tagged = MessageGenerator.tagged(s);
         if (tagged.isEmpty()) {
             out.line("r.skipTaggedFields();");
@@ -150,11 +152,8 @@ final class ReadWriteGenerator {
             case BYTES -> choose(nullable, "r.readNullableBytes(" + compact + ")", "r.readBytes(" + compact + ")");
             case RECORDS -> choose(nullable, "r.readNullableRecordsField(" + compact + ")",
                     "r.readRecordsField(" + compact + ")");
-            case ARRAY -> {
-                String element = elementReader(t.element(), compact);
-                yield choose(nullable, "r.readNullableArray(" + compact + ", " + element + ")",
-                        "r.readArray(" + compact + ", " + element + ")");
-            }
+            case ARRAY -> "read" + f.name().substring(0, 1).toUpperCase() + f.name().substring(1)
+                    + "(r, version, " + compact + ", " + nullable + ")";
             case STRUCT -> choose(nullable, "(r.readInt8() < 0 ? null : " + t.structName() + ".read(r, version))",
                     t.structName() + ".read(r, version)");
             default -> primitiveRead(t.kind(), "r");
@@ -184,12 +183,71 @@ final class ReadWriteGenerator {
         };
     }
 
-    private static String elementReader(FieldType element, String compact) {
+    /**
+     * The read and write helpers of each array field of {@code s}: one loop per field, with the element
+     * read or written in place, so that the JIT sees one element type per loop (a shared loop taking
+     * a lambda would call through a megamorphic site and allocate what inlining would have removed).
+     */
+    void arrayHelpers(StructSpec s) {
+        for (FieldSpec f : s.fields()) {
+            if (!f.type().isArray()) {
+                continue;
+            }
+            String name = f.name().substring(0, 1).toUpperCase() + f.name().substring(1);
+            FieldType element = f.type().element();
+            String listType = f.type().javaType();
+            out.blank();
+            out.line("private static " + listType + " read" + name
+                    + "(ProtocolReader r, short version, boolean compact, boolean nullable) {");
+            out.line("int count = r.readArrayLength(compact);");
+            out.line("if (count < 0) {");
+            out.line("if (!nullable) {");
+            out.line("throw new MalformedMessageException(\"non-nullable " + f.javaName() + " was null\");");
+            out.line("}");
+            out.line("return null;");
+            out.line("}");
+            out.line("if (count == 0) {");
+            out.line("return List.of();");
+            out.line("}");
+            out.line(listType.replace("List<", "ArrayList<") + " list = new ArrayList<>(count);");
+            out.line("for (int i = 0; i < count; i++) {");
+            out.line("list.add(" + elementRead(element) + ");");
+            out.line("}");
+            out.line("return Collections.unmodifiableList(list);");
+            out.line("}");
+            out.blank();
+            out.line("private static void write" + name + "(ProtocolWriter w, short version, boolean compact, boolean nullable,");
+            out.line("        " + listType + " list) {");
+            out.line("if (list == null) {");
+            out.line("if (!nullable) {");
+            out.line("throw new IllegalArgumentException(\"non-nullable " + f.javaName() + " is null\");");
+            out.line("}");
+            out.line("w.writeArrayLength(-1, compact);");
+            out.line("return;");
+            out.line("}");
+            out.line("w.writeArrayLength(list.size(), compact);");
+            out.line("for (int i = 0, n = list.size(); i < n; i++) {");
+            out.line(elementWrite(element, "list.get(i)") + ";");
+            out.line("}");
+            out.line("}");
+        }
+    }
+
+    private static String elementRead(FieldType element) {
         return switch (element.kind()) {
-            case STRING -> "rr -> rr.readString(" + compact + ")";
-            case BYTES -> "rr -> rr.readBytes(" + compact + ")";
-            case STRUCT -> "rr -> " + element.structName() + ".read(rr, version)";
-            default -> "ProtocolReader::" + primitiveRead(element.kind(), "x").substring(2).replace("()", "");
+            case STRING -> "r.readString(compact)";
+            case BYTES -> "r.readBytes(compact)";
+            case STRUCT -> element.structName() + ".read(r, version)";
+            default -> primitiveRead(element.kind(), "r");
+        };
+    }
+
+    private static String elementWrite(FieldType element, String value) {
+        return switch (element.kind()) {
+            case STRING -> "w.writeString(" + value + ", compact)";
+            case BYTES -> "w.writeBytes(" + value + ", compact)";
+            case STRUCT -> value + ".write(w, version)";
+            default -> primitiveWrite(element.kind(), "w", value);
         };
     }
 
@@ -263,10 +321,10 @@ final class ReadWriteGenerator {
         }
         // A tagged field at a version without it: refuse a value that would be lost, unless ignorable.
         for (FieldSpec f : tagged) {
-            String cond = f.taggedVersions().condition("version", context);
-            if (!cond.equals("true") && !f.ignorable()) {
-                String absent = cond.equals("false") ? "" : "!(" + cond + ") && ";
-                out.line("if (" + absent + "(" + Defaults.differs(f, "this." + f.javaName()) + ")) {");
+            String absent = f.taggedVersions().absentCondition("version", context);
+            if (!absent.equals("false") && !f.ignorable()) {
+                String when = absent.equals("true") ? "" : "(" + absent + ") && ";
+                out.line("if (" + when + "(" + Defaults.differs(f, "this." + f.javaName()) + ")) {");
                 throwUnsupported(f);
                 out.line("}");
             }
@@ -277,9 +335,10 @@ final class ReadWriteGenerator {
         if (!flexible.equals("true")) {
             out.line("if (flexible) {");
         }
+        Versions flexibleContext = context.intersect(spec.flexibleVersions());
         List<String> conditions = new ArrayList<>();
         for (FieldSpec f : tagged) {
-            String cond = f.taggedVersions().condition("version", context);
+            String cond = f.taggedVersions().condition("version", flexibleContext);
             String differs = Defaults.differs(f, "this." + f.javaName());
             conditions.add(cond.equals("true") ? differs : cond.equals("false") ? "false" : cond + " && (" + differs + ")");
         }
@@ -297,7 +356,7 @@ final class ReadWriteGenerator {
             if (conditions.get(i).equals("false")) {
                 continue;
             }
-            Versions present = f.taggedVersions().intersect(context);
+            Versions present = f.taggedVersions().intersect(flexibleContext);
             out.line("if (" + conditions.get(i) + ") {");
             out.line("w.writeTaggedField(" + f.tag() + ", tw -> {");
             writeStatements(f, present, "true", "tw");
@@ -321,11 +380,8 @@ final class ReadWriteGenerator {
                     w + ".writeBytes(" + v + ", " + compact + ");");
             case RECORDS -> chooseStatement(nullable, w + ".writeRecords(" + v + ", " + compact + ");",
                     w + ".writeRecordsField(" + v + ", " + compact + ");");
-            case ARRAY -> {
-                String element = elementWriter(t.element(), compact);
-                chooseStatement(nullable, w + ".writeNullableArray(" + v + ", " + compact + ", " + element + ");",
-                        w + ".writeArray(" + v + ", " + compact + ", " + element + ");");
-            }
+            case ARRAY -> out.line("write" + f.name().substring(0, 1).toUpperCase() + f.name().substring(1) + "(" + w
+                    + ", version, " + compact + ", " + nullable + ", " + v + ");");
             case STRUCT -> {
                 if (nullable.equals("false")) {
                     out.line(v + ".write(" + w + ", version);");
@@ -377,12 +433,4 @@ final class ReadWriteGenerator {
         } + "(" + v + ")";
     }
 
-    private static String elementWriter(FieldType element, String compact) {
-        return switch (element.kind()) {
-            case STRING -> "(ww, e) -> ww.writeString(e, " + compact + ")";
-            case BYTES -> "(ww, e) -> ww.writeBytes(e, " + compact + ")";
-            case STRUCT -> "(ww, e) -> e.write(ww, version)";
-            default -> "(ww, e) -> " + primitiveWrite(element.kind(), "ww", "e");
-        };
-    }
 }

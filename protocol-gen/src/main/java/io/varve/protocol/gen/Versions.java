@@ -89,6 +89,26 @@ public record Versions(short lowest, short highest) {
         return "true";
     }
 
+    /**
+     * A Java condition that is true for the versions of {@code context} outside this range, the
+     * complement of {@link #condition}: {@code "false"} when the range covers the context.
+     */
+    public String absentCondition(String variable, Versions context) {
+        Versions effective = intersect(context);
+        if (effective.isEmpty()) {
+            return "true";
+        }
+        boolean below = effective.lowest > context.lowest;
+        boolean above = effective.highest < context.highest;
+        if (below && above) {
+            return variable + " < " + effective.lowest + " || " + variable + " > " + effective.highest;
+        }
+        if (below) {
+            return variable + " < " + effective.lowest;
+        }
+        return above ? variable + " > " + effective.highest : "false";
+    }
+
     @Override
     public String toString() {
         if (isEmpty()) {

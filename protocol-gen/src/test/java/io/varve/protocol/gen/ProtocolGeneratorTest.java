@@ -131,6 +131,11 @@ class ProtocolGeneratorTest {
         assertEquals("true", Versions.parse("0+", "t").condition("version", Versions.parse("2-5", "t")));
         assertEquals("false", Versions.parse("0-1", "t").condition("version", Versions.parse("2-5", "t")));
         assertEquals("version >= 8 && version <= 10", Versions.parse("8-10", "t").condition("version", Versions.parse("0-13", "t")));
+        assertEquals("version < 4", Versions.parse("4+", "t").absentCondition("version", Versions.parse("0-13", "t")));
+        assertEquals("version < 8 || version > 10",
+                Versions.parse("8-10", "t").absentCondition("version", Versions.parse("0-13", "t")));
+        assertEquals("false", Versions.parse("0+", "t").absentCondition("version", Versions.parse("2-5", "t")));
+        assertEquals("true", Versions.parse("7+", "t").absentCondition("version", Versions.parse("2-5", "t")));
         assertThrows(SchemaException.class, () -> Versions.parse("x+", "t"));
     }
 }

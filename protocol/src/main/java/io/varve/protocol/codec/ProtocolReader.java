@@ -3,9 +3,6 @@ package io.varve.protocol.codec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -259,34 +256,6 @@ public final class ProtocolReader {
         return records;
     }
 
-    /**
-     * A non-null array: the count (checked against the bytes left and {@link #MAX_ARRAY_LENGTH} before
-     * the list is sized), then each element. The list is unmodifiable.
-     */
-    public <T> List<T> readArray(boolean compact, ElementReader<T> element) {
-        List<T> list = readNullableArray(compact, element);
-        if (list == null) {
-            throw new MalformedMessageException("non-nullable array was null");
-        }
-        return list;
-    }
-
-    /** An array that may be null; see {@link #readArray}. */
-    public <T> List<T> readNullableArray(boolean compact, ElementReader<T> element) {
-        int count = readArrayLength(compact);
-        if (count < 0) {
-            return null;
-        }
-        if (count == 0) {
-            return List.of();
-        }
-        List<T> list = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            list.add(element.read(this));
-        }
-        return Collections.unmodifiableList(list);
-    }
-
     /** Skips a tagged-field section whose tags are all unknown to the caller. */
     public void skipTaggedFields() {
         readTaggedFields(null);
@@ -321,12 +290,6 @@ public final class ProtocolReader {
         if (bytes < 0 || bytes > buf.remaining()) {
             throw new MalformedMessageException("need " + bytes + " bytes, " + buf.remaining() + " left");
         }
-    }
-
-    /** Reads one element of an array. */
-    @FunctionalInterface
-    public interface ElementReader<T> {
-        T read(ProtocolReader reader);
     }
 
     /** Reads one known tagged field; returns false to have the reader skip an unknown tag. */

@@ -168,26 +168,6 @@ public final class ProtocolWriter {
         return writeRecords(r, compact);
     }
 
-    /** A non-null array: its count, then each element written by {@code element}. */
-    public <T> ProtocolWriter writeArray(List<T> list, boolean compact, ElementWriter<T> element) {
-        if (list == null) {
-            throw new IllegalArgumentException("non-nullable array is null");
-        }
-        return writeNullableArray(list, compact, element);
-    }
-
-    /** An array that may be null. */
-    public <T> ProtocolWriter writeNullableArray(List<T> list, boolean compact, ElementWriter<T> element) {
-        if (list == null) {
-            return writeLength(-1, compact);
-        }
-        writeLength(list.size(), compact);
-        for (int i = 0, n = list.size(); i < n; i++) {
-            element.write(this, list.get(i));
-        }
-        return this;
-    }
-
     /** Array count: compact is count+1 as an unsigned varint (0 = null), classic is int32 (-1 = null). */
     public ProtocolWriter writeArrayLength(int count, boolean compact) {
         return writeLength(count, compact);
@@ -267,12 +247,6 @@ public final class ProtocolWriter {
             buf = bigger;
         }
         return buf;
-    }
-
-    /** Writes one element of an array. */
-    @FunctionalInterface
-    public interface ElementWriter<T> {
-        void write(ProtocolWriter writer, T value);
     }
 
     /** Receives the chunks of an encoded message, in order. */
