@@ -17,6 +17,86 @@ final class ApiTableGenerator {
     private record Api(MessageSpec request, MessageSpec response) {
     }
 
+    /** The fixed members of ApiMessageType, one statement or brace per line (CodeWriter indents them). */
+    private static final String MEMBERS = """
+            /** A request or response flexible floor meaning "never flexible". */
+            public static final short NEVER_FLEXIBLE = Short.MAX_VALUE;
+
+            private static final ApiMessageType[] BY_KEY = new ApiMessageType[$SIZE];
+
+            static {
+            for (ApiMessageType type : values()) {
+            BY_KEY[type.apiKey] = type;
+            }
+            }
+
+            /** The API key. */
+            public final short apiKey;
+            /** Kafka's name of the API, e.g. {@code Metadata}. */
+            public final String displayName;
+            public final Class<? extends GeneratedMessage> requestClass;
+            public final Class<? extends GeneratedMessage> responseClass;
+            /** The oldest version Kafka's definitions still hold. */
+            public final short lowestVersion;
+            /** The newest version, possibly unstable (see {@link #latestVersionUnstable}). */
+            public final short highestVersion;
+            /** First flexible request version, or {@link #NEVER_FLEXIBLE}. */
+            public final short requestFlexibleFloor;
+            /** First flexible response version, or {@link #NEVER_FLEXIBLE}. */
+            public final short responseFlexibleFloor;
+            /** Whether Kafka marks {@link #highestVersion} unstable (not advertised by default). */
+            public final boolean latestVersionUnstable;
+            private final Set<ApiListener> listeners;
+
+            ApiMessageType(int apiKey, String displayName, Class<? extends GeneratedMessage> requestClass,
+                    Class<? extends GeneratedMessage> responseClass, int lowestVersion, int highestVersion,
+                    int requestFlexibleFloor, int responseFlexibleFloor, boolean latestVersionUnstable,
+                    Set<ApiListener> listeners) {
+            this.apiKey = (short) apiKey;
+            this.displayName = displayName;
+            this.requestClass = requestClass;
+            this.responseClass = responseClass;
+            this.lowestVersion = (short) lowestVersion;
+            this.highestVersion = (short) highestVersion;
+            this.requestFlexibleFloor = (short) requestFlexibleFloor;
+            this.responseFlexibleFloor = (short) responseFlexibleFloor;
+            this.latestVersionUnstable = latestVersionUnstable;
+            this.listeners = listeners;
+            }
+
+            /** The API with this key, or null when Kafka's definitions have none. */
+            public static ApiMessageType forApiKey(int apiKey) {
+            return apiKey >= 0 && apiKey < BY_KEY.length ? BY_KEY[apiKey] : null;
+            }
+
+            /** The listeners Kafka serves this API on (an unmodifiable copy). */
+            public Set<ApiListener> listeners() {
+            return listeners.isEmpty() ? Set.of() : Set.copyOf(listeners);
+            }
+
+            public boolean isVersionValid(short version) {
+            return version >= lowestVersion && version <= highestVersion;
+            }
+
+            public boolean isRequestFlexible(short version) {
+            return version >= requestFlexibleFloor;
+            }
+
+            public boolean isResponseFlexible(short version) {
+            return version >= responseFlexibleFloor;
+            }
+
+            /** Request header version: 2 for flexible request versions, else 1. */
+            public short requestHeaderVersion(short version) {
+            return (short) (isRequestFlexible(version) ? 2 : 1);
+            }
+
+            /** Response header version: 1 for flexible versions, else 0; ApiVersions always 0. */
+            public short responseHeaderVersion(short version) {
+            return (short) (this != API_VERSIONS && isResponseFlexible(version) ? 1 : 0);
+            }
+            """;
+
     private final Map<Integer, Api> apis = new TreeMap<>();
     private final TreeSet<String> listeners = new TreeSet<>();
 
@@ -114,83 +194,10 @@ final class ApiTableGenerator {
             out.line(constants.get(i) + (i == constants.size() - 1 ? ";" : ","));
         }
         out.blank();
-        out.line("/** A request or response flexible floor meaning \"never flexible\". */");
-        out.line("public static final short NEVER_FLEXIBLE = Short.MAX_VALUE;");
-        out.blank();
-        out.line("private static final ApiMessageType[] BY_KEY = new ApiMessageType[" + (apis.isEmpty() ? 1 : ((TreeMap<Integer, Api>) apis).lastKey() + 1) + "];");
-        out.blank();
-        out.line("static {");
-        out.line("for (ApiMessageType type : values()) {");
-        out.line("BY_KEY[type.apiKey] = type;");
-        out.line("}");
-        out.line("}");
-        out.blank();
-        out.line("/** The API key. */");
-        out.line("public final short apiKey;");
-        out.line("/** Kafka's name of the API, e.g. {@code Metadata}. */");
-        out.line("public final String displayName;");
-        out.line("public final Class<? extends GeneratedMessage> requestClass;");
-        out.line("public final Class<? extends GeneratedMessage> responseClass;");
-        out.line("/** The oldest version Kafka's definitions still hold. */");
-        out.line("public final short lowestVersion;");
-        out.line("/** The newest version, possibly unstable (see {@link #latestVersionUnstable}). */");
-        out.line("public final short highestVersion;");
-        out.line("/** First flexible request version, or {@link #NEVER_FLEXIBLE}. */");
-        out.line("public final short requestFlexibleFloor;");
-        out.line("/** First flexible response version, or {@link #NEVER_FLEXIBLE}. */");
-        out.line("public final short responseFlexibleFloor;");
-        out.line("/** Whether Kafka marks {@link #highestVersion} unstable (not advertised by default). */");
-        out.line("public final boolean latestVersionUnstable;");
-        out.line("private final Set<ApiListener> listeners;");
-        out.blank();
-        out.line("ApiMessageType(int apiKey, String displayName, Class<? extends GeneratedMessage> requestClass,");
-        out.line("        Class<? extends GeneratedMessage> responseClass, int lowestVersion, int highestVersion,");
-        out.line("        int requestFlexibleFloor, int responseFlexibleFloor, boolean latestVersionUnstable,");
-        out.line("        Set<ApiListener> listeners) {");
-        out.line("this.apiKey = (short) apiKey;");
-        out.line("this.displayName = displayName;");
-        out.line("this.requestClass = requestClass;");
-        out.line("this.responseClass = responseClass;");
-        out.line("this.lowestVersion = (short) lowestVersion;");
-        out.line("this.highestVersion = (short) highestVersion;");
-        out.line("this.requestFlexibleFloor = (short) requestFlexibleFloor;");
-        out.line("this.responseFlexibleFloor = (short) responseFlexibleFloor;");
-        out.line("this.latestVersionUnstable = latestVersionUnstable;");
-        out.line("this.listeners = listeners;");
-        out.line("}");
-        out.blank();
-        out.line("/** The API with this key, or null when Kafka's definitions have none. */");
-        out.line("public static ApiMessageType forApiKey(int apiKey) {");
-        out.line("return apiKey >= 0 && apiKey < BY_KEY.length ? BY_KEY[apiKey] : null;");
-        out.line("}");
-        out.blank();
-        out.line("/** The listeners Kafka serves this API on (an unmodifiable copy). */");
-        out.line("public Set<ApiListener> listeners() {");
-        out.line("return listeners.isEmpty() ? Set.of() : Set.copyOf(listeners);");
-        out.line("}");
-        out.blank();
-        out.line("public boolean isVersionValid(short version) {");
-        out.line("return version >= lowestVersion && version <= highestVersion;");
-        out.line("}");
-        out.blank();
-        out.line("public boolean isRequestFlexible(short version) {");
-        out.line("return version >= requestFlexibleFloor;");
-        out.line("}");
-        out.blank();
-        out.line("public boolean isResponseFlexible(short version) {");
-        out.line("return version >= responseFlexibleFloor;");
-        out.line("}");
-        out.blank();
-        out.line("/** Request header version: 2 for flexible request versions, else 1. */");
-        out.line("public short requestHeaderVersion(short version) {");
-        out.line("return (short) (isRequestFlexible(version) ? 2 : 1);");
-        out.line("}");
-        out.blank();
-        out.line("/** Response header version: 1 for flexible versions, else 0; ApiVersions always 0. */");
-        out.line("public short responseHeaderVersion(short version) {");
-        out.line("return (short) (this != API_VERSIONS && isResponseFlexible(version) ? 1 : 0);");
-        out.line("}");
-        out.blank();
+        int size = apis.isEmpty() ? 1 : ((TreeMap<Integer, Api>) apis).lastKey() + 1;
+        for (String line : MEMBERS.replace("$SIZE", Integer.toString(size)).split("\n", -1)) {
+            out.line(line.stripTrailing());
+        }
         dispatch(out, "Request", true);
         out.blank();
         dispatch(out, "Response", false);

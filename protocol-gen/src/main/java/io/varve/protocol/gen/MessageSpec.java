@@ -75,18 +75,7 @@ public record MessageSpec(String file, String name, String type, int apiKey, Ver
         if (!flexible.isEmpty() && flexible.highest() != Versions.MAX) {
             throw new SchemaException(where + ": flexibleVersions must be open-ended, got " + flexible);
         }
-        List<String> listeners = new ArrayList<>();
-        if (m.containsKey("listeners")) {
-            if (!(m.get("listeners") instanceof List)) {
-                throw new SchemaException(where + ": listeners must be a list");
-            }
-            for (Object l : (List<Object>) m.get("listeners")) {
-                if (!(l instanceof String)) {
-                    throw new SchemaException(where + ": listeners must be strings");
-                }
-                listeners.add((String) l);
-            }
-        }
+        List<String> listeners = parseListeners(m.get("listeners"), where);
         Object unstable = m.getOrDefault("latestVersionUnstable", Boolean.FALSE);
         if (!(unstable instanceof Boolean)) {
             throw new SchemaException(where + ": latestVersionUnstable must be a boolean");
@@ -94,27 +83,50 @@ public record MessageSpec(String file, String name, String type, int apiKey, Ver
         Map<String, StructSpec> structs = new LinkedHashMap<>();
         List<FieldSpec> fields = m.containsKey("fields") ? parseFields(m.get("fields"), where, valid, structs) : List.of();
         if (m.containsKey("commonStructs")) {
-            if (!(m.get("commonStructs") instanceof List)) {
-                throw new SchemaException(where + ": commonStructs must be a list");
-            }
-            for (Object o : (List<Object>) m.get("commonStructs")) {
-                if (!(o instanceof Map)) {
-                    throw new SchemaException(where + ": a common struct is an object");
-                }
-                Map<String, Object> cs = (Map<String, Object>) o;
-                checkKeys(cs, COMMON_STRUCT_KEYS, where + " commonStructs");
-                String csName = requireString(cs, "name", where + " commonStructs");
-                String csWhere = where + " struct " + csName;
-                Versions csVersions = Versions.parse(requireString(cs, "versions", csWhere), csWhere);
-                addStruct(structs, new StructSpec(csName, csVersions,
-                        parseFields(cs.get("fields"), csWhere, csVersions, structs), null), csWhere);
-            }
+            parseCommonStructs(m.get("commonStructs"), where, structs);
         }
         StructSpec top = new StructSpec(name, valid, fields, null);
         MessageSpec spec = new MessageSpec(file, name, type, apiKey, valid, flexible, List.copyOf(listeners),
                 (Boolean) unstable, top, structs);
         spec.checkReferences();
         return spec;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> parseListeners(Object json, String where) {
+        List<String> listeners = new ArrayList<>();
+        if (json == null) {
+            return listeners;
+        }
+        if (!(json instanceof List)) {
+            throw new SchemaException(where + ": listeners must be a list");
+        }
+        for (Object l : (List<Object>) json) {
+            if (!(l instanceof String)) {
+                throw new SchemaException(where + ": listeners must be strings");
+            }
+            listeners.add((String) l);
+        }
+        return listeners;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void parseCommonStructs(Object json, String where, Map<String, StructSpec> structs) {
+        if (!(json instanceof List)) {
+            throw new SchemaException(where + ": commonStructs must be a list");
+        }
+        for (Object o : (List<Object>) json) {
+            if (!(o instanceof Map)) {
+                throw new SchemaException(where + ": a common struct is an object");
+            }
+            Map<String, Object> cs = (Map<String, Object>) o;
+            checkKeys(cs, COMMON_STRUCT_KEYS, where + " commonStructs");
+            String csName = requireString(cs, "name", where + " commonStructs");
+            String csWhere = where + " struct " + csName;
+            Versions csVersions = Versions.parse(requireString(cs, "versions", csWhere), csWhere);
+            addStruct(structs, new StructSpec(csName, csVersions,
+                    parseFields(cs.get("fields"), csWhere, csVersions, structs), null), csWhere);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -16,7 +18,7 @@ import java.util.stream.Stream;
  * {@code ProtocolGenerator <output-dir> <input-dir>...}: every {@code *.json} of the input
  * directories (Kafka's {@code common/message}, then Varve's own {@code src/main/message}; a missing
  * directory counts as empty) becomes one Java record in {@value MessageGenerator#PACKAGE} under
- * the output directory, which is emptied first, plus the {@code ApiMessageType} table.
+ * the output directory, plus the {@code ApiListener} and {@code ApiMessageType} tables.
  *
  * <p>A definition the generator does not understand is a {@link SchemaException} naming the file and
  * the field; it fails the build.
@@ -43,24 +45,32 @@ public final class ProtocolGenerator {
         System.out.println("ProtocolGenerator: wrote " + written + " files to " + args[0]);
     }
 
-    /** Parses every definition of {@code inputs} and writes the sources; returns the number of files written. */
+    /**
+     * Parses every definition of {@code inputs} and writes the sources; returns the number of files
+     * generated. A file whose content is unchanged is not rewritten, so that an incremental build
+     * does not recompile it; a stale file (its definition is gone) is deleted.
+     */
     public static int generate(Path outputRoot, List<Path> inputs) throws IOException {
         List<MessageSpec> specs = parseAll(inputs);
-        Path dir = outputRoot.resolve(MessageGenerator.PACKAGE.replace('.', '/'));
-        clean(dir);
-        Files.createDirectories(dir);
-        int written = 0;
+        Map<String, String> sources = new LinkedHashMap<>();
         for (MessageSpec spec : specs) {
-            if (!spec.hasVersions()) {
-                continue; // an API Kafka removed keeps its key with validVersions "none": nothing to encode
+            if (spec.hasVersions()) { // an API Kafka removed keeps its key with validVersions "none": nothing to encode
+                sources.put(spec.name() + ".java", new MessageGenerator(spec).generate());
             }
-            write(dir.resolve(spec.name() + ".java"), new MessageGenerator(spec).generate());
-            written++;
         }
         ApiTableGenerator table = new ApiTableGenerator(specs);
-        write(dir.resolve("ApiListener.java"), table.generateListenerEnum());
-        write(dir.resolve("ApiMessageType.java"), table.generate());
-        return written + 2;
+        sources.put("ApiListener.java", table.generateListenerEnum());
+        sources.put("ApiMessageType.java", table.generate());
+        Path dir = outputRoot.resolve(MessageGenerator.PACKAGE.replace('.', '/'));
+        Files.createDirectories(dir);
+        deleteStale(dir, sources.keySet());
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(e.getValue())) {
+                Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        return sources.size();
     }
 
     /** Reads and validates every {@code *.json} of the directories, refusing two definitions of one name. */
@@ -89,20 +99,14 @@ public final class ProtocolGenerator {
         return specs;
     }
 
-    private static void clean(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
+    private static void deleteStale(Path dir, Set<String> keep) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                if (p.getFileName().toString().endsWith(".java")) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".java") && !keep.contains(name)) {
                     Files.delete(p);
                 }
             }
         }
-    }
-
-    private static void write(Path file, String source) throws IOException {
-        Files.writeString(file, source, StandardCharsets.UTF_8);
     }
 }

@@ -107,6 +107,14 @@ class ProtocolGeneratorTest {
         assertTrue(source.contains("private int count = -1;"), source);
         assertTrue(source.contains("case 0 -> {"), "tag 0 is read: " + source);
         assertTrue(source.contains("public record Item(String key)"), source);
+        // a second run rewrites nothing unchanged (incremental builds) and removes what has no definition
+        Path generated = dir.resolve("out/io/varve/protocol/generated/ToyRequest.java");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(generated, old);
+        Path stale = Files.writeString(dir.resolve("out/io/varve/protocol/generated/GoneRequest.java"), "//");
+        assertEquals(4, ProtocolGenerator.generate(dir.resolve("out"), List.of(in)));
+        assertEquals(old, Files.getLastModifiedTime(generated));
+        assertFalse(Files.exists(stale));
         String table = Files.readString(dir.resolve("out/io/varve/protocol/generated/ApiMessageType.java"));
         assertTrue(table.contains("TOY(99, \"Toy\", ToyRequest.class, ToyResponse.class,\n            0, 3, 2, 2, false"), table);
     }
