@@ -39,7 +39,16 @@ final class ReplicationInvariants {
         OneLeaderPerEpoch,
         /** A broker's log is gone only once committed metadata removed the replica from that broker. */
         LogsDeletedOnlyByCommittedMetadata,
-        /** Once faults stop and every broker runs, every partition has its full ISR and takes acks=all writes. */
+        /**
+         * An offset commit answered NONE is never lost: the group's current coordinator, after any number of
+         * failovers, answers OffsetFetch with that offset or a later one (the committed offsets of a group never
+         * go back below an acknowledged commit).
+         */
+        AcknowledgedCommitNeverLost,
+        /**
+         * Once faults stop and every broker runs, every partition has its full ISR and takes acks=all writes,
+         * and every group has a commit acknowledged.
+         */
         WritableAfterHealing,
         /** No broker component throws. */
         NoException
@@ -51,7 +60,12 @@ final class ReplicationInvariants {
         private final Name invariant;
 
         Violation(Name invariant, String message) {
-            super(invariant + ": " + message, null, false, false);
+            this(invariant, message, null);
+        }
+
+        /** With the exception that broke {@link Name#NoException} as its cause. */
+        Violation(Name invariant, String message, Throwable cause) {
+            super(invariant + ": " + message, cause, false, false);
             this.invariant = invariant;
         }
 

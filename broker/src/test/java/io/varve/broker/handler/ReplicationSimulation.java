@@ -1,5 +1,6 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.group.OffsetsTopic;
 import io.varve.broker.handler.ReplicationInvariants.Name;
 import io.varve.broker.handler.ReplicationInvariants.Violation;
 import io.varve.broker.replica.Batches;
@@ -73,7 +74,8 @@ final class ReplicationSimulation {
     /** What a run exercised; the many-seed test asserts that faults really were injected. */
     record Stats(long produced, long acknowledged, long crashes, long pauses, long emptyEpochLeaderCrashes, long restarts,
                  long restartsFromEmptyImage, long fencings, long isrChanges, long leaderEpochs, long truncations,
-                 long staleProduces, long traceHash) {
+                 long staleProduces, long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
+                 long traceHash) {
     }
 
     private final long seed;
@@ -87,6 +89,7 @@ final class ReplicationSimulation {
     private final List<IsrChange> isrChanges = new ArrayList<>();
     private final List<InFlight> inFlight = new ArrayList<>();
     private final ReplicationInvariants invariants = new ReplicationInvariants(TOPIC, PARTITIONS);
+    private final GroupWorkload groups;
     private long nextValue;
     private long produced;
     private long crashes;
@@ -113,6 +116,7 @@ final class ReplicationSimulation {
         this.fault = fault;
         ReplicationRules rules = fault.rules;
         this.random = new Random(seed);
+        this.groups = new GroupWorkload(TOPIC, PARTITIONS, clock, random);
         this.dir = dir;
         this.controller = new ControllerStateMachine(ControllerConfig.from(Map.of()), new Random(seed ^ 0x5DEECE66DL));
         versions.add(MetadataImage.empty("sim"));
@@ -140,10 +144,8 @@ final class ReplicationSimulation {
             throw new Violation(v.invariant(), v.getMessage().substring(v.invariant().name().length() + 2)
                 + "\n  at event " + event + " of seed " + seed + "\n  replay: " + replayLine());
         } catch (RuntimeException e) {
-            Violation v = new Violation(Name.NoException, e + "\n  at event " + event + " of seed " + seed
-                + "\n  replay: " + replayLine());
-            v.initCause(e);
-            throw v;
+            throw new Violation(Name.NoException, e + "\n  at event " + event + " of seed " + seed
+                + "\n  replay: " + replayLine(), e);
         } finally {
             for (SimBroker b : brokers.values()) {
                 b.close();
@@ -161,7 +163,8 @@ final class ReplicationSimulation {
             restartsFromEmptyImage, fencings,
             committedIsrChanges, latest().topic(TOPIC).partitions().values().stream()
                 .mapToLong(PartitionImage::leaderEpoch).sum(),
-            invariants.truncations, staleProduces, trace);
+            invariants.truncations, staleProduces, groups.commitsAcknowledged, groups.fetchesChecked,
+            groups.checksAfterFailover, trace);
     }
 
     // ------------------------------------------------------------------------------------ set-up
@@ -172,11 +175,16 @@ final class ReplicationSimulation {
             register(b);
             heartbeat(b);
         }
+        // __consumer_offsets as the coordinator asks for it, with the same durability as the data topic.
         ControllerResult<List<CreateTopicResult>> created = controller.createTopics(latest(), List.of(
             new NewTopic(TOPIC, PARTITIONS, (short) BROKERS, Map.of("min.insync.replicas",
-                Integer.toString(MIN_INSYNC_REPLICAS)))), false);
-        if (created.response().get(0).error() != Errors.NONE) {
-            throw new IllegalStateException("creating the topic failed: " + created.response());
+                Integer.toString(MIN_INSYNC_REPLICAS))),
+            new NewTopic(OffsetsTopic.NAME, GroupWorkload.OFFSETS_PARTITIONS, (short) BROKERS, Map.of(
+                "min.insync.replicas", Integer.toString(MIN_INSYNC_REPLICAS)))), false);
+        for (CreateTopicResult r : created.response()) {
+            if (r.error() != Errors.NONE) {
+                throw new IllegalStateException("creating the topics failed: " + created.response());
+            }
         }
         commit(created.records());
         for (SimBroker b : brokers.values()) {
@@ -188,8 +196,10 @@ final class ReplicationSimulation {
 
     private void step() throws IOException {
         int roll = random.nextInt(100);
-        if (roll < 30) {
+        if (roll < 24) {
             produce();
+        } else if (roll < 32) {
+            groups.commit(latest(), brokers);
         } else if (roll < 62) {
             running().ifPresent(b -> note(b.fetchFromLeaders()));
         } else if (roll < 76) {
@@ -206,6 +216,12 @@ final class ReplicationSimulation {
     }
 
     private void afterEvent() {
+        for (SimBroker b : brokers.values()) {
+            if (b.active()) {
+                b.groups().doWork(); // answers held commits whose records the followers' fetches replicated
+            }
+        }
+        note(groups.afterEvent(latest(), brokers));
         for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
             InFlight f = it.next();
             if (!f.broker().running() || f.broker().incarnation() != f.incarnation()) {
@@ -437,6 +453,8 @@ final class ReplicationSimulation {
             b.resume();
         }
         Answers.Answer[] writes = new Answers.Answer[PARTITIONS];
+        boolean[] groupsHealed = new boolean[groups.groupCount()];
+        long healingStartMs = clock.wallClockMs();
         for (int round = 0; round < HEALING_ROUNDS; round++) {
             event = EVENTS + round;
             for (SimBroker b : brokers.values()) {
@@ -463,12 +481,13 @@ final class ReplicationSimulation {
                     writes[p] = produceTo(p, brokers.get(image.leader()));
                 }
             }
-            if (done == PARTITIONS) {
+            if (groups.healed(latest(), brokers, groupsHealed, healingStartMs) && done == PARTITIONS) {
                 return;
             }
         }
-        throw new Violation(Name.WritableAfterHealing, "not every partition has its full ISR and took a write "
-            + HEALING_ROUNDS + " rounds after the faults stopped: " + describe());
+        throw new Violation(Name.WritableAfterHealing, "not every partition has its full ISR and took a write, or not"
+            + " every group had a commit acknowledged, " + HEALING_ROUNDS + " rounds after the faults stopped: "
+            + describe() + groups.describe());
     }
 
     private Answers.Answer produceTo(int partition, SimBroker leader) {

@@ -61,6 +61,9 @@ class ReplicationSimulationTest {
         long truncations = 0;
         long leaderEpochs = 0;
         long staleProduces = 0;
+        long commits = 0;
+        long offsetChecks = 0;
+        long checksAfterFailover = 0;
         for (long seed = first; seed < first + count; seed++) {
             Path run = dir.resolve("seed-" + seed);
             ReplicationSimulation.Stats stats = new ReplicationSimulation(seed, fault, run).run();
@@ -75,12 +78,17 @@ class ReplicationSimulationTest {
             truncations += stats.truncations();
             leaderEpochs += stats.leaderEpochs();
             staleProduces += stats.staleProduces();
+            commits += stats.commitsAcknowledged();
+            offsetChecks += stats.offsetFetchesChecked();
+            checksAfterFailover += stats.checksAfterFailover();
         }
         String summary = count + " seeds: " + acknowledged + " records acknowledged, " + crashes + " crashes, " + pauses
             + " pauses (" + emptyEpochCrashes + " of either hit a leader that had not written in its epoch), "
             + restartsFromEmpty + " restarts from an empty image, " + fencings + " fencings, " + isrChanges
             + " ISR changes, " + leaderEpochs + " leader epochs, " + truncations + " truncations, " + staleProduces
-            + " produces to a broker that did not lead (stale metadata, or no leader)";
+            + " produces to a broker that did not lead (stale metadata, or no leader), " + commits
+            + " offset commits acknowledged, " + offsetChecks + " OffsetFetch answers checked (" + checksAfterFailover
+            + " from another coordinator than the one that acknowledged the group's last commit)";
         System.out.println("ReplicationSimulationTest: " + summary);
         if (count >= 100 && fault == PlantedReplicationFault.NONE) {
             // A simulation that silently injects nothing proves nothing: every kind of fault must have happened.

@@ -1,5 +1,7 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.group.GroupCoordinatorConfig;
+import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.ManualDelayScheduler;
 import io.varve.broker.replica.IsrChangeSink;
@@ -55,6 +57,7 @@ final class SimBroker {
     private ManualDelayScheduler timer;
     private FetchHandler fetch;
     private ProduceHandler produce;
+    private GroupCoordinatorService groups;
     private final Map<Integer, ReplicaFetcher> fetchers = new HashMap<>();
     /** Index of the last metadata version this incarnation applied. */
     int appliedVersion;
@@ -92,6 +95,12 @@ final class SimBroker {
         replicas.onImage(versions.get(version));
         running = true;
         incarnation++;
+        // The real coordinator over the real __consumer_offsets partitions, without its thread: driven here.
+        int[] memberIds = {0};
+        String prefix = id + "-" + incarnation + "-";
+        groups = GroupCoordinatorService.driven(id, GroupCoordinatorConfig.from(GroupWorkload.COORDINATOR_PROPS),
+            replicas, null, clock, () -> prefix + memberIds[0]++);
+        groups.doWork();
     }
 
     /**
@@ -145,6 +154,10 @@ final class SimBroker {
         return logs;
     }
 
+    GroupCoordinatorService groups() {
+        return groups;
+    }
+
     ProduceHandler produce() {
         return produce;
     }
@@ -161,6 +174,8 @@ final class SimBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        groups.onImage(replicas.image());
+        groups.doWork();
     }
 
     void registered(long brokerEpoch) {
@@ -169,12 +184,15 @@ final class SimBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        groups.onImage(replicas.image()); // now hosting what the image places here: load what it leads
+        groups.doWork();
     }
 
-    /** Time passed: waiting requests time out, leaders check their followers' lag. */
+    /** Time passed: waiting requests time out, leaders check their followers' lag, the coordinator ticks. */
     void tick(long ms) {
         timer.advance(ms);
         replicas.maybeShrinkIsrs();
+        groups.doWork();
     }
 
     /** One fetch round from every running leader this broker follows; how many rounds fetched. */
