@@ -91,6 +91,13 @@ final class GroupWorkload {
         }
     }
 
+    /** Before one event in ten, a member commits. */
+    void maybeCommit(MetadataImage committed, Map<Integer, SimBroker> brokers) {
+        if (random.nextInt(10) == 0) {
+            commit(committed, brokers);
+        }
+    }
+
     /** A member of a group with no commit in flight commits every partition's next offset. */
     void commit(MetadataImage committed, Map<Integer, SimBroker> brokers) {
         int g = random.nextInt(groups.size());

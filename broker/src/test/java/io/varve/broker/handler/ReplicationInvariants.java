@@ -5,6 +5,8 @@ import io.varve.broker.replica.Partition;
 import io.varve.common.TopicPartition;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
+import io.varve.protocol.record.Crc32c;
+import io.varve.protocol.record.RecordBatchFlyweight;
 import io.varve.storage.LogSlice;
 import io.varve.storage.PartitionLog;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The named invariants of the {@link ReplicationSimulation}, checked after every event against the
@@ -50,6 +53,12 @@ final class ReplicationInvariants {
          * and every group has a commit acknowledged.
          */
         WritableAfterHealing,
+        /**
+         * After a power loss, each log the broker starts again with reads back a prefix of what it held,
+         * at least everything it had flushed, and every batch of it passes its CRC: a torn or zeroed tail
+         * is cut off by recovery, never served.
+         */
+        RecoveredLogIsAValidFlushedPrefix,
         /** No broker component throws. */
         NoException
     }
@@ -254,6 +263,85 @@ final class ReplicationInvariants {
                 if (other != null && other != b.id) {
                     throw new Violation(Name.OneLeaderPerEpoch, tp + " led at epoch " + p.leaderEpoch() + " by broker "
                         + other + " and by broker " + b.id);
+                }
+            }
+        }
+    }
+
+    /** What one log held, and had flushed, when its broker lost power. */
+    record BeforePowerLoss(long start, List<String> values, long recoveryPoint) {
+    }
+
+    /** What every log of this topic on {@code b} holds now, before it loses power. */
+    Map<Integer, BeforePowerLoss> beforePowerLoss(SimBroker b) {
+        Map<Integer, BeforePowerLoss> out = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            List<String> values = values(b, tp);
+            if (values != null) {
+                PartitionLog log = b.logs().getLog(tp).orElseThrow();
+                out.put(p, new BeforePowerLoss(log.logStartOffset(), List.copyOf(values), log.recoveryPoint()));
+            }
+        }
+        return out;
+    }
+
+    /** {@code b} lost power: what was seen in its logs is no longer on its disk. */
+    void forget(SimBroker b) {
+        for (int p = 0; p < partitions; p++) {
+            logCache.remove(b.id + "/" + p);
+        }
+    }
+
+    /** {@link Name#RecoveredLogIsAValidFlushedPrefix} for {@code b}, started again after a power loss. */
+    void checkRecovered(SimBroker b, Map<Integer, BeforePowerLoss> before) {
+        for (Map.Entry<Integer, BeforePowerLoss> e : before.entrySet()) {
+            TopicPartition tp = new TopicPartition(topic, e.getKey());
+            BeforePowerLoss was = e.getValue();
+            PartitionLog log = b.logs().getLog(tp).orElse(null);
+            if (log == null) {
+                throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, "broker " + b.id + " started without its log of "
+                    + tp + " after a power loss");
+            }
+            checkBatches(b, log);
+            List<String> now = values(b, tp);
+            long flushed = was.recoveryPoint() - was.start();
+            String where = tp + " on broker " + b.id + " after a power loss (held " + was.values().size()
+                + " records from " + was.start() + ", " + flushed + " flushed; recovered " + now.size() + " from "
+                + log.logStartOffset() + ")";
+            if (log.logStartOffset() != was.start() || now.size() < flushed || now.size() > was.values().size()) {
+                throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, where);
+            }
+            for (int i = 0; i < now.size(); i++) {
+                if (!now.get(i).equals(was.values().get(i))) {
+                    throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, where + ": offset " + (was.start() + i)
+                        + " holds " + now.get(i) + ", not " + was.values().get(i));
+                }
+            }
+        }
+    }
+
+    /** Every batch the log serves is RecordBatch v2 and passes its CRC32C. */
+    private static void checkBatches(SimBroker b, PartitionLog log) {
+        long offset = log.logStartOffset();
+        long end = log.logEndOffset();
+        RecordBatchFlyweight batch = new RecordBatchFlyweight();
+        while (offset < end) {
+            try (LogSlice slice = log.read(offset, 1 << 20)) {
+                UnsafeBuffer bytes = new UnsafeBuffer(new byte[slice.sizeInBytes()]);
+                slice.buffer().getBytes(0, bytes, 0, slice.sizeInBytes());
+                int position = 0;
+                while (position < bytes.capacity()) {
+                    batch.wrap(bytes, position);
+                    int crc = Crc32c.compute(bytes, position + RecordBatchFlyweight.ATTRIBUTES_OFFSET,
+                        batch.sizeInBytes() - RecordBatchFlyweight.ATTRIBUTES_OFFSET);
+                    if (batch.magic() != RecordBatchFlyweight.MAGIC || crc != batch.crc()) {
+                        throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, log.topicPartition() + " on broker "
+                            + b.id + " serves a corrupt batch at offset " + batch.baseOffset() + " after a power loss");
+                    }
+                    offset = batch.baseOffset() + bytes.getInt(position + RecordBatchFlyweight.LAST_OFFSET_DELTA_OFFSET,
+                        java.nio.ByteOrder.BIG_ENDIAN) + 1;
+                    position += batch.sizeInBytes();
                 }
             }
         }

@@ -74,13 +74,14 @@ final class ReplicationSimulation {
     /** What a run exercised; the many-seed test asserts that faults really were injected. */
     record Stats(long produced, long acknowledged, long crashes, long pauses, long emptyEpochLeaderCrashes, long restarts,
                  long restartsFromEmptyImage, long fencings, long isrChanges, long leaderEpochs, long truncations,
-                 long staleProduces, long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
+                 long staleProduces, long powerLosses, long bytesLost, long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
                  long traceHash) {
     }
 
     private final long seed;
     private final PlantedReplicationFault fault;
     private final Random random;
+    private final Random disk;
     private final Path dir;
     private final ManualClock clock = new ManualClock(1_700_000_000_000L);
     private final ControllerStateMachine controller;
@@ -100,6 +101,10 @@ final class ReplicationSimulation {
     private long fencings;
     private long committedIsrChanges;
     private long staleProduces;
+    private long powerLosses;
+    private long bytesLost;
+    /** Brokers that lost power and have not started since: what their logs held then. */
+    private final Map<Integer, Map<Integer, ReplicationInvariants.BeforePowerLoss>> lostPower = new TreeMap<>();
     private long trace = 17;
     private int event;
 
@@ -116,7 +121,10 @@ final class ReplicationSimulation {
         this.fault = fault;
         ReplicationRules rules = fault.rules;
         this.random = new Random(seed);
-        this.groups = new GroupWorkload(TOPIC, PARTITIONS, clock, random);
+        // The disk draws from its own stream too.
+        this.disk = new Random(seed ^ 0xBB67AE8584CAA73BL);
+        // The groups draw from their own stream, so that they leave the data plane's schedule of draws as it was.
+        this.groups = new GroupWorkload(TOPIC, PARTITIONS, clock, new Random(seed ^ 0x6A09E667F3BCC909L));
         this.dir = dir;
         this.controller = new ControllerStateMachine(ControllerConfig.from(Map.of()), new Random(seed ^ 0x5DEECE66DL));
         versions.add(MetadataImage.empty("sim"));
@@ -163,7 +171,7 @@ final class ReplicationSimulation {
             restartsFromEmptyImage, fencings,
             committedIsrChanges, latest().topic(TOPIC).partitions().values().stream()
                 .mapToLong(PartitionImage::leaderEpoch).sum(),
-            invariants.truncations, staleProduces, groups.commitsAcknowledged, groups.fetchesChecked,
+            invariants.truncations, staleProduces, powerLosses, bytesLost, groups.commitsAcknowledged, groups.fetchesChecked,
             groups.checksAfterFailover, trace);
     }
 
@@ -195,11 +203,10 @@ final class ReplicationSimulation {
     // ------------------------------------------------------------------------------------ events
 
     private void step() throws IOException {
+        groups.maybeCommit(latest(), brokers);
         int roll = random.nextInt(100);
-        if (roll < 24) {
+        if (roll < 30) {
             produce();
-        } else if (roll < 32) {
-            groups.commit(latest(), brokers);
         } else if (roll < 62) {
             running().ifPresent(b -> note(b.fetchFromLeaders()));
         } else if (roll < 76) {
@@ -346,9 +353,57 @@ final class ReplicationSimulation {
             pauses++;
             note(3000 + victim.id);
         } else {
-            victim.crash(random.nextBoolean());
+            boolean unclean = random.nextBoolean();
+            if (disk.nextInt(3) == 0 && mayLosePower(victim)) {
+                losePower(victim);
+            } else {
+                victim.crash(unclean);
+            }
             crashes++;
             note(1000 + victim.id);
+        }
+    }
+
+    /**
+     * Whether {@code b} may lose its unsynced writes under Kafka's guarantee: a committed record survives as
+     * long as one in-sync replica stays up. So every partition (of both topics) whose committed ISR holds
+     * {@code b} must hold another broker whose process runs; a power loss of the last live ISR member, or of
+     * every replica at once, can lose acknowledged records (Kafka's documented trade-off of not fsyncing each
+     * write) and is not scheduled.
+     */
+    private boolean mayLosePower(SimBroker b) {
+        for (String name : List.of(TOPIC, OffsetsTopic.NAME)) {
+            for (PartitionImage p : latest().topic(name).partitions().values()) {
+                if (java.util.Arrays.stream(p.isr()).anyMatch(id -> id == b.id)
+                    && java.util.Arrays.stream(p.isr()).noneMatch(id -> id != b.id && brokers.get(id).running())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code b}'s machine loses power: its logs lose what they had not flushed. Its lease is taken at once
+     * (the controller fences it, so it leaves every ISR it is not the last member of), as a session timeout
+     * would before it could come back; it rejoins an ISR only by catching up again.
+     */
+    private void losePower(SimBroker b) throws IOException {
+        Map<Integer, ReplicationInvariants.BeforePowerLoss> before = invariants.beforePowerLoss(b);
+        SimDisk.Loss loss = b.losePower(disk, fault == PlantedReplicationFault.DISK_LIES_ABOUT_FSYNC);
+        invariants.forget(b);
+        lostPower.put(b.id, before);
+        powerLosses++;
+        bytesLost += loss.bytesLost();
+        fence(b);
+        note(loss.bytesLost());
+    }
+
+    /** After a start: a broker that lost power recovered valid, flushed prefixes of its logs. */
+    private void checkRecovered(SimBroker b) {
+        Map<Integer, ReplicationInvariants.BeforePowerLoss> before = lostPower.remove(b.id);
+        if (before != null) {
+            invariants.checkRecovered(b, before);
         }
     }
 
@@ -372,6 +427,7 @@ final class ReplicationSimulation {
         SimBroker b = down.get(random.nextInt(down.size()));
         int version = random.nextInt(3) == 0 ? 0 : random.nextInt(b.appliedVersion + 1);
         b.start(versions, version);
+        checkRecovered(b);
         restarts++;
         if (version == 0) {
             restartsFromEmptyImage++;
@@ -448,6 +504,7 @@ final class ReplicationSimulation {
         for (SimBroker b : brokers.values()) {
             if (!b.running()) {
                 b.start(versions, b.appliedVersion);
+                checkRecovered(b);
                 register(b);
             }
             b.resume();

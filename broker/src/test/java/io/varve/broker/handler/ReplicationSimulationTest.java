@@ -62,6 +62,8 @@ class ReplicationSimulationTest {
         long leaderEpochs = 0;
         long staleProduces = 0;
         long commits = 0;
+        long powerLosses = 0;
+        long bytesLost = 0;
         long offsetChecks = 0;
         long checksAfterFailover = 0;
         for (long seed = first; seed < first + count; seed++) {
@@ -79,6 +81,8 @@ class ReplicationSimulationTest {
             leaderEpochs += stats.leaderEpochs();
             staleProduces += stats.staleProduces();
             commits += stats.commitsAcknowledged();
+            powerLosses += stats.powerLosses();
+            bytesLost += stats.bytesLost();
             offsetChecks += stats.offsetFetchesChecked();
             checksAfterFailover += stats.checksAfterFailover();
         }
@@ -86,7 +90,8 @@ class ReplicationSimulationTest {
             + " pauses (" + emptyEpochCrashes + " of either hit a leader that had not written in its epoch), "
             + restartsFromEmpty + " restarts from an empty image, " + fencings + " fencings, " + isrChanges
             + " ISR changes, " + leaderEpochs + " leader epochs, " + truncations + " truncations, " + staleProduces
-            + " produces to a broker that did not lead (stale metadata, or no leader), " + commits
+            + " produces to a broker that did not lead (stale metadata, or no leader), " + powerLosses
+            + " power losses (" + bytesLost + " unsynced bytes lost), " + commits
             + " offset commits acknowledged, " + offsetChecks + " OffsetFetch answers checked (" + checksAfterFailover
             + " from another coordinator than the one that acknowledged the group's last commit)";
         System.out.println("ReplicationSimulationTest: " + summary);

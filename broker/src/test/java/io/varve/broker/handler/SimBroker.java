@@ -14,11 +14,13 @@ import io.varve.broker.replica.ReplicaManager;
 import io.varve.broker.replica.ReplicationRules;
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
+import io.varve.config.LogConfig;
 import io.varve.config.StorageConfig;
 import io.varve.protocol.message.FetchRequest;
 import io.varve.protocol.message.FetchResponse;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.storage.LogManager;
+import io.varve.storage.PartitionLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,6 +42,7 @@ import java.util.function.IntFunction;
 final class SimBroker {
 
     static final long LAG_TIME_MAX_MS = 10_000L;
+    static final long FLUSH_INTERVAL_MS = 3_000L;
 
     final int id;
     private final Path dir;
@@ -80,6 +83,9 @@ final class SimBroker {
         // The smallest fetch Kafka allows, about ten batches: a follower that fell behind takes several
         // rounds to catch up, so lagging followers and lagging high-water marks are common.
         props.put(ReplicaConfig.REPLICA_FETCH_MAX_BYTES, 1024);
+        // Logs are forced to the device every few seconds (ticks call flushDirtyLogs), so that a power loss
+        // finds some of a log flushed and some not.
+        props.put(LogConfig.FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS);
         logs = LogManager.open(StorageConfig.from(props), clock, Runnable::run);
         replicas = new ReplicaManager(id, logs, props, versions.get(version), clock, isrSink, rules);
         timer = new ManualDelayScheduler();
@@ -121,6 +127,21 @@ final class SimBroker {
                 }
             }
         }
+    }
+
+    /**
+     * The machine loses power: like {@link #crash}, but every log then loses what it had not flushed
+     * ({@link SimDisk}), and the next start recovers every segment.
+     *
+     * @param lieAboutFsync the planted disk bug: flushed data is lost too
+     */
+    SimDisk.Loss losePower(java.util.Random random, boolean lieAboutFsync) throws IOException {
+        Map<String, Long> recoveryPoints = new java.util.TreeMap<>();
+        for (PartitionLog log : logs.allLogs()) {
+            recoveryPoints.put(log.dir().getFileName().toString(), log.recoveryPoint());
+        }
+        crash(true);
+        return SimDisk.losePower(dir, recoveryPoints, random, lieAboutFsync);
     }
 
     /** The process exists (its logs are open), paused or not. */
@@ -192,6 +213,7 @@ final class SimBroker {
     void tick(long ms) {
         timer.advance(ms);
         replicas.maybeShrinkIsrs();
+        logs.flushDirtyLogs();
         groups.doWork();
     }
 
