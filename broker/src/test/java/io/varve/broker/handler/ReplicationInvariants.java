@@ -293,8 +293,13 @@ final class ReplicationInvariants {
         }
     }
 
-    /** {@link Name#RecoveredLogIsAValidFlushedPrefix} for {@code b}, started again after a power loss. */
-    void checkRecovered(SimBroker b, Map<Integer, BeforePowerLoss> before) {
+    /**
+     * {@link Name#RecoveredLogIsAValidFlushedPrefix} for {@code b}, started again after a power loss.
+     *
+     * @return how many acknowledged records the power loss took from this replica (the ISR keeps them)
+     */
+    long checkRecovered(SimBroker b, Map<Integer, BeforePowerLoss> before) {
+        long acknowledgedLost = 0;
         for (Map.Entry<Integer, BeforePowerLoss> e : before.entrySet()) {
             TopicPartition tp = new TopicPartition(topic, e.getKey());
             BeforePowerLoss was = e.getValue();
@@ -318,7 +323,10 @@ final class ReplicationInvariants {
                         + " holds " + now.get(i) + ", not " + was.values().get(i));
                 }
             }
+            acknowledgedLost += acked.get(e.getKey()).subMap(was.start() + now.size(), was.start() + was.values().size())
+                .size();
         }
+        return acknowledgedLost;
     }
 
     /** Every batch the log serves is RecordBatch v2 and passes its CRC32C. */

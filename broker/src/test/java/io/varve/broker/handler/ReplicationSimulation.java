@@ -74,7 +74,8 @@ final class ReplicationSimulation {
     /** What a run exercised; the many-seed test asserts that faults really were injected. */
     record Stats(long produced, long acknowledged, long crashes, long pauses, long emptyEpochLeaderCrashes, long restarts,
                  long restartsFromEmptyImage, long fencings, long isrChanges, long leaderEpochs, long truncations,
-                 long staleProduces, long powerLosses, long bytesLost, long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
+                 long staleProduces, long powerLosses, long bytesLost, long acknowledgedLostOnOneReplica,
+                 long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
                  long traceHash) {
     }
 
@@ -103,6 +104,7 @@ final class ReplicationSimulation {
     private long staleProduces;
     private long powerLosses;
     private long bytesLost;
+    private long acknowledgedLostOnOneReplica;
     /** Brokers that lost power and have not started since: what their logs held then. */
     private final Map<Integer, Map<Integer, ReplicationInvariants.BeforePowerLoss>> lostPower = new TreeMap<>();
     private long trace = 17;
@@ -171,7 +173,8 @@ final class ReplicationSimulation {
             restartsFromEmptyImage, fencings,
             committedIsrChanges, latest().topic(TOPIC).partitions().values().stream()
                 .mapToLong(PartitionImage::leaderEpoch).sum(),
-            invariants.truncations, staleProduces, powerLosses, bytesLost, groups.commitsAcknowledged, groups.fetchesChecked,
+            invariants.truncations, staleProduces, powerLosses, bytesLost, acknowledgedLostOnOneReplica,
+            groups.commitsAcknowledged, groups.fetchesChecked,
             groups.checksAfterFailover, trace);
     }
 
@@ -354,7 +357,7 @@ final class ReplicationSimulation {
             note(3000 + victim.id);
         } else {
             boolean unclean = random.nextBoolean();
-            if (disk.nextInt(3) == 0 && mayLosePower(victim)) {
+            if (disk.nextBoolean() && mayLosePower(victim)) {
                 losePower(victim);
             } else {
                 victim.crash(unclean);
@@ -403,7 +406,7 @@ final class ReplicationSimulation {
     private void checkRecovered(SimBroker b) {
         Map<Integer, ReplicationInvariants.BeforePowerLoss> before = lostPower.remove(b.id);
         if (before != null) {
-            invariants.checkRecovered(b, before);
+            acknowledgedLostOnOneReplica += invariants.checkRecovered(b, before);
         }
     }
 

@@ -42,7 +42,7 @@ import java.util.function.IntFunction;
 final class SimBroker {
 
     static final long LAG_TIME_MAX_MS = 10_000L;
-    static final long FLUSH_INTERVAL_MS = 3_000L;
+    static final long FLUSH_INTERVAL_MS = 5_000L;
 
     final int id;
     private final Path dir;
