@@ -110,7 +110,9 @@ final class ReplicationInvariants {
 
     /**
      * Records an acknowledged record, after checking that at least {@code minInsyncReplicas} brokers hold
-     * it: the running ones in their logs now, a crashed one in its log as last seen (its disk keeps it).
+     * it: the running ones in their logs now, a crashed one in its log as last seen (its disk keeps it, or,
+     * after a power loss, it had received the record, which is what acks=all promises: the leader may learn
+     * of a follower's fetch and acknowledge after that follower lost power).
      */
     void acknowledged(int partition, long offset, String value, Map<Integer, SimBroker> brokers, int minInsyncReplicas) {
         TopicPartition tp = new TopicPartition(topic, partition);
@@ -284,13 +286,6 @@ final class ReplicationInvariants {
             }
         }
         return out;
-    }
-
-    /** {@code b} lost power: what was seen in its logs is no longer on its disk. */
-    void forget(SimBroker b) {
-        for (int p = 0; p < partitions; p++) {
-            logCache.remove(b.id + "/" + p);
-        }
     }
 
     /**

@@ -147,6 +147,7 @@ final class ReplicationSimulation {
             for (event = 0; event < EVENTS; event++) {
                 step();
                 afterEvent();
+                if (DEBUG) System.out.println("EVENT " + event + " trace " + trace + describe());
             }
             heal();
             return stats();
@@ -361,6 +362,7 @@ final class ReplicationSimulation {
                 losePower(victim);
             } else {
                 victim.crash(unclean);
+                if (DEBUG) System.out.println("CRASH " + victim.id);
             }
             crashes++;
             note(1000 + victim.id);
@@ -391,10 +393,11 @@ final class ReplicationSimulation {
      * (the controller fences it, so it leaves every ISR it is not the last member of), as a session timeout
      * would before it could come back; it rejoins an ISR only by catching up again.
      */
+    static final boolean DEBUG = Boolean.getBoolean("varve.replsim.debug");
     private void losePower(SimBroker b) throws IOException {
+        if (DEBUG) System.out.println("POWER LOSS " + b.id);
         Map<Integer, ReplicationInvariants.BeforePowerLoss> before = invariants.beforePowerLoss(b);
         SimDisk.Loss loss = b.losePower(disk, fault == PlantedReplicationFault.DISK_LIES_ABOUT_FSYNC);
-        invariants.forget(b);
         lostPower.put(b.id, before);
         powerLosses++;
         bytesLost += loss.bytesLost();
@@ -585,7 +588,7 @@ final class ReplicationSimulation {
                 Partition local = b.running() ? b.replicas().replica(new TopicPartition(TOPIC, p.partitionIndex())) : null;
                 s.append("\n    broker ").append(b.id).append(local == null ? ": no partition"
                     : ": " + local.role() + " epoch " + local.leaderEpoch() + " log end " + local.logEndOffset()
-                    + " hwm " + local.highWatermark() + " position " + local.fetchPosition());
+                    + " hwm " + local.highWatermark() + " position " + local.fetchPosition() + " localIsr " + java.util.Arrays.toString(local.isr()) + " belowMin " + local.isBelowMinIsr());
             }
         }
         return s.toString();
