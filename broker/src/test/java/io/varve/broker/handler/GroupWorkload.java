@@ -36,9 +36,12 @@ import java.util.Random;
  */
 final class GroupWorkload {
 
-    /** Offsets-topic partitions: the groups below spread over both. */
-    static final int OFFSETS_PARTITIONS = 2;
-    static final int GROUPS_PER_OFFSETS_PARTITION = 2;
+    /**
+     * Offsets-topic partitions: one, whose leader coordinates every group (each more would add a log per
+     * broker, which costs the simulation more than anything else).
+     */
+    static final int OFFSETS_PARTITIONS = 1;
+    static final int GROUPS_PER_OFFSETS_PARTITION = 3;
     static final Map<String, Object> COORDINATOR_PROPS = Map.of(
         GroupCoordinatorConfig.OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_PARTITIONS,
         GroupCoordinatorConfig.OFFSETS_TOPIC_REPLICATION_FACTOR, ReplicationSimulation.BROKERS,
@@ -57,6 +60,10 @@ final class GroupWorkload {
     /** Per group: the time of its last acknowledged commit. */
     private final long[] lastAcknowledgedMs;
     private final List<Commit> inFlight = new ArrayList<>();
+    /** Per group: a commit was answered since the last check; who was checked last. */
+    private final boolean[] answeredNow;
+    private final String[] checkedAt;
+    private long eventsSeen;
     long commitsSent;
     long commitsAcknowledged;
     long fetchesChecked;
@@ -84,6 +91,8 @@ final class GroupWorkload {
         nextOffset = new long[groups.size()][topicPartitions];
         acknowledged = new long[groups.size()][topicPartitions];
         acknowledgedBy = new String[groups.size()];
+        answeredNow = new boolean[groups.size()];
+        checkedAt = new String[groups.size()];
         lastAcknowledgedMs = new long[groups.size()];
         java.util.Arrays.fill(lastAcknowledgedMs, Long.MIN_VALUE);
         for (long[] a : acknowledged) {
@@ -154,6 +163,7 @@ final class GroupWorkload {
                 continue;
             }
             it.remove();
+            answeredNow[c.group()] = true;
             OffsetCommitResponse response = c.answer().get();
             boolean ok = true;
             for (OffsetCommitResponse.Partition p : response.topics().get(0).partitions()) {
@@ -170,8 +180,19 @@ final class GroupWorkload {
             }
         }
         for (int g = 0; g < groups.size(); g++) {
-            check(g, committed, brokers);
+            SimBroker coordinator = coordinatorOf(g, committed, brokers);
+            String now = coordinator == null || !coordinator.active() ? null : coordinator.id + "/"
+                + coordinator.incarnation() + "/" + committed.topic(OffsetsTopic.NAME)
+                .partition(OffsetsTopic.partitionFor(groups.get(g), OFFSETS_PARTITIONS)).leaderEpoch();
+            // Asked whenever a coordinator answered the group or the coordinator changed (a failover), and
+            // every tenth event besides: the answers do not change in between.
+            if (answeredNow[g] || !java.util.Objects.equals(now, checkedAt[g]) || eventsSeen % 10 == 0) {
+                check(g, committed, brokers);
+                checkedAt[g] = now;
+            }
+            answeredNow[g] = false;
         }
+        eventsSeen++;
         return trace;
     }
 

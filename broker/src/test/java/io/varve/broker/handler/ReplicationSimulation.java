@@ -49,15 +49,28 @@ import java.util.stream.Stream;
  * <p>From the seed it draws a schedule of events: acks=all produces (to the broker the committed metadata
  * names as leader, now and then to another), follower fetch rounds, metadata applied by one broker (the
  * next version or the newest), the controller deciding ISR changes, unfencing brokers that heartbeat and
- * fencing crashed ones, time passing (lag checks, request timeouts), brokers crashing (leaders more
- * often, and among them leaders that have not written in their epoch yet, which hunts the empty-epoch
- * divergence of issue 11's defect 2) and restarting from an old or empty image. After every event {@link ReplicationInvariants}
- * checks every named invariant. Then the faults stop, every broker runs, and within a bound every
- * partition must have its full ISR and take an acks=all write ({@link Name#WritableAfterHealing}).
+ * fencing crashed ones, time passing (lag checks, request timeouts, log flushes), brokers crashing (leaders
+ * more often, and among them leaders that have not written in their epoch yet, which hunts the empty-epoch
+ * divergence of issue 11's defect 2) and restarting from an old or empty image. A crash is, half the time
+ * when Kafka's guarantee allows it, a power loss ({@link SimDisk}): the broker's logs lose what they had not
+ * flushed, with a cut, torn or zeroed tail, and the restarted logs are checked
+ * ({@link Name#RecoveredLogIsAValidFlushedPrefix}). Each broker also runs the real group coordinator
+ * ({@link io.varve.broker.group.GroupCoordinatorService}, driven on this thread) over the real,
+ * replicated {@code __consumer_offsets}, to which the {@link GroupWorkload}'s members commit
+ * ({@link Name#AcknowledgedCommitNeverLost}). After every event {@link ReplicationInvariants} checks every
+ * named invariant. Then the faults stop, every broker runs, and within a bound every partition must have
+ * its full ISR and take an acks=all write, and every group a commit ({@link Name#WritableAfterHealing}).
+ * The groups and the disk draw from streams of their own, so that the data plane's draws stay as they were.
  *
- * <p>Not covered here: the Raft quorum (its own simulation), the network edge, disks that lose unsynced
- * writes (a crashed process keeps its page cache), the group coordinator. Not thread-safe; one run per
- * instance.
+ * <p>A power loss is scheduled only while every partition (of both topics) whose committed ISR holds the
+ * broker has another ISR member whose process runs, and the broker is fenced at once: Kafka promises that
+ * an acknowledged record survives while one in-sync replica stays up, not that it survives every replica
+ * losing its page cache at once (it does not fsync each write); that case is excluded, not checked.
+ *
+ * <p>Not covered here: the Raft quorum (its own simulation), the network edge, the group protocol's
+ * membership (JoinGroup, SyncGroup, heartbeats: the members commit outside a generation, as a standalone
+ * consumer does), a whole cluster losing power, fsync failures and full disks (no storage hook injects them).
+ * Not thread-safe; one run per instance.
  */
 final class ReplicationSimulation {
 
@@ -147,7 +160,6 @@ final class ReplicationSimulation {
             for (event = 0; event < EVENTS; event++) {
                 step();
                 afterEvent();
-                if (DEBUG) System.out.println("EVENT " + event + " trace " + trace + describe());
             }
             heal();
             return stats();
@@ -362,7 +374,6 @@ final class ReplicationSimulation {
                 losePower(victim);
             } else {
                 victim.crash(unclean);
-                if (DEBUG) System.out.println("CRASH " + victim.id);
             }
             crashes++;
             note(1000 + victim.id);
@@ -393,9 +404,7 @@ final class ReplicationSimulation {
      * (the controller fences it, so it leaves every ISR it is not the last member of), as a session timeout
      * would before it could come back; it rejoins an ISR only by catching up again.
      */
-    static final boolean DEBUG = Boolean.getBoolean("varve.replsim.debug");
     private void losePower(SimBroker b) throws IOException {
-        if (DEBUG) System.out.println("POWER LOSS " + b.id);
         Map<Integer, ReplicationInvariants.BeforePowerLoss> before = invariants.beforePowerLoss(b);
         SimDisk.Loss loss = b.losePower(disk, fault == PlantedReplicationFault.DISK_LIES_ABOUT_FSYNC);
         lostPower.put(b.id, before);
@@ -588,7 +597,8 @@ final class ReplicationSimulation {
                 Partition local = b.running() ? b.replicas().replica(new TopicPartition(TOPIC, p.partitionIndex())) : null;
                 s.append("\n    broker ").append(b.id).append(local == null ? ": no partition"
                     : ": " + local.role() + " epoch " + local.leaderEpoch() + " log end " + local.logEndOffset()
-                    + " hwm " + local.highWatermark() + " position " + local.fetchPosition() + " localIsr " + java.util.Arrays.toString(local.isr()) + " belowMin " + local.isBelowMinIsr());
+                    + " hwm " + local.highWatermark() + " position " + local.fetchPosition()
+                    + " isr " + java.util.Arrays.toString(local.isr()));
             }
         }
         return s.toString();

@@ -67,6 +67,8 @@ class ReplicationSimulationTest {
         long acknowledgedLostOnOne = 0;
         long offsetChecks = 0;
         long checksAfterFailover = 0;
+        long cpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long wallNs = System.nanoTime();
         for (long seed = first; seed < first + count; seed++) {
             Path run = dir.resolve("seed-" + seed);
             ReplicationSimulation.Stats stats = new ReplicationSimulation(seed, fault, run).run();
@@ -97,7 +99,9 @@ class ReplicationSimulationTest {
             + " acknowledged records among them, kept by the other in-sync replicas), " + commits
             + " offset commits acknowledged, " + offsetChecks + " OffsetFetch answers checked (" + checksAfterFailover
             + " from another coordinator than the one that acknowledged the group's last commit)";
-        System.out.println("ReplicationSimulationTest: " + summary);
+        System.out.println("ReplicationSimulationTest: " + summary + " (" + (System.nanoTime() - wallNs) / 1_000_000
+            + " ms, " + (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuNs)
+            / 1_000_000 + " ms of CPU on the simulating thread)");
         if (count >= 100 && fault == PlantedReplicationFault.NONE) {
             // A simulation that silently injects nothing proves nothing: every kind of fault must have happened.
             // Lower bounds at about half of what 300 seeds averaged (24 acknowledged, 4.7 crashes, 1.7 restarts
@@ -112,10 +116,10 @@ class ReplicationSimulationTest {
             assertTrue(truncations >= count / 2, summary);
             assertTrue(leaderEpochs >= count * 3, summary);
             assertTrue(staleProduces >= count * 5, summary);
-            // The groups and the disks (100 seeds: 8 acknowledged commits, 63 offset checks after a failover,
+            // The groups and the disks (100 seeds: 8 acknowledged commits, 10 offset checks after a failover,
             // 0.48 power losses and 1.4 acknowledged records lost on the replica that lost power, per seed).
             assertTrue(commits >= count * 4, summary);
-            assertTrue(checksAfterFailover >= count * 30, summary);
+            assertTrue(checksAfterFailover >= count * 5, summary);
             assertTrue(powerLosses >= count / 4, summary);
             assertTrue(acknowledgedLostOnOne >= count / 2, summary);
         }

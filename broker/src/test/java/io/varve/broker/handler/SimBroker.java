@@ -43,6 +43,7 @@ final class SimBroker {
 
     static final long LAG_TIME_MAX_MS = 10_000L;
     static final long FLUSH_INTERVAL_MS = 5_000L;
+    static final int SEGMENT_BYTES = 8 * 1024;
 
     final int id;
     private final Path dir;
@@ -86,6 +87,9 @@ final class SimBroker {
         // Logs are forced to the device every few seconds (ticks call flushDirtyLogs), so that a power loss
         // finds some of a log flushed and some not.
         props.put(LogConfig.FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS);
+        // Small segments: logs roll now and then (a power loss may cut across segments), and each start
+        // allocates little ahead (the zeros written before the first append of a segment cost most here).
+        props.put(LogConfig.SEGMENT_BYTES, SEGMENT_BYTES);
         logs = LogManager.open(StorageConfig.from(props), clock, Runnable::run);
         replicas = new ReplicaManager(id, logs, props, versions.get(version), clock, isrSink, rules);
         timer = new ManualDelayScheduler();
