@@ -87,7 +87,8 @@ final class ReplicationSimulation {
     /** What a run exercised; the many-seed test asserts that faults really were injected. */
     record Stats(long produced, long acknowledged, long crashes, long pauses, long emptyEpochLeaderCrashes, long restarts,
                  long restartsFromEmptyImage, long fencings, long isrChanges, long leaderEpochs, long truncations,
-                 long staleProduces, long powerLosses, long bytesLost, long acknowledgedLostOnOneReplica,
+                 long staleProduces, long powerLosses, long bytesLost, long segmentsLost,
+                 long acknowledgedLostOnOneReplica,
                  long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
                  long traceHash) {
     }
@@ -117,6 +118,7 @@ final class ReplicationSimulation {
     private long staleProduces;
     private long powerLosses;
     private long bytesLost;
+    private long segmentsLost;
     private long acknowledgedLostOnOneReplica;
     /** Brokers that lost power and have not started since: what their logs held then. */
     private final Map<Integer, Map<Integer, ReplicationInvariants.BeforePowerLoss>> lostPower = new TreeMap<>();
@@ -186,7 +188,7 @@ final class ReplicationSimulation {
             restartsFromEmptyImage, fencings,
             committedIsrChanges, latest().topic(TOPIC).partitions().values().stream()
                 .mapToLong(PartitionImage::leaderEpoch).sum(),
-            invariants.truncations, staleProduces, powerLosses, bytesLost, acknowledgedLostOnOneReplica,
+            invariants.truncations, staleProduces, powerLosses, bytesLost, segmentsLost, acknowledgedLostOnOneReplica,
             groups.commitsAcknowledged, groups.fetchesChecked,
             groups.checksAfterFailover, trace);
     }
@@ -410,6 +412,7 @@ final class ReplicationSimulation {
         lostPower.put(b.id, before);
         powerLosses++;
         bytesLost += loss.bytesLost();
+        segmentsLost += loss.segmentsDeleted();
         fence(b);
         note(loss.bytesLost());
     }

@@ -64,6 +64,7 @@ class ReplicationSimulationTest {
         long commits = 0;
         long powerLosses = 0;
         long bytesLost = 0;
+        long segmentsLost = 0;
         long acknowledgedLostOnOne = 0;
         long offsetChecks = 0;
         long checksAfterFailover = 0;
@@ -86,6 +87,7 @@ class ReplicationSimulationTest {
             commits += stats.commitsAcknowledged();
             powerLosses += stats.powerLosses();
             bytesLost += stats.bytesLost();
+            segmentsLost += stats.segmentsLost();
             acknowledgedLostOnOne += stats.acknowledgedLostOnOneReplica();
             offsetChecks += stats.offsetFetchesChecked();
             checksAfterFailover += stats.checksAfterFailover();
@@ -95,7 +97,8 @@ class ReplicationSimulationTest {
             + restartsFromEmpty + " restarts from an empty image, " + fencings + " fencings, " + isrChanges
             + " ISR changes, " + leaderEpochs + " leader epochs, " + truncations + " truncations, " + staleProduces
             + " produces to a broker that did not lead (stale metadata, or no leader), " + powerLosses
-            + " power losses (" + bytesLost + " unsynced bytes lost, " + acknowledgedLostOnOne
+            + " power losses (" + bytesLost + " unsynced bytes lost, " + segmentsLost + " unsynced segments gone, "
+            + acknowledgedLostOnOne
             + " acknowledged records among them, kept by the other in-sync replicas), " + commits
             + " offset commits acknowledged, " + offsetChecks + " OffsetFetch answers checked (" + checksAfterFailover
             + " from another coordinator than the one that acknowledged the group's last commit)";

@@ -43,7 +43,7 @@ final class SimBroker {
 
     static final long LAG_TIME_MAX_MS = 10_000L;
     static final long FLUSH_INTERVAL_MS = 5_000L;
-    static final int SEGMENT_BYTES = 8 * 1024;
+    static final int SEGMENT_BYTES = 2 * 1024;
 
     final int id;
     private final Path dir;
@@ -87,8 +87,8 @@ final class SimBroker {
         // Logs are forced to the device every few seconds (ticks call flushDirtyLogs), so that a power loss
         // finds some of a log flushed and some not.
         props.put(LogConfig.FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS);
-        // Small segments: logs roll now and then (a power loss may cut across segments), and each start
-        // allocates little ahead (the zeros written before the first append of a segment cost most here).
+        // Small segments: logs roll now and then, so that a power loss may cut across segments and
+        // recovery walk several.
         props.put(LogConfig.SEGMENT_BYTES, SEGMENT_BYTES);
         logs = LogManager.open(StorageConfig.from(props), clock, Runnable::run);
         replicas = new ReplicaManager(id, logs, props, versions.get(version), clock, isrSink, rules);
