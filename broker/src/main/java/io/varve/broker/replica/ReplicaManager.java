@@ -221,6 +221,11 @@ public final class ReplicaManager {
         return config;
     }
 
+    /** The replication rules this node follows ({@link ReplicationRules#KAFKA} outside a simulation). */
+    public ReplicationRules rules() {
+        return rules;
+    }
+
     /** Registers a listener told after every successful append (the fetch purgatory's trigger). */
     public void onAppend(Consumer<TopicPartition> listener) {
         appendListeners.add(listener);
