@@ -27,7 +27,7 @@ MARKER = "<!-- Everything below is written by compat/run.sh; edit above this lin
 TARGETS = ["kafka", "varve", "varve3"]
 TARGET_TITLES = {"kafka": "Apache Kafka 4.3.1", "varve": "Varve, one node", "varve3": "Varve, three nodes"}
 START_TIMEOUT_S = 120
-CLIENT_TIMEOUT_S = 300
+CLIENT_TIMEOUT_S = 240
 
 # name -> (title, command); {py} is Debian's /usr/bin/python3, {node} node, {npm} the npm cache.
 CLIENTS = {
