@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ DOC = ROOT / "docs" / "compatibility.md"
 MARKER = "<!-- Everything below is written by compat/run.sh; edit above this line. -->"
 TARGETS = ["kafka", "varve", "varve3"]
 TARGET_TITLES = {"kafka": "Apache Kafka 4.3.1", "varve": "Varve, one node", "varve3": "Varve, three nodes"}
-START_TIMEOUT_S = 120
+START_TIMEOUT_S = 300  # generous: a loaded 2-core machine has taken over 2 minutes to start Kafka
 CLIENT_TIMEOUT_S = 240
 
 # name -> (title, command); {py} is Debian's /usr/bin/python3, {node} node, {npm} the npm cache.
@@ -48,8 +49,8 @@ def log(message):
 class Target:
     """One broker or cluster started as child processes, each in its own process group."""
 
-    def __init__(self, name, work, args):
-        self.name, self.work, self.args = name, work, args
+    def __init__(self, name, work, logs, args):
+        self.name, self.work, self.logs, self.args = name, work, logs, args
         self.procs = []
         self.bootstrap = None
         self.replication = 1
@@ -59,11 +60,12 @@ class Target:
         getattr(self, "_start_" + self.name)()
 
     def _java(self, argv, log_name, ready_text, port):
-        out = open(self.work / log_name, "wb")
+        log_file = self.logs / f"{self.name}-{log_name}"
+        out = open(log_file, "wb")
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True, cwd=self.work)
         self.procs.append(proc)
-        return proc, self.work / log_name, ready_text, port
+        return proc, log_file, ready_text, port
 
     def _await(self, waits):
         end = time.monotonic() + START_TIMEOUT_S
@@ -74,7 +76,7 @@ class Target:
                 if proc.poll() is not None:
                     raise RuntimeError(f"{self.name}: {log_file.name} exited with {proc.returncode}:\n"
                                        + tail(log_file))
-                if ready_text in log_file.read_text(errors="replace") and port_open(port):
+                if ready_text in log_file.read_text(errors="replace") and answers_api_versions(port):
                     pending.remove(w)
             time.sleep(0.2)
         if pending:
@@ -100,14 +102,14 @@ class Target:
                              capture_output=True, text=True, timeout=120)
         if fmt.returncode != 0:
             raise RuntimeError(f"kafka: formatting storage failed:\n{fmt.stdout}{fmt.stderr}")
-        w = self._java(java + ["-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Dlog4j2.level=info",
-                               "kafka.Kafka", str(config)], "kafka.log", "Kafka Server started", port)
+        w = self._java(java + ["-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "kafka.Kafka", str(config)],
+                       "kafka.log", "", port)
         self.bootstrap = f"127.0.0.1:{port}"
         self._await([w])
 
     def _varve(self, overrides, log_name, port):
-        argv = ["java", f"@{ROOT / '.mvn' / 'jvm.config'}", "-Xmx1g", "-XX:+UseG1GC", "-jar",
-                str(self.args.varve_jar), "server"]
+        # Launched exactly as a user does (./varve server), each node with its own ports and directories.
+        argv = [str(ROOT / "varve"), "server"]
         for k, v in overrides.items():
             argv += ["--override", f"{k}={v}"]
         return self._java(argv, log_name, "started", port)
@@ -151,10 +153,33 @@ def kafka_java(kafka_lib, log4j):
     return ["java", f"-Dlog4j2.configurationFile={log4j}", "-cp", f"{kafka_lib}/*"]
 
 
-def port_open(port):
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
+def answers_api_versions(port):
+    """Whether a broker on {@code port} answers ApiVersions v3 without an error: ready for clients."""
+    client_id = b"varve-compat"
+    compact = lambda text: bytes([len(text) + 1]) + text  # noqa: E731 - a compact string
+    body = (struct.pack(">hhih", 18, 3, 1, len(client_id)) + client_id + b"\x00"  # request header v2, no tags
+            + compact(b"varve-compat") + compact(b"1") + b"\x00")  # software name and version, no tags
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(struct.pack(">i", len(body)) + body)
+            head = recv_exactly(s, 4)
+            response = recv_exactly(s, struct.unpack(">i", head)[0])
+        correlation_id, error_code = struct.unpack(">ih", response[:6])
+        return correlation_id == 1 and error_code == 0
+    except (OSError, struct.error, ValueError):
+        return False
+
+
+def recv_exactly(s, n):
+    if n < 0 or n > 1 << 20:
+        raise ValueError(f"response size {n}")
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            raise ValueError("connection closed")
+        data += chunk
+    return data
 
 
 def tail(path, lines=15):
@@ -300,10 +325,10 @@ def main():
     ap.add_argument("--report-only", action="store_true", help="exit 0 even where Varve fails a check Kafka passes")
     ap.add_argument("--kafka-lib", type=Path, required=True)
     ap.add_argument("--kafka-log4j", type=Path, required=True)
-    ap.add_argument("--varve-jar", type=Path, required=True)
     ap.add_argument("--node-modules", type=Path, required=True)
     ap.add_argument("--python", default="/usr/bin/python3")
     args = ap.parse_args()
+    args.kafka_log4j = args.kafka_log4j.resolve()  # the brokers run in their own directories
     clients = [c for c in args.clients.split(",") if c]
     unknown = [c for c in clients if c not in CLIENTS]
     if unknown:
@@ -318,7 +343,7 @@ def main():
     current = {}
     try:
         for name in targets:
-            target = Target(name, work / name, args)
+            target = Target(name, work / name, logs, args)
             started = time.monotonic()
             log(f"starting {TARGET_TITLES[name]} ...")
             try:
