@@ -117,7 +117,7 @@ class Target:
     def _start_varve(self):
         port = 29192
         w = self._varve({"log.dirs": self.work / "data", "metadata.log.dir": self.work / "metadata",
-                         "listeners": f"PLAINTEXT://127.0.0.1:{port}"}, "varve.log", port)
+                         "listeners": f"PLAINTEXT://127.0.0.1:{port}", "metrics.port": port + 2}, "varve.log", port)
         self.bootstrap = f"127.0.0.1:{port}"
         self._await([w])
 
@@ -131,7 +131,7 @@ class Target:
                 "node.id": n, "process.roles": "broker,controller",
                 "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{cport}",
                 "controller.listener.names": "CONTROLLER", "controller.quorum.voters": voters,
-                "log.dirs": self.work / f"data-{n}"}, f"varve-{n}.log", port))
+                "log.dirs": self.work / f"data-{n}", "metrics.port": port + 2}, f"varve-{n}.log", port))
         self.bootstrap = ",".join(f"127.0.0.1:{p}" for p, _ in nodes.values())
         self.replication = 3
         self._await(waits)

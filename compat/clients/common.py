@@ -125,6 +125,7 @@ def expected_offset_for_time(read, partition):
     """For the last record of {@code partition}: its timestamp, and the offset ListOffsets must answer
     for it (the earliest offset whose timestamp is at least that), from what was read."""
     rs = sorted((r for r in read if r["partition"] == partition), key=lambda r: r["offset"])
+    expect(rs, f"nothing was read from partition {partition}")
     ts = rs[-1]["timestamp"]
     return ts, min(r["offset"] for r in rs if r["timestamp"] >= ts)
 

@@ -7,7 +7,7 @@ import re
 import subprocess
 import time
 
-from common import (BOOTSTRAP, GROUP, PARTITIONS, REPLICATION, STEP_TIMEOUT_S, TOPIC, check, deadline,
+from common import (BOOTSTRAP, CheckFailed, GROUP, PARTITIONS, REPLICATION, STEP_TIMEOUT_S, TOPIC, check, deadline,
                     expect, expected_offset_for_time, records_for, verify_log, version)
 
 LIB = os.environ["COMPAT_KAFKA_LIB"]
@@ -105,7 +105,10 @@ def group_of_two():
         alive = deadline()
         members_seen = []
         while alive():
-            out = tool("groups", "--bootstrap-server", BOOTSTRAP, "--describe", "--members", "--group", GROUP)
+            try:
+                out = tool("groups", "--bootstrap-server", BOOTSTRAP, "--describe", "--members", "--group", GROUP)
+            except CheckFailed:  # GroupIdNotFound until the first member has joined
+                continue
             members_seen = [l for l in out.splitlines() if GROUP in l and "consumer-" in l]
             if len(members_seen) == 2 and all(int(l.split()[-1]) > 0 for l in members_seen):
                 break

@@ -256,6 +256,10 @@ async function main() {
   await admin.disconnect();
 }
 
+// A failure inside the library's own callbacks fails the check in flight (by its timeout), not the run.
+process.on('unhandledRejection', (e) => console.error('unhandled rejection:', e));
+process.on('uncaughtException', (e) => console.error('uncaught exception:', e));
+
 main().then(() => process.exit(0), (e) => {
   console.error(e);
   console.log(`CHECK scenario FAIL ${firstLine(`${e.name}: ${e.message}`)}`);
