@@ -13,6 +13,7 @@ cannot pass. Runs on any Python 3.9+ with the standard library only.
 """
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -56,8 +57,10 @@ def not_applicable(name, why):
 
 
 def first_line(text):
+    """The first line of text, without librdkafka's log prefix ("%3|<time>|<FAC>|<name>| [thrd:x]: ")."""
     text = str(text).strip()
-    return text.splitlines()[0][:300] if text else ""
+    line = text.splitlines()[0] if text else ""
+    return re.sub(r"%\d\|[\d.]+\|[A-Z]+\|[^|]*\| \[[^]]*\]: ", "", line)[:300]
 
 
 def check(name, fn):

@@ -5,10 +5,11 @@ one partition), and the group cannot be described. Headers are given per kcat in
 record of one codec carries the same headers.
 """
 import json
+import re
 import signal
 import subprocess
 
-from common import (BOOTSTRAP, GROUP, RECORDS_PER_CODEC, STEP_TIMEOUT_S, TOPIC, check, expect,
+from common import (BOOTSTRAP, GROUP, first_line, RECORDS_PER_CODEC, STEP_TIMEOUT_S, TOPIC, check, expect,
                     expected_offset_for_time, not_applicable, version)
 
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
@@ -23,7 +24,7 @@ def kcat(*args, stdin=None, timeout=STEP_TIMEOUT_S):
     errors = [l for l in p.stderr.splitlines()
               if "ERROR" in l or "Delivery failed" in l or l[:3] in ("%0|", "%1|", "%2|", "%3|")]
     expect(p.returncode == 0 and not errors, f"kcat {args[0]} exit {p.returncode}: "
-           f"{(errors or p.stderr.splitlines() or [''])[0]}")
+           f"{first_line((errors or p.stderr.splitlines() or [''])[0])}")
     return p.stdout
 
 
@@ -76,7 +77,8 @@ def group_of_two():
         outputs.append((out, err))
     keys = [json.loads(l)["key"] for out, _ in outputs for l in out.splitlines() if l.startswith("{")]
     joined = sum(1 for _, err in outputs if "Assigned" in err or "assigned" in err)
-    expect(joined == 2, f"{joined} of 2 members saw an assignment: {[e.splitlines()[:2] for _, e in outputs]}")
+    errors = [l for _, e in outputs for l in e.splitlines() if "ERROR" in l or l[:3] in ("%0|", "%1|", "%2|", "%3|")]
+    expect(joined == 2, f"{joined} of 2 members saw an assignment; first error: {first_line((errors or ['none'])[0])}")
     expect(len(set(keys)) == len(produced), f"the group read {len(set(keys))} distinct records of {len(produced)}")
     # A third member of the group starts from the committed offsets: it must find nothing left.
     p = subprocess.run(["kcat", "-b", BOOTSTRAP, "-G", GROUP, "-J", "-e", TOPIC], capture_output=True, text=True,
@@ -97,8 +99,9 @@ def offsets_by_time():
     return f"partition 0: offset {expected}"
 
 
-version(next((l.strip() for l in subprocess.run(["kcat", "-V"], capture_output=True, text=True).stdout.splitlines()
-              if "Version" in l), "kcat"))
+banner = subprocess.run(["kcat", "-V"], capture_output=True, text=True).stdout
+found = re.search(r"Version (\S+) .*librdkafka (\S+)", banner)
+version(f"kcat {found.group(1)}, librdkafka {found.group(2)}" if found else "kcat (version unknown)")
 not_applicable("create-topic", "kcat has no admin commands; the topic is auto-created on first produce")
 for codec in CODECS:
     check(f"produce-{codec}", lambda codec=codec: produce(codec))
