@@ -388,9 +388,13 @@ def main():
                 return 2
             finally:
                 target.stop()
+            # A run of some clients replaces theirs only; the other clients' latest results stay.
+            stored = RESULTS_DIR / f"{name}.json"
+            merged = json.loads(stored.read_text())["clients"] if stored.exists() else {}
+            merged.update(clients_results)
             current[name] = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                             "seconds": round(time.monotonic() - started), "clients": clients_results}
-            (RESULTS_DIR / f"{name}.json").write_text(json.dumps(current[name], indent=1) + "\n")
+                             "seconds": round(time.monotonic() - started), "clients": merged}
+            stored.write_text(json.dumps(current[name], indent=1) + "\n")
     finally:
         if os.environ.get("COMPAT_KEEP_WORK") != "1":
             shutil.rmtree(work / "kafka", ignore_errors=True)
