@@ -380,7 +380,8 @@ def main():
                 for client in clients:
                     r = run_client(client, target, args, run_id, logs)
                     failed = [c for c, s in r["checks"].items() if s["status"] == "FAIL"]
-                    log(f"{name} / {client}: {len(r['checks']) - len(failed)} ok, {len(failed)} failed"
+                    passed = sum(1 for s in r["checks"].values() if s["status"] == "PASS")
+                    log(f"{name} / {client}: {passed} passed, {len(failed)} failed"
                         f" ({r['seconds']} s){': ' + ', '.join(failed) if failed else ''}")
                     clients_results[client] = r
             except RuntimeError as e:

@@ -87,9 +87,16 @@ def parse_consumed(out):
 
 
 def consume_back():
-    out = tool("consumer", "--bootstrap-server", BOOTSTRAP, "--topic", TOPIC, "--from-beginning",
-               "--max-messages", str(len(produced)), "--timeout-ms", str(int(STEP_TIMEOUT_S * 1000)), *FORMAT)
-    read.extend(parse_consumed(out))
+    # Not tool(): what was read before a failure counts, and the failure's cause is the detail.
+    p = subprocess.run(JAVA + [TOOLS["consumer"], "--bootstrap-server", BOOTSTRAP, "--topic", TOPIC,
+                               "--from-beginning", "--max-messages", str(len(produced)),
+                               "--timeout-ms", str(int(STEP_TIMEOUT_S * 1000)), *FORMAT],
+                       capture_output=True, text=True, timeout=STEP_TIMEOUT_S * 3)
+    read.extend(parse_consumed(p.stdout))
+    if len(read) != len(produced):
+        cause = [l for l in (p.stdout + p.stderr).splitlines() if "Exception" in l or "ERROR" in l]
+        raise CheckFailed(f"read {len(read)} of {len(produced)} records (exit {p.returncode}); "
+                          f"{(cause or ['no error printed'])[-1].strip()[:200]}")
     return verify_log(produced, read, PARTITIONS)
 
 
@@ -163,6 +170,7 @@ def get_offsets():
 
 
 def offsets_by_time():
+    expect(read, "nothing was read back to take timestamps from")
     got, expected = {}, {}
     for p in sorted({r["partition"] for r in read}):
         ts, expected[p] = expected_offset_for_time(read, p)
