@@ -93,6 +93,11 @@ class RegressionsTest(unittest.TestCase):
         self.assertEqual([], matrix.regressions(self.results({"a": "N/A"}, {"a": "N/A"})))
         self.assertEqual(1, len(matrix.regressions(self.results({"a": "FAIL"}, {"a": "FAIL"}))))
 
+    def test_only_the_targets_run_now_count(self):
+        results = self.results({"a": "PASS"}, {"a": "FAIL"})
+        self.assertEqual([], matrix.regressions(results, ["kafka"]))
+        self.assertEqual(["varve/c/a: FAIL"], matrix.regressions(results, ["varve"]))
+
     def test_a_crash_row_only_on_varve_is_a_regression(self):
         problems = matrix.regressions(self.results({"a": "PASS"}, {"a": "PASS", "scenario": "FAIL"}))
         self.assertEqual(["varve/c/scenario: FAIL"], problems)
