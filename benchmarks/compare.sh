@@ -23,34 +23,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn "${mvn_args[@]}" -DskipTests -pl cli,benchmarks -am package >&2
 fi
 
-cache="${VARVE_CACHE:-$HOME/.cache/varve}/kafka"
-pom="$root/benchmarks/compare/kafka-dist.pom.xml"
-tools_version="$(sed -n 's:.*<kafka.tools.version>\(.*\)</kafka.tools.version>.*:\1:p' "$pom")"
-
-# Fetches kafka_2.13 $1 (a version or a Maven range) and the pinned tools into $2/lib.
-fetch() {
-  local tmp="$2.partial"
-  rm -rf "$tmp" && mkdir -p "$tmp"
-  if mvn "${mvn_args[@]}" -f "$pom" dependency:copy-dependencies -Dkafka.broker.version="$1" \
-       -DincludeScope=runtime -DoutputDirectory="$tmp/lib" >"$tmp/fetch.log" 2>&1; then
-    rm -rf "$2" && mv "$tmp" "$2"
-    return 0
-  fi
-  echo "compare: could not resolve kafka_2.13 $1: $(grep -m1 -o -e 'Could not find artifact [^ ]*' -e 'Could not resolve [^ ]*' "$tmp/fetch.log" || echo "see $tmp/fetch.log")" >&2
-  return 1
-}
-
-# Keyed by the fetch pom's checksum, so a change to it fetches afresh.
-dist="$cache/dist-$(cksum < "$pom" | cut -d' ' -f1)"
-if [ -n "${KAFKA_VERSION:-}" ]; then
-  dist="$cache/$KAFKA_VERSION-$(cksum < "$pom" | cut -d' ' -f1)"
-  [ -d "$dist/lib" ] || fetch "$KAFKA_VERSION" "$dist"
-elif [ ! -d "$dist/lib" ] || [ -n "$(find "$dist" -maxdepth 0 -mtime +7)" ]; then
-  # The newest 4.x release; when it does not resolve fully (4.4.0's kafka-tools-api was missing from
-  # Central), the version the tools are pinned to.
-  echo "compare: resolving the newest Apache Kafka 4.x from Maven Central into $dist ..." >&2
-  fetch "[4.0.0,5.0.0)" "$dist" || { echo "compare: falling back to Kafka $tools_version" >&2; fetch "$tools_version" "$dist"; }
-fi
+# The Kafka broker and tools, fetched once into ~/.cache/varve/kafka (shared with compat/run.sh).
+dist="$(dirname "$("$root/benchmarks/compare/fetch-kafka.sh" ${KAFKA_VERSION:-})")"
+tools_version="$(sed -n 's:.*<kafka.tools.version>\(.*\)</kafka.tools.version>.*:\1:p' "$root/benchmarks/compare/kafka-dist.pom.xml")"
 broker_jar="$(ls "$dist"/lib/kafka_2.13-*.jar | grep -v -e sources -e test | head -1)"
 kafka_version="$(basename "$broker_jar" .jar)"; kafka_version="${kafka_version#kafka_2.13-}"
 echo "compare: Apache Kafka $kafka_version (tools $tools_version) from $dist/lib" >&2
