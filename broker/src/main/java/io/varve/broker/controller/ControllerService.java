@@ -1,5 +1,9 @@
 package io.varve.broker.controller;
 
+import io.varve.broker.loop.EventLoop;
+import io.varve.broker.loop.LoopHandler;
+import io.varve.broker.loop.LoopStarter;
+import io.varve.common.Clock;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerReply;
 import io.varve.raft.controller.CreatePartitionsResult;
@@ -12,52 +16,44 @@ import io.varve.raft.controller.TopicRef;
 import io.varve.raft.metadata.MetadataImage;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's Singular Update Queue: one thread owns the {@link Controller} and runs commands
- * in arrival order from a bounded queue. After each command that changed the metadata, the new
- * image is published (the broker opens or deletes logs to match) before the command's future
- * completes, so a client that created a topic can produce to it at once.
+ * The controller's Singular Update Queue: one {@link EventLoop} owns the {@link Controller} and runs
+ * commands in arrival order from a bounded queue, plus the timers of the active controller (leases).
+ * After each command that changed the metadata, the new image is published to the node's
+ * {@link MetadataPublisher} (the broker role opens or deletes logs to match) before the command's
+ * future completes, so a client that created a topic can produce to it at once.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread; a full queue fails the command
  * with {@link ControllerBusyException} instead of blocking an event loop.
  */
-public final class ControllerService implements AutoCloseable {
+public final class ControllerService implements ControllerChannel, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
 
-    /** Commands waiting for the controller thread; beyond this, callers are told to retry. */
+    /** Commands waiting for the controller loop; beyond this, callers are told to retry. */
     public static final int MAX_QUEUED_COMMANDS = 1024;
 
     private final Controller controller;
-    private final Consumer<MetadataImage> publisher;
-    private final ThreadPoolExecutor loop;
+    private final MetadataPublisher images;
     private final IntSupplier activeController;
+    private final EventLoop<Command> loop;
+    private final AutoCloseable running;
     private final AtomicBoolean catchUpQueued = new AtomicBoolean();
-    private volatile MetadataImage published;
+    private MetadataImage published;
     private volatile LongConsumer commitListener = nanos -> { };
+    private volatile ForwardingControllerChannel forwarding;
     private volatile Forwarder forwarder;
-    private final Queue<ImageWaiter> imageWaiters = new ConcurrentLinkedQueue<>();
-
-    /** How long a forwarded command waits for its result to reach this node's image. */
-    static final long IMAGE_WAIT_MS = 10_000;
-    /** Requests waiting for an image at once; more are answered without waiting. */
-    static final int MAX_IMAGE_WAITERS = 1024;
 
     /**
      * Where commands go when this node's controller is not the active one: producer-id allocation
@@ -78,140 +74,118 @@ public final class ControllerService implements AutoCloseable {
         CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly);
     }
 
+    /** What the loop takes: a command on the controller, or a timer to set up. */
+    private sealed interface Command permits Run, Every {
+    }
+
+    /** A command on the controller, and the caller's future. */
+    private record Run<R>(Function<Controller, ControllerReply<R>> body, CompletableFuture<R> result) implements Command {
+    }
+
+    /** A task to run every {@code periodNs} from now on. */
+    private record Every(long periodNs, BiConsumer<Controller, Long> task) implements Command {
+    }
+
     /**
      * A controller of a one-voter quorum: it is always the active controller.
      *
-     * @param publisher called on the controller thread with each new image, in order
+     * @param publisher called on the controller loop with each new image, in order
      */
     public ControllerService(Controller controller, int nodeId, Consumer<MetadataImage> publisher) {
         this(controller, () -> nodeId, publisher);
     }
 
     /**
+     * A controller on its own thread, on the system clock.
+     *
      * @param activeController the id of the active controller as this node knows it, or -1
-     * @param publisher        called on the controller thread with each new image, in order
+     * @param publisher        called on the controller loop with each new image, in order
      */
     public ControllerService(Controller controller, IntSupplier activeController, Consumer<MetadataImage> publisher) {
+        this(controller, activeController, asPublisher(controller, publisher), Clock.system(), LoopStarter.threads());
+    }
+
+    /**
+     * @param activeController the id of the active controller as this node knows it, or -1
+     * @param images           the node's image home: every image this controller applies is published there
+     * @param clock            the loop's clock: the time of each command and timer
+     * @param starter          runs the loop: a thread of its own, or a simulation's scheduler
+     */
+    public ControllerService(Controller controller, IntSupplier activeController, MetadataPublisher images, Clock clock,
+                             LoopStarter starter) {
         this.controller = controller;
         this.activeController = activeController;
-        this.publisher = publisher;
+        this.images = images;
         this.published = controller.image();
-        this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(MAX_QUEUED_COMMANDS), r -> {
-                Thread t = new Thread(r, "varve-controller");
-                t.setDaemon(true);
-                return t;
-            });
+        images.accept(published);
+        this.loop = new EventLoop<>("varve-controller", MAX_QUEUED_COMMANDS, clock, new Handler());
+        this.running = starter.start(loop);
+    }
+
+    /** Wraps a plain consumer as this service's own publisher (tests that watch the images themselves). */
+    private static MetadataPublisher asPublisher(Controller controller, Consumer<MetadataImage> consumer) {
+        if (consumer instanceof MetadataPublisher p) {
+            return p;
+        }
+        MetadataPublisher p = new MetadataPublisher(controller.image());
+        boolean[] current = {true};
+        p.subscribe(image -> {
+            if (current[0]) {
+                current[0] = false; // the consumer is told of changes only, not of the image it started from
+            } else {
+                consumer.accept(image);
+            }
+        });
+        return p;
     }
 
     /** Sends commands that must reach the active controller through {@code forwarder} while this node is not it. */
     public void forwardTo(Forwarder forwarder) {
+        this.forwarding = new ForwardingControllerChannel(forwarder, images, activeController);
         this.forwarder = forwarder;
     }
 
-    /** A block of producer ids for broker {@code nodeId}, from the active controller wherever it is. */
+    /** The channel to use for a command now: the forwarding one while another voter is active, else null (run here). */
+    private ForwardingControllerChannel remote() {
+        Forwarder f = forwarder;
+        return f != null && !f.isActive() ? forwarding : null;
+    }
+
+    @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId) {
-        Forwarder f = forwarder;
-        if (f != null && !f.isActive()) {
-            return f.allocateProducerIds(nodeId);
-        }
-        return submit(c -> c.allocateProducerIds(nodeId));
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.allocateProducerIds(nodeId) : submit(c -> c.allocateProducerIds(nodeId));
     }
 
-    /**
-     * Creates topics on the active controller wherever it is. A forwarded creation is answered once
-     * this node's published image holds every created topic (bounded by {@link #IMAGE_WAIT_MS}), so a
-     * client that created a topic through this broker finds it here at once.
-     */
+    @Override
     public CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
-        Forwarder f = forwarder;
-        if (f == null || f.isActive()) {
-            return submit(c -> c.createTopics(topics, validateOnly));
-        }
-        return f.createTopics(topics, validateOnly).thenCompose(results -> {
-            if (validateOnly) {
-                return CompletableFuture.completedFuture(results);
-            }
-            List<java.util.UUID> created = results.stream().filter(r -> r.error() == io.varve.protocol.Errors.NONE)
-                .map(CreateTopicResult::topicId).toList();
-            return awaitImage(image -> created.stream().allMatch(id -> image.topic(id) != null)).thenApply(image -> results);
-        });
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.createTopics(topics, validateOnly) : submit(c -> c.createTopics(topics, validateOnly));
     }
 
-    /**
-     * Deletes topics on the active controller wherever it is. A forwarded deletion is answered once
-     * this node's published image no longer holds any deleted topic (bounded by {@link #IMAGE_WAIT_MS}).
-     */
+    @Override
     public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
-        Forwarder f = forwarder;
-        if (f == null || f.isActive()) {
-            return submit(c -> c.deleteTopics(topics));
-        }
-        return f.deleteTopics(topics).thenCompose(results -> {
-            List<java.util.UUID> deleted = results.stream()
-                .filter(r -> r.error() == io.varve.protocol.Errors.NONE && r.topicId() != null)
-                .map(DeleteTopicResult::topicId).toList();
-            return awaitImage(image -> deleted.stream().allMatch(id -> image.topic(id) == null)).thenApply(image -> results);
-        });
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.deleteTopics(topics) : submit(c -> c.deleteTopics(topics));
     }
 
-    /**
-     * Adds partitions on the active controller wherever it is. A forwarded addition is answered once
-     * this node's published image holds every new partition (bounded by {@link #IMAGE_WAIT_MS}).
-     */
+    @Override
     public CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
-        Forwarder f = forwarder;
-        if (f == null || f.isActive()) {
-            return submit(c -> c.createPartitions(topics, validateOnly));
-        }
-        return f.createPartitions(topics, validateOnly).thenCompose(results -> {
-            if (validateOnly) {
-                return CompletableFuture.completedFuture(results);
-            }
-            java.util.Map<String, Integer> grown = new java.util.HashMap<>();
-            for (int i = 0; i < results.size() && i < topics.size(); i++) {
-                if (results.get(i).error() == io.varve.protocol.Errors.NONE) {
-                    grown.put(topics.get(i).topic(), topics.get(i).totalCount());
-                }
-            }
-            return awaitImage(image -> grown.entrySet().stream().allMatch(e -> image.topic(e.getKey()) != null
-                && image.topic(e.getKey()).partitionCount() >= e.getValue())).thenApply(image -> results);
-        });
-    }
-
-    /**
-     * Completes with the first published image that satisfies {@code condition}, or with the latest
-     * one after {@link #IMAGE_WAIT_MS}; at most {@link #MAX_IMAGE_WAITERS} wait at once.
-     */
-    CompletableFuture<MetadataImage> awaitImage(Predicate<MetadataImage> condition) {
-        CompletableFuture<MetadataImage> done = new CompletableFuture<>();
-        ImageWaiter waiter = new ImageWaiter(condition, done);
-        if (imageWaiters.size() >= MAX_IMAGE_WAITERS) {
-            return CompletableFuture.completedFuture(published);
-        }
-        imageWaiters.add(waiter);
-        waiter.check(published); // it may already be there
-        return done.completeOnTimeout(published, IMAGE_WAIT_MS, TimeUnit.MILLISECONDS)
-            .whenComplete((image, error) -> imageWaiters.remove(waiter));
-    }
-
-    private record ImageWaiter(Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> done) {
-        void check(MetadataImage image) {
-            if (!done.isDone() && condition.test(image)) {
-                done.complete(image);
-            }
-        }
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.createPartitions(topics, validateOnly)
+            : submit(c -> c.createPartitions(topics, validateOnly));
     }
 
     /** The active controller's node id as this node knows it, or -1 while there is none. */
+    @Override
     public int activeControllerId() {
         return activeController.getAsInt();
     }
 
     /**
-     * Asks the controller thread to apply records committed by the quorum (another leader's, or
-     * ones this node's Raft log learned) and publish the image. Coalesced: at most one waits in the
-     * queue. Never blocks; safe from the Raft thread.
+     * Asks the controller loop to apply records committed by the quorum (another leader's, or ones
+     * this node's Raft log learned) and publish the image. Coalesced: at most one waits in the queue.
+     * Never blocks; safe from the Raft loop.
      */
     public void requestCatchUp() {
         if (catchUpQueued.compareAndSet(false, true)) {
@@ -226,37 +200,33 @@ public final class ControllerService implements AutoCloseable {
     }
 
     /** The last image published. */
+    @Override
     public MetadataImage image() {
-        return published;
+        return images.image();
     }
 
     /**
-     * Runs {@code command} on the controller thread; the future completes with its response after
+     * Runs {@code command} on the controller loop; the future completes with its response after
      * the resulting image has been published.
      */
     public <R> CompletableFuture<R> submit(Function<Controller, ControllerReply<R>> command) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    // Decide against everything committed, whoever committed it.
-                    publish(controller.catchUp());
-                    long startNs = System.nanoTime();
-                    ControllerReply<R> reply = command.apply(controller);
-                    if (reply.image() != published) {
-                        commitListener.accept(System.nanoTime() - startNs); // records committed (local quorum append)
-                    }
-                    publish(reply.image());
-                    result.complete(reply.response());
-                } catch (RuntimeException | Error e) {
-                    LOG.error("Controller command failed", e);
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new ControllerBusyException(MAX_QUEUED_COMMANDS));
+        if (!loop.offer(new Run<>(command, result))) {
+            result.completeExceptionally(loop.isClosed() ? new IllegalStateException("the controller stopped")
+                : new ControllerBusyException(MAX_QUEUED_COMMANDS));
         }
         return result;
+    }
+
+    /**
+     * Runs {@code task} on the controller loop every {@code periodMs}, with the controller and the
+     * loop's time in milliseconds; the image it leaves is published. The active controller's lease
+     * timer. Call once the service is built; the task runs until close.
+     */
+    public void every(long periodMs, BiConsumer<Controller, Long> task) {
+        if (!loop.offer(new Every(TimeUnit.MILLISECONDS.toNanos(periodMs), task))) {
+            throw new IllegalStateException("the controller loop refused a timer: " + loop);
+        }
     }
 
     /** Sets who is told how long each command that committed metadata records took (the commit timer). */
@@ -266,25 +236,60 @@ public final class ControllerService implements AutoCloseable {
 
     private void publish(MetadataImage image) {
         if (image != published) {
-            publisher.accept(image);
             published = image;
-            for (ImageWaiter waiter : imageWaiters) {
-                waiter.check(image);
+            images.accept(image);
+        }
+    }
+
+    /** The loop's side: each command decides against everything committed, whoever committed it. */
+    private final class Handler implements LoopHandler<Command> {
+        @Override
+        public void onCommand(Command command, long nowNs) {
+            if (command instanceof Run<?> r) {
+                run(r);
+            } else if (command instanceof Every e) {
+                loop.every(nowNs, e.periodNs(), timeNs -> {
+                    try {
+                        e.task().accept(controller, TimeUnit.NANOSECONDS.toMillis(timeNs));
+                        publish(controller.image());
+                    } catch (RuntimeException failure) {
+                        LOG.error("A controller timer failed a turn", failure);
+                    }
+                });
+            }
+        }
+
+        private <R> void run(Run<R> command) {
+            try {
+                publish(controller.catchUp());
+                long startNs = System.nanoTime();
+                ControllerReply<R> reply = command.body().apply(controller);
+                if (reply.image() != published) {
+                    commitListener.accept(System.nanoTime() - startNs); // records committed
+                }
+                publish(reply.image());
+                command.result().complete(reply.response());
+            } catch (RuntimeException | Error e) {
+                LOG.error("Controller command failed", e);
+                command.result().completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void onUnhandled(Command command) {
+            if (command instanceof Run<?> r) {
+                r.result().completeExceptionally(new IllegalStateException("the controller stopped"));
             }
         }
     }
 
-    /** Stops taking commands and lets queued ones finish (bounded wait); the owner closes the controller. */
+    /** Stops the loop after its current command; commands still queued fail. The owner closes the controller. */
     @Override
     public void close() {
-        loop.shutdown();
         try {
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            loop.shutdownNow();
-            Thread.currentThread().interrupt();
+            running.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping the controller loop failed", e);
         }
     }
 

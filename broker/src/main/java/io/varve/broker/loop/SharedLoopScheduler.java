@@ -44,6 +44,20 @@ public final class SharedLoopScheduler {
         loops.add(loop);
     }
 
+    /**
+     * Adds each loop a component starts, and stops it (removed, then closed: its queued commands are
+     * handed back) when the component closes it.
+     */
+    public LoopStarter starter() {
+        return loop -> {
+            add(loop);
+            return () -> {
+                remove(loop);
+                loop.onClose();
+            };
+        };
+    }
+
     /** Removes a loop (a node that crashed or stopped); its queued commands stay unhandled. */
     public void remove(EventLoop<?> loop) {
         loops.remove(loop);

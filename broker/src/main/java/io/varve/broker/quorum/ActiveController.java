@@ -4,7 +4,7 @@ import io.varve.broker.controller.ControllerService;
 import io.varve.common.Clock;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.AlterPartitionResult;
-import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
 import io.varve.raft.controller.DeleteTopicResult;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * when it becomes active ({@code Controller.onBecomeActive}) and fences brokers whose lease ran out
  * ({@code Controller.tick}). Lease time is the monotonic clock.
  *
- * <p>Thread-safe: RPCs come from event loops; commands run on the controller thread.
+ * <p>Thread-safe: RPCs come from event loops; commands and the lease timer run on the controller's
+ * {@link io.varve.broker.loop.EventLoop} (no thread of its own).
  */
 public final class ActiveController implements ControllerRpcService.BrokerRpcs, AutoCloseable {
 
@@ -43,8 +44,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
     private final RaftQuorumNode raft;
     private final Clock clock;
     private final long tickMs;
-    private final Thread thread;
-    private volatile boolean running = true;
+    /** The term in which this node last became active; the controller loop's only. */
     private int activeTerm = -1;
 
     /**
@@ -55,12 +55,11 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
         this.raft = raft;
         this.clock = clock;
         this.tickMs = tickMs;
-        this.thread = new Thread(this::run, "varve-lease-timer");
-        this.thread.setDaemon(true);
     }
 
+    /** Sets the lease timer on the controller's loop. */
     public void start() {
-        thread.start();
+        controller.every(tickMs, this::onTimer);
     }
 
     @Override
@@ -155,37 +154,23 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             .toList());
     }
 
-    private void run() {
-        while (running) {
-            try {
-                onTimer();
-                Thread.sleep(tickMs);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("The lease timer failed a turn", e);
-            }
-        }
-    }
-
-    private void onTimer() {
+    /** On the controller loop, every tick: a new term's leases, then the fencing of expired ones. */
+    private void onTimer(Controller c, long nowMs) {
         if (!raft.isLeader()) {
             activeTerm = -1;
             return;
         }
-        long nowMs = clock.monotonicMs();
         int term = raft.term();
         if (term != activeTerm) {
             activeTerm = term;
             LOG.info("Node became the active controller in term {}", term);
-            controller.submit(c -> new ControllerReply<Void>(null, c.onBecomeActive(nowMs)));
+            c.onBecomeActive(nowMs);
         }
-        controller.submit(c -> c.tick(nowMs));
+        c.tick(nowMs);
     }
 
+    /** The timer stops with the controller loop. */
     @Override
     public void close() {
-        running = false;
-        QuorumThreads.stop(thread);
     }
 }

@@ -4,14 +4,10 @@ import io.varve.config.ControllerQuorumConfig;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
-import io.varve.raft.log.AppendOutcome;
-import io.varve.raft.log.LogCompactedException;
-import io.varve.raft.log.MetadataQuorum;
 import io.varve.raft.log.MetadataSnapshotFiles;
 import io.varve.raft.metadata.CorruptMetadataException;
 import io.varve.raft.metadata.MetadataDelta;
 import io.varve.raft.metadata.MetadataImage;
-import io.varve.raft.metadata.MetadataRecord;
 import io.varve.raft.rpc.FetchMetadataCodec;
 import io.varve.raft.rpc.InternalApiKey;
 import io.varve.raft.rpc.InternalFrames;
@@ -33,14 +29,13 @@ import org.slf4j.LoggerFactory;
  * records, or the snapshot a voter sends when the broker's offset was compacted away, to its own
  * {@link MetadataImage}, and calls {@code onUpdate} after each change.
  *
- * <p>It is the broker's {@link MetadataQuorum}: the broker's {@code Controller} reads the image from it
- * ({@link #snapshotImageBelow}; the follower keeps no log, its image is its only state) and so
- * publishes images exactly as on a voter, and every write answers {@code NOT_LEADER}: commands go to
- * the active controller through the forwarder.
+ * <p>It keeps no log: its image is its only state, and each new one goes to the node's
+ * {@code MetadataPublisher} (the image's one home), which the broker role reads. A broker-only node
+ * has no controller at all: commands go to the active controller through the forwarder.
  *
  * <p>Thread-safe: the image and leader are published through volatile fields.
  */
-public final class MetadataFollower implements MetadataQuorum {
+public final class MetadataFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetadataFollower.class);
 
@@ -174,39 +169,6 @@ public final class MetadataFollower implements MetadataQuorum {
         } finally {
             socket = null;
         }
-    }
-
-    @Override
-    public AppendOutcome append(List<MetadataRecord> records) {
-        return AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER,
-            "a broker-only node writes no metadata; the active controller is " + leaderId);
-    }
-
-    /** The follower keeps no records: everything it fetched is in its image. */
-    @Override
-    public long read(long fromOffset, RecordVisitor visitor) {
-        MetadataImage current = image;
-        if (fromOffset <= current.lastAppliedOffset()) {
-            throw new LogCompactedException("offset " + fromOffset + " is in the follower's image at "
-                + current.lastAppliedOffset());
-        }
-        return fromOffset;
-    }
-
-    @Override
-    public MetadataImage snapshotImageBelow(long fromOffset) {
-        MetadataImage current = image;
-        return fromOffset <= current.lastAppliedOffset() ? current : null;
-    }
-
-    @Override
-    public long endOffset() {
-        return image.lastAppliedOffset() + 1;
-    }
-
-    @Override
-    public boolean isFailed() {
-        return !running;
     }
 
     /** Stops the thread (bounded wait). */
