@@ -210,16 +210,16 @@ final class BrokerRole implements AutoCloseable {
     void registerLocally(ControllerService controller, String host, int port) throws IOException {
         Clock clock = node.clock();
         int nodeId = node.nodeId();
-        RegisterBrokerResult result = controller.<RegisterBrokerResult>submit(
-            c -> c.registerBroker(nodeId, host, port, null, clock.monotonicMs())).join();
+        RegisterBrokerResult result = controller.<RegisterBrokerResult>propose(
+            c -> c.decideRegisterBroker(nodeId, host, port, null, clock.monotonicMs())).join();
         if (result.error() != Errors.NONE) {
             throw new IOException("registering node " + nodeId + " failed: " + result.error() + " " + result.message());
         }
         replicas.onRegistered(result.brokerEpoch());
         // A registered broker is fenced until it heartbeats; the one-voter controller's lease timer
         // never runs (no ActiveController), so one heartbeat keeps this node unfenced.
-        HeartbeatResult heartbeat = controller.<HeartbeatResult>submit(
-            c -> c.brokerHeartbeat(nodeId, result.brokerEpoch(), clock.monotonicMs(), false)).join();
+        HeartbeatResult heartbeat = controller.<HeartbeatResult>propose(
+            c -> c.decideBrokerHeartbeat(nodeId, result.brokerEpoch(), clock.monotonicMs(), false)).join();
         if (heartbeat.error() != Errors.NONE || heartbeat.fenced()) {
             throw new IOException("unfencing node " + nodeId + " failed: " + heartbeat);
         }

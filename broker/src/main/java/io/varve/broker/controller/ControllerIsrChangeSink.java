@@ -23,8 +23,8 @@ public final class ControllerIsrChangeSink implements IsrChangeSink {
     @Override
     public CompletableFuture<Errors> alterPartition(UUID topicId, int partition, int leaderId, int leaderEpoch,
                                                     int[] newIsr, int partitionEpoch) {
-        return controller.<AlterPartitionResult>submit(
-                c -> c.alterPartition(topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch))
+        return controller.<AlterPartitionResult>propose(
+                c -> c.decideAlterPartition(topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch))
             .handle((result, error) -> error != null ? Errors.REQUEST_TIMED_OUT : result.error());
     }
 }

@@ -136,9 +136,20 @@ public final class EventLoop<C> implements Agent {
         return !commands.isEmpty();
     }
 
-    /** Whether a turn at {@code nowNs} would find work: a command, or a timer due (loop thread only). */
+    /**
+     * Whether a turn at {@code nowNs} would find work: a command, a timer due, or the handler's own
+     * pending work (loop thread only).
+     */
     public boolean hasWorkAt(long nowNs) {
-        return hasCommands() || nextDeadlineNs() - nowNs <= 0;
+        return hasCommands() || handler.hasPendingWork() || nextDeadlineNs() - nowNs <= 0;
+    }
+
+    /**
+     * Wakes the loop's runner without a command (any thread): for a handler that was handed a result
+     * outside the queue ({@link LoopHandler#hasPendingWork}).
+     */
+    public void wake() {
+        wakeup.run();
     }
 
     /** Commands waiting (any thread; approximate while others offer). */

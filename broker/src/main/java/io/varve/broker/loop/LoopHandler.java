@@ -22,6 +22,15 @@ public interface LoopHandler<C> {
     }
 
     /**
+     * Whether the handler has work of its own outside the queue (results handed over by another
+     * thread, then {@link EventLoop#wake()}): the runner does not idle, and a shared scheduler counts
+     * the loop as ready, while it is true. Called on the loop's thread.
+     */
+    default boolean hasPendingWork() {
+        return false;
+    }
+
+    /**
      * A command still queued when the loop closed: it will never be handled, so a command that
      * carries a future completes it here (exceptionally, or with a "stopped" answer).
      */

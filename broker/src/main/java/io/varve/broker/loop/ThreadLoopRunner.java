@@ -109,9 +109,13 @@ public final class ThreadLoopRunner implements AutoCloseable {
             if (stopping || loop.hasCommands()) {
                 return;
             }
+            long nowNs = loop.clock().nanoTime();
+            if (loop.hasWorkAt(nowNs)) {
+                return;
+            }
             long deadlineNs = loop.nextDeadlineNs();
             long waitNs = deadlineNs == EventLoop.NO_DEADLINE ? maxParkNs
-                : Math.min(maxParkNs, deadlineNs - loop.clock().nanoTime());
+                : Math.min(maxParkNs, deadlineNs - nowNs);
             if (waitNs > 0) {
                 LockSupport.parkNanos(this, waitNs);
             }

@@ -46,6 +46,8 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
     private final long tickMs;
     /** The term in which this node last became active; the controller loop's only. */
     private int activeTerm = -1;
+    /** Whether a fencing tick is queued or in flight: at most one at a time. */
+    private volatile boolean tickQueued;
 
     /**
      * @param tickMs how often the lease timer runs; a fraction of {@code broker.session.timeout.ms}
@@ -68,7 +70,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(new RegisterBrokerCodec.Response(Errors.NOT_CONTROLLER.code,
                 "not the active controller", RegisterBrokerResult.NO_EPOCH, raft.leaderId()));
         }
-        return controller.<RegisterBrokerResult>submit(c -> c.registerBroker(q.nodeId(), q.host(), q.port(), q.rack(),
+        return controller.<RegisterBrokerResult>propose(c -> c.decideRegisterBroker(q.nodeId(), q.host(), q.port(), q.rack(),
                 clock.monotonicMs()))
             .thenApply(r -> new RegisterBrokerCodec.Response(r.error().code, r.message(), r.brokerEpoch(), raft.leaderId()));
     }
@@ -79,7 +81,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(
                 new BrokerHeartbeatCodec.Response(Errors.NOT_CONTROLLER.code, true, false, raft.leaderId()));
         }
-        return controller.<HeartbeatResult>submit(c -> c.brokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
+        return controller.<HeartbeatResult>propose(c -> c.decideBrokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
                 q.wantShutDown()))
             .thenApply(r -> new BrokerHeartbeatCodec.Response(r.error().code, r.fenced(), r.shouldShutDown(), raft.leaderId()));
     }
@@ -90,7 +92,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(
                 new AllocateProducerIdsCodec.Response(Errors.NOT_CONTROLLER.code, -1, 0, raft.leaderId()));
         }
-        return controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenApply(b ->
+        return controller.<ProducerIdBlock>propose(c -> c.decideAllocateProducerIds(nodeId)).thenApply(b ->
             new AllocateProducerIdsCodec.Response(b.error().code, b.firstProducerId(), b.size(), raft.leaderId()));
     }
 
@@ -100,7 +102,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(
                 failAll(q, Errors.NOT_CONTROLLER, "not the active controller", raft.leaderId()));
         }
-        return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(q.topics(), q.validateOnly()))
+        return controller.<List<CreateTopicResult>>propose(c -> c.decideCreateTopics(q.topics(), q.validateOnly()))
             .thenApply(results -> new CreateTopicsCodec.Response(raft.leaderId(), results));
     }
 
@@ -110,7 +112,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(failAll(topics, Errors.NOT_CONTROLLER, "not the active controller",
                 raft.leaderId()));
         }
-        return controller.<List<DeleteTopicResult>>submit(c -> c.deleteTopics(topics))
+        return controller.<List<DeleteTopicResult>>propose(c -> c.decideDeleteTopics(topics))
             .thenApply(results -> new DeleteTopicsCodec.Response(raft.leaderId(), results));
     }
 
@@ -120,7 +122,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(failAll(q, Errors.NOT_CONTROLLER, "not the active controller",
                 raft.leaderId()));
         }
-        return controller.<List<CreatePartitionsResult>>submit(c -> c.createPartitions(q.topics(), q.validateOnly()))
+        return controller.<List<CreatePartitionsResult>>propose(c -> c.decideCreatePartitions(q.topics(), q.validateOnly()))
             .thenApply(results -> new CreatePartitionsCodec.Response(raft.leaderId(), results));
     }
 
@@ -130,7 +132,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(new AlterPartitionCodec.Response(Errors.NOT_CONTROLLER.code,
                 raft.leaderId()));
         }
-        return controller.<AlterPartitionResult>submit(c -> c.alterPartition(q.topicId(), q.partition(), q.leaderId(),
+        return controller.<AlterPartitionResult>propose(c -> c.decideAlterPartition(q.topicId(), q.partition(), q.leaderId(),
                 q.leaderEpoch(), q.newIsr(), q.partitionEpoch()))
             .thenApply(r -> new AlterPartitionCodec.Response(r.error().code, raft.leaderId()));
     }
@@ -166,7 +168,11 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             LOG.info("Node became the active controller in term {}", term);
             c.onBecomeActive(nowMs);
         }
-        c.tick(nowMs);
+        if (!tickQueued) {
+            // Fencing writes records: proposed, so the loop does not wait for the round.
+            tickQueued = true;
+            controller.propose(ctl -> ctl.decideTick(nowMs)).whenComplete((r, e) -> tickQueued = false);
+        }
     }
 
     /** The timer stops with the controller loop. */
