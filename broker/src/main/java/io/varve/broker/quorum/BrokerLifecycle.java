@@ -84,7 +84,8 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     private record ShutDown(CompletableFuture<Void> done) implements Event {
     }
 
-    enum State { NEW, REGISTERING, HEARTBEATING, SHUTTING_DOWN, STOPPED }
+    /** Where the lease stands: see the diagram above. */
+    public enum State { NEW, REGISTERING, HEARTBEATING, SHUTTING_DOWN, STOPPED }
 
     private final RegisterBrokerCodec.Request registration;
     private final long intervalMs;
