@@ -289,8 +289,8 @@ public final class ControllerService implements ControllerChannel, AutoCloseable
 
     private void publish(MetadataImage image) {
         if (image != published) {
+            images.accept(image); // a subscriber that fails leaves the image unpublished: the next command retries it
             published = image;
-            images.accept(image);
         }
     }
 

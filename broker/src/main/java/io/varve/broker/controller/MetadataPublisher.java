@@ -47,8 +47,10 @@ public final class MetadataPublisher implements Consumer<MetadataImage> {
     }
 
     /**
-     * Publishes {@code next} to every subscriber, in subscription order, then completes the waiters it
-     * satisfies. The same image twice is published once.
+     * Publishes {@code next} to every subscriber, in subscription order, then makes it the current
+     * image and completes the waiters it satisfies. The same image twice is published once. A
+     * subscriber that throws (applying it to the logs failed) stops the publication, the image stays
+     * the previous one, and the exception goes to the source, which publishes it again later.
      */
     @Override
     public void accept(MetadataImage next) {
@@ -57,10 +59,11 @@ public final class MetadataPublisher implements Consumer<MetadataImage> {
             if (next == image) {
                 return;
             }
-            image = next;
             for (Consumer<MetadataImage> s : subscribers) {
                 s.accept(next);
             }
+            // only once every subscriber has it: after a failure the same image is published again
+            image = next;
         }
         for (ImageWaiter waiter : waiters) {
             waiter.check(next);
