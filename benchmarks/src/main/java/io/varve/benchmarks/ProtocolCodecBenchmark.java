@@ -26,6 +26,10 @@ import org.openjdk.jmh.annotations.State;
  * response. Records are referenced, not copied, on both sides (the codec hands them to the network
  * edge as slices), so these numbers are the codec's own per-message cost: field walking, strings,
  * varints, object allocation. ops/s is messages per second.
+ *
+ * <p>The {@code generated*} methods run the same messages through the codecs generated from Kafka's
+ * definitions ({@code io.varve.protocol.generated}) at the same versions, so one run compares the
+ * hand-written and the generated codec side by side.
  */
 @State(Scope.Thread)
 public class ProtocolCodecBenchmark extends BenchmarkDefaults {
@@ -46,6 +50,11 @@ public class ProtocolCodecBenchmark extends BenchmarkDefaults {
     private ByteBuffer produceResponseBytes;
     private ByteBuffer fetchRequestBytes;
     private ByteBuffer fetchResponseBytes;
+
+    private io.varve.protocol.generated.ProduceRequest generatedProduceRequest;
+    private io.varve.protocol.generated.ProduceResponse generatedProduceResponse;
+    private io.varve.protocol.generated.FetchRequest generatedFetchRequest;
+    private io.varve.protocol.generated.FetchResponse generatedFetchResponse;
 
     @Setup(Level.Trial)
     public void prepare() {
@@ -78,6 +87,98 @@ public class ProtocolCodecBenchmark extends BenchmarkDefaults {
         requireEqual(fetchRequest, decodeFetchRequest());
         requireEqual(fetchResponse.responses().get(0).partitions().get(5).highWatermark(),
             decodeFetchResponse().responses().get(0).partitions().get(5).highWatermark());
+        prepareGenerated(batches);
+    }
+
+    /** The same four messages as generated records; their encodings must equal the hand-written ones. */
+    private void prepareGenerated(BatchRing batches) {
+        var produced = new ArrayList<io.varve.protocol.generated.ProduceRequest.PartitionProduceData>();
+        var acked = new ArrayList<io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse>();
+        var wanted = new ArrayList<io.varve.protocol.generated.FetchRequest.FetchPartition>();
+        var fetched = new ArrayList<io.varve.protocol.generated.FetchResponse.PartitionData>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            ProduceRequest.PartitionData hand = produceRequest.topics().get(0).partitions().get(p);
+            produced.add(io.varve.protocol.generated.ProduceRequest.PartitionProduceData.builder()
+                .index(p).records(hand.records()).build());
+            acked.add(io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse.builder()
+                .index(p).baseOffset(1_000_000L * p).logAppendTimeMs(-1L).logStartOffset(0L).build());
+            wanted.add(io.varve.protocol.generated.FetchRequest.FetchPartition.builder()
+                .partition(p).currentLeaderEpoch(0).fetchOffset(1_000_000L * p).lastFetchedEpoch(-1)
+                .logStartOffset(-1L).partitionMaxBytes(1 << 20).build());
+            fetched.add(io.varve.protocol.generated.FetchResponse.PartitionData.builder()
+                .partitionIndex(p).highWatermark(2_000_000L).lastStableOffset(2_000_000L).logStartOffset(0L)
+                .abortedTransactions(null).preferredReadReplica(-1)
+                .records(fetchResponse.responses().get(0).partitions().get(p).records()).build());
+        }
+        generatedProduceRequest = io.varve.protocol.generated.ProduceRequest.builder().acks((short) -1).timeoutMs(30_000)
+            .topicData(List.of(io.varve.protocol.generated.ProduceRequest.TopicProduceData.builder()
+                .name(TOPIC).partitionData(produced).build()))
+            .build();
+        generatedProduceResponse = io.varve.protocol.generated.ProduceResponse.builder()
+            .responses(List.of(io.varve.protocol.generated.ProduceResponse.TopicProduceResponse.builder()
+                .name(TOPIC).partitionResponses(acked).build()))
+            .build();
+        generatedFetchRequest = io.varve.protocol.generated.FetchRequest.builder().replicaId(-1).maxWaitMs(500).minBytes(1)
+            .maxBytes(50 << 20).sessionId(0).sessionEpoch(-1)
+            .topics(List.of(io.varve.protocol.generated.FetchRequest.FetchTopic.builder()
+                .topicId(TOPIC_ID).partitions(wanted).build()))
+            .build();
+        generatedFetchResponse = io.varve.protocol.generated.FetchResponse.builder()
+            .responses(List.of(io.varve.protocol.generated.FetchResponse.FetchableTopicResponse.builder()
+                .topicId(TOPIC_ID).partitions(fetched).build()))
+            .build();
+        requireEqual(produceRequestBytes, encode(generatedProduceRequest::write, produceVersion));
+        requireEqual(produceResponseBytes, encode(generatedProduceResponse::write, produceVersion));
+        requireEqual(fetchRequestBytes, encode(generatedFetchRequest::write, fetchVersion));
+        requireEqual(fetchResponseBytes, encode(generatedFetchResponse::write, fetchVersion));
+        requireEqual(generatedProduceResponse, generatedDecodeProduceResponse());
+        requireEqual(generatedFetchRequest, generatedDecodeFetchRequest());
+        requireEqual(generatedFetchResponse, generatedDecodeFetchResponse());
+        requireEqual(generatedProduceRequest, generatedDecodeProduceRequest());
+    }
+
+    @Benchmark
+    public long generatedEncodeProduceRequest() {
+        generatedProduceRequest.write(writer.reset(), produceVersion);
+        return writer.size();
+    }
+
+    @Benchmark
+    public io.varve.protocol.generated.ProduceRequest generatedDecodeProduceRequest() {
+        return io.varve.protocol.generated.ProduceRequest.read(new ProtocolReader(produceRequestBytes), produceVersion);
+    }
+
+    @Benchmark
+    public long generatedEncodeProduceResponse() {
+        generatedProduceResponse.write(writer.reset(), produceVersion);
+        return writer.size();
+    }
+
+    @Benchmark
+    public io.varve.protocol.generated.ProduceResponse generatedDecodeProduceResponse() {
+        return io.varve.protocol.generated.ProduceResponse.read(new ProtocolReader(produceResponseBytes), produceVersion);
+    }
+
+    @Benchmark
+    public long generatedEncodeFetchRequest() {
+        generatedFetchRequest.write(writer.reset(), fetchVersion);
+        return writer.size();
+    }
+
+    @Benchmark
+    public io.varve.protocol.generated.FetchRequest generatedDecodeFetchRequest() {
+        return io.varve.protocol.generated.FetchRequest.read(new ProtocolReader(fetchRequestBytes), fetchVersion);
+    }
+
+    @Benchmark
+    public long generatedEncodeFetchResponse() {
+        generatedFetchResponse.write(writer.reset(), fetchVersion);
+        return writer.size();
+    }
+
+    @Benchmark
+    public io.varve.protocol.generated.FetchResponse generatedDecodeFetchResponse() {
+        return io.varve.protocol.generated.FetchResponse.read(new ProtocolReader(fetchResponseBytes), fetchVersion);
     }
 
     @Benchmark

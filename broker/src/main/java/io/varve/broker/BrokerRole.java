@@ -219,19 +219,36 @@ final class BrokerRole implements AutoCloseable {
         // A registered broker is fenced until it heartbeats; the one-voter controller's lease timer
         // never runs (no ActiveController), so one heartbeat keeps this node unfenced.
         HeartbeatResult heartbeat = controller.<HeartbeatResult>propose(
-            c -> c.decideBrokerHeartbeat(nodeId, result.brokerEpoch(), clock.monotonicMs(), false)).join();
+            c -> c.decideBrokerHeartbeat(nodeId, result.brokerEpoch(), clock.monotonicMs(), false, false)).join();
         if (heartbeat.error() != Errors.NONE || heartbeat.fenced()) {
             throw new IOException("unfencing node " + nodeId + " failed: " + heartbeat);
+        }
+        reportOfflineLogDirsLocally(controller, result.brokerEpoch());
+    }
+
+    /**
+     * The embedded controller hears no heartbeats: a log directory that goes offline (or is offline from the
+     * start) is reported to it directly, as the heartbeat would, so that its partitions stop being led here.
+     */
+    private void reportOfflineLogDirsLocally(ControllerService controller, long brokerEpoch) {
+        Clock clock = node.clock();
+        int nodeId = node.nodeId();
+        Runnable report = () -> controller.<HeartbeatResult>propose(
+            c -> c.decideBrokerHeartbeat(nodeId, brokerEpoch, clock.monotonicMs(), false, true));
+        replicas.onLogDirOffline(report); // on the thread that met the error: proposing does not block
+        if (!replicas.reportOfflineLogDirs().isEmpty()) {
+            report.run();
         }
     }
 
     /**
      * Registers this node's advertised client endpoint with the active controller, wherever it is,
      * and keeps its lease by heartbeats until closed (which first asks for a controlled shutdown).
+     * Each heartbeat reports the log directories that are offline.
      */
     BrokerLifecycle registerRemotely(String host, int port) throws IOException {
         BrokerLifecycle lifecycle = new BrokerLifecycle(new RegisterBrokerCodec.Request(node.nodeId(), host, port, null),
-            node.quorum(), node.clock(), replicas::onRegistered);
+            node.quorum(), node.clock(), replicas::onRegistered, replicas::reportOfflineLogDirs);
         lifecycle.start();
         return lifecycle;
     }

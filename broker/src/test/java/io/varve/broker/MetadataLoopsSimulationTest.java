@@ -165,7 +165,8 @@ class MetadataLoopsSimulationTest {
                 }
                 long nowMs = scheduler.clock().monotonicMs();
                 return controller.<io.varve.raft.controller.HeartbeatResult>propose(
-                        c -> c.decideBrokerHeartbeat(q.nodeId(), q.brokerEpoch(), nowMs, q.wantShutDown()))
+                        c -> c.decideBrokerHeartbeat(q.nodeId(), q.brokerEpoch(), nowMs, q.wantShutDown(),
+                            !q.offlineLogDirs().isEmpty()))
                     .thenApply(r -> {
                         if (r.error() == io.varve.protocol.Errors.NONE && !r.fenced()) {
                             leaseRenewedMs.put(nodeId, nowMs);

@@ -88,6 +88,9 @@ public final class LogManager implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private volatile FlushListener flushListener = FlushListener.NONE;
+    private volatile StorageErrorListener storageErrorListener = StorageErrorListener.NONE;
+    /** Log directories taken offline ({@link #markLogDirOffline}); never online again in this process. */
+    private final Set<Path> offlineDirs = ConcurrentHashMap.newKeySet();
 
     private LogManager(StorageConfig config, Clock clock, Executor executor, Function<String, LogConfig> topicConfigs,
                        List<LogDir> dirs) {
@@ -115,7 +118,9 @@ public final class LogManager implements AutoCloseable {
      *                     A refused task runs on the calling thread.
      * @param topicConfigs the configuration of each topic's logs (the defaults or per-topic overrides)
      * @param random       draws the directory id of a directory that has no {@code meta.properties}
-     * @throws LogLoadException when a partition cannot be opened
+     * @throws LogLoadException when a partition cannot be opened for a reason other than a storage error (a
+     *                          directory where one failed with an I/O error or a refused mapped page, a full
+     *                          disk among them, opens offline instead: see {@link #offlineLogDirs})
      * @throws IOException      when a directory is locked by another process, unreadable, or two
      *                          directories are the same
      */
@@ -130,7 +135,9 @@ public final class LogManager implements AutoCloseable {
             checkDistinctDirectoryIds(dirs);
             LogManager manager = new LogManager(config, clock, executor, topicConfigs, dirs);
             try {
-                new StartupLoader(dirs, clock, topicConfigs, manager.logs).load(executor, config.recoveryThreadsPerDataDir());
+                Map<LogDir, LogLoadException> failed = new StartupLoader(dirs, clock, topicConfigs, manager.logs)
+                    .load(executor, config.recoveryThreadsPerDataDir());
+                failed.keySet().forEach(dir -> manager.offlineDirs.add(dir.path()));
             } catch (IOException | RuntimeException e) {
                 manager.logs.values().forEach(PartitionLog::close);
                 manager.logs.clear();
@@ -225,6 +232,7 @@ public final class LogManager implements AutoCloseable {
             LogDir dir = leastLoadedDir();
             PartitionLog log = PartitionLog.open(dir.path().resolve(tp.directoryName()), tp, logConfig, clock);
             log.flushListener(flushListener);
+            log.storageErrorListener(storageErrorListener);
             logs.put(tp, log);
             LOG.info("created log {} in {}", tp, dir.path());
             return log;
@@ -245,12 +253,62 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    private LogDir leastLoadedDir() {
+    /** Sets who is told of every storage error of every log, those open now and those created later. */
+    public void storageErrorListener(StorageErrorListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        adminLock.lock();
+        try {
+            this.storageErrorListener = listener;
+            logs.values().forEach(log -> log.storageErrorListener(listener));
+        } finally {
+            adminLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the log directory {@code dir} offline until this process ends, as Kafka does after an I/O error
+     * in it: every log in it accepts no more writes ({@link PartitionLog#markOffline}), no new log is created
+     * in it, and the periodic flush, retention and checkpoints and the clean shutdown leave it alone (it gets
+     * no clean-shutdown marker, so the next start recovers it). Takes no lock: a {@link StorageErrorListener}
+     * may call it.
+     *
+     * @return whether the directory was online until now
+     * @throws IllegalArgumentException when {@code dir} is not one of this manager's log directories
+     */
+    public boolean markLogDirOffline(Path dir) {
+        if (dirs.stream().noneMatch(d -> d.path().equals(dir))) {
+            throw new IllegalArgumentException(dir + " is not a log directory of " + this);
+        }
+        if (!offlineDirs.add(dir)) {
+            return false;
+        }
+        for (PartitionLog log : logs.values()) {
+            if (log.dir().getParent().equals(dir)) {
+                log.markOffline();
+            }
+        }
+        LOG.error("Log directory {} is offline: its logs take no more writes until the broker restarts", dir);
+        return true;
+    }
+
+    /** The log directories taken offline, in no particular order. */
+    public Set<Path> offlineLogDirs() {
+        return Set.copyOf(offlineDirs);
+    }
+
+    /** Whether the log directory holding {@code log} is offline. */
+    public boolean isOffline(PartitionLog log) {
+        return !offlineDirs.isEmpty() && offlineDirs.contains(log.dir().getParent());
+    }
+
+    private LogDir leastLoadedDir() throws IOException {
         Map<Path, Integer> counts = new HashMap<>();
         for (PartitionLog log : logs.values()) {
             counts.merge(log.dir().getParent(), 1, Integer::sum);
         }
-        return dirs.stream().min(Comparator.comparingInt(dir -> counts.getOrDefault(dir.path(), 0))).orElseThrow();
+        return dirs.stream().filter(dir -> !offlineDirs.contains(dir.path()))
+            .min(Comparator.comparingInt(dir -> counts.getOrDefault(dir.path(), 0)))
+            .orElseThrow(() -> new IOException("every log directory is offline: " + offlineDirs));
     }
 
     /**
@@ -353,7 +411,7 @@ public final class LogManager implements AutoCloseable {
         try {
             int deleted = 0;
             for (PartitionLog log : logs.values()) {
-                if (!closed) {
+                if (!closed && !isOffline(log)) {
                     deleted += log.deleteRetainedSegments();
                 }
             }
@@ -406,6 +464,9 @@ public final class LogManager implements AutoCloseable {
             }
             IOException failure = null;
             for (LogDir dir : dirs) {
+                if (offlineDirs.contains(dir.path())) {
+                    continue;
+                }
                 try {
                     dir.writeCheckpoints(logsIn(dir));
                 } catch (IOException | RuntimeException e) {
@@ -442,8 +503,16 @@ public final class LogManager implements AutoCloseable {
             }
             closed = true;
             Set<LogDir> unclean = new HashSet<>();
-            IOException failure = forEachLog(PartitionLog::flush, "flush", unclean, null);
+            dirs.stream().filter(dir -> offlineDirs.contains(dir.path())).forEach(unclean::add);
+            IOException failure = forEachLog(log -> {
+                if (!isOffline(log)) {
+                    log.flush();
+                }
+            }, "flush", unclean, null);
             for (LogDir dir : dirs) {
+                if (offlineDirs.contains(dir.path())) {
+                    continue; // nothing more is written there
+                }
                 try {
                     dir.writeCheckpoints(logsIn(dir));
                 } catch (IOException | RuntimeException e) {

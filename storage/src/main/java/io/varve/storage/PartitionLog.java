@@ -65,6 +65,7 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long logEndOffset;
     private volatile long recoveryPoint;
     private volatile boolean failed;
+    private volatile StorageErrorListener storageErrorListener = StorageErrorListener.NONE;
     private volatile boolean closed;
     private volatile FlushListener flushListener = FlushListener.NONE;
     private long unflushedRecords;
@@ -172,6 +173,7 @@ public final class PartitionLog implements AutoCloseable {
             return writeBatches(records, offset, length, leaderEpoch, assignOffsets);
         } catch (StorageFullException e) {
             warnFull(length, e);
+            storageErrorListener.onStorageError(topicPartition, dir.getParent(), StorageErrorListener.Kind.FULL, e);
             return AppendResult.failure(AppendError.STORAGE_FULL, BatchStatus.OK);
         } catch (IOException | UncheckedIOException e) {
             markFailed("append", e);
@@ -560,6 +562,26 @@ public final class PartitionLog implements AutoCloseable {
     private void markFailed(String operation, Exception e) {
         failed = true;
         LOG.error("{}: {} failed; the log accepts no more writes until the broker restarts", topicPartition, operation, e);
+        storageErrorListener.onStorageError(topicPartition, dir.getParent(), StorageErrorListener.Kind.FAILED, e);
+    }
+
+    /**
+     * Its log directory went offline (another log of it met a storage error, or this one a full disk): the log
+     * takes no more writes, flushes or snapshots until the broker restarts and recovers it, as a failed log.
+     * Reads still work. Tells no listener (the directory is already known offline). Takes no lock, so that a
+     * storage-error listener may call it under another log's lock; an append already under way completes.
+     */
+    public void markOffline() {
+        if (!failed) {
+            failed = true;
+            LOG.debug("{}: its log directory is offline; the log accepts no more writes until the broker restarts",
+                topicPartition); // the directory is reported once, by whoever took it offline
+        }
+    }
+
+    /** Sets who is told of this log's storage errors. */
+    public void storageErrorListener(StorageErrorListener listener) {
+        this.storageErrorListener = Objects.requireNonNull(listener, "listener");
     }
 
     // ---------------------------------------------------------------------------------------------

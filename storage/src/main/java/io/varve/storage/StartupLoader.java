@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -53,12 +54,19 @@ final class StartupLoader {
     }
 
     /**
-     * Opens every partition into the map given at construction.
+     * Opens every partition into the map given at construction. A directory where a partition failed with
+     * a storage error (an {@link IOException}, or a fault in a mapped access: the device refused a page, as
+     * a full disk does) is given up, as Kafka takes such a directory offline: its logs are closed and left
+     * out of the map, and it is returned, with the failure, for the caller to mark offline. Loading needs no
+     * new space unless a segment must be recovered (its indexes are rebuilt), so a full disk after a clean
+     * shutdown loads; after a crash it may not, and then only that directory is lost until space is freed.
      *
-     * @throws LogLoadException the first partition that could not be opened, the others suppressed
-     *                          into it; the logs opened so far stay in the map for the caller to close
+     * @return the directories given up, each with its first failure (the others suppressed into it)
+     * @throws LogLoadException the first partition that failed otherwise (a bug, a refused invariant), the
+     *                          others suppressed into it; the logs opened so far stay in the map for the
+     *                          caller to close
      */
-    void load(Executor executor, int perDirLimit) throws IOException {
+    Map<LogDir, LogLoadException> load(Executor executor, int perDirLimit) throws IOException {
         long startMs = clock.monotonicMs();
         List<List<LogDir.PartitionDir>> groups = findPartitionDirs();
         Map<LogDir, Progress> progress = new HashMap<>();
@@ -66,11 +74,40 @@ final class StartupLoader {
             progress.put(dirs.get(i), new Progress(groups.get(i).size()));
         }
         List<BoundedWorkers.Failure<LogDir.PartitionDir>> failures = BoundedWorkers.run(executor, groups, perDirLimit,
-            true, partition -> loadLog(partition, progress.get(partition.logDir())));
-        if (!failures.isEmpty()) {
+            false, partition -> loadLog(partition, progress.get(partition.logDir())));
+        if (failures.stream().anyMatch(f -> !isStorageFailure(f.cause()))) {
             throw loadFailure(failures);
         }
+        Map<LogDir, LogLoadException> failedDirs = new LinkedHashMap<>();
+        for (BoundedWorkers.Failure<LogDir.PartitionDir> failure : failures) {
+            LogDir.PartitionDir partition = failure.item();
+            LogLoadException e = new LogLoadException(partition.topicPartition(), partition.path(), failure.cause());
+            LogLoadException first = failedDirs.putIfAbsent(partition.logDir(), e);
+            if (first != null) {
+                first.addSuppressed(e);
+            }
+        }
+        for (Map.Entry<LogDir, LogLoadException> failed : failedDirs.entrySet()) {
+            Path path = failed.getKey().path();
+            logs.values().removeIf(log -> {
+                if (log.dir().getParent().equals(path)) {
+                    log.markOffline();
+                    log.close();
+                    return true;
+                }
+                return false;
+            });
+            LOG.error("{}: a partition could not be loaded for a storage error; the log directory stays offline until "
+                + "the next start", path, failed.getValue());
+        }
         logRecoverySummary(clock.monotonicMs() - startMs);
+        return failedDirs;
+    }
+
+    /** An I/O error, or the fault of a mapped access the device refused (reported by the JVM as an {@link InternalError}). */
+    private static boolean isStorageFailure(Throwable cause) {
+        return cause instanceof IOException || cause instanceof java.io.UncheckedIOException
+            || cause instanceof InternalError;
     }
 
     private List<List<LogDir.PartitionDir>> findPartitionDirs() throws IOException {

@@ -256,23 +256,55 @@ class LogManagerTest {
     }
 
     @Test
-    void aPartitionThatCannotBeLoadedFailsStartupNamingIt() throws IOException {
+    void aPartitionThatCannotBeLoadedForAnIoErrorTakesOnlyItsDirectoryOffline() throws IOException {
         Path a = root.resolve("a");
-        LogManager manager = open(a);
-        for (int p = 0; p < 5; p++) {
+        Path b = root.resolve("b");
+        LogManager manager = open(a, b);
+        for (int p = 0; p < 6; p++) {
             appendValues(manager.getOrCreateLog(new TopicPartition("fine", p)), "v", 3);
         }
         manager.close();
+        managers.clear();
+        long inA;
+        try (Stream<Path> listed = Files.list(a)) {
+            inA = listed.filter(d -> d.getFileName().toString().startsWith("fine-")).count();
+        }
         Path broken = a.resolve("broken-7");
         Files.createDirectories(broken.resolve("00000000000000000000.log")); // a directory where a segment should be
 
-        LogLoadException e = assertThrows(LogLoadException.class, () -> open(a));
+        LogManager offline = open(a, b);
 
-        assertEquals(new TopicPartition("broken", 7), e.topicPartition());
-        assertTrue(e.getMessage().contains("broken-7"), e.getMessage());
-        assertTrue(e.getCause() != null);
+        assertEquals(java.util.Set.of(a), offline.offlineLogDirs(), "as Kafka: the directory goes offline, the node starts");
+        assertEquals(6 - inA, offline.allLogs().size(), "the other directory's logs load");
+        assertTrue(offline.allLogs().stream().allMatch(log -> log.dir().getParent().equals(b)));
+        PartitionLog created = offline.getOrCreateLog(new TopicPartition("new", 0));
+        assertEquals(b, created.dir().getParent(), "no log is created in an offline directory");
+        offline.close();
+        managers.clear();
+        assertTrue(Files.exists(a.resolve("fine-0")) || Files.exists(b.resolve("fine-0")), "nothing was deleted");
         Files.delete(broken.resolve("00000000000000000000.log"));
-        assertEquals(5, open(a).allLogs().size(), "the failed start released its lock and left the data alone");
+        LogManager again = open(a, b);
+        assertEquals(java.util.Set.of(), again.offlineLogDirs(), "online again after a start that loads it");
+        assertEquals(7, again.allLogs().size(), "the failed start released its lock and left the data alone");
+    }
+
+    @Test
+    void aBugWhileLoadingStillFailsStartupNamingThePartition() throws IOException {
+        Path a = root.resolve("a");
+        LogManager manager = open(a);
+        appendValues(manager.getOrCreateLog(new TopicPartition("fine", 0)), "v", 3);
+        manager.close();
+        managers.clear();
+        java.util.function.Function<String, LogConfig> refusing = topic -> {
+            throw new IllegalStateException("no config for " + topic);
+        };
+
+        LogLoadException e = assertThrows(LogLoadException.class,
+            () -> LogManager.open(config(Map.of(), a), clock, pool, refusing, new java.util.Random(1)));
+
+        assertEquals(new TopicPartition("fine", 0), e.topicPartition());
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+        assertEquals(1, open(a).allLogs().size(), "the failed start released its lock");
     }
 
     @Test

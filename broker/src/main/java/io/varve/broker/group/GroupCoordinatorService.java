@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: {@link #handle} and {@link #onImage} may be called from any thread; a full queue
  * answers COORDINATOR_NOT_AVAILABLE at once (the client retries) instead of blocking an event loop.
+ * A {@link #driven} coordinator has no thread: its one caller runs the same loop with {@link #doWork()}
+ * (the whole-cluster simulation's seam).
  */
 public final class GroupCoordinatorService implements AutoCloseable {
 
@@ -87,6 +90,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
     /** A wake-up is queued for the loop: at most one at a time. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(MAX_QUEUED_REQUESTS);
+    /** The loop thread; null for a {@link #driven} coordinator. */
     private final Thread thread;
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
     /** Offsets-topic partitions loaded here: read by FindCoordinator on any thread. */
@@ -100,20 +104,40 @@ public final class GroupCoordinatorService implements AutoCloseable {
 
     public GroupCoordinatorService(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
             ControllerChannel controller, Clock clock) {
+        this(nodeId, config, replicas, controller, clock, () -> UUID.randomUUID().toString(), true);
+    }
+
+    /**
+     * A coordinator without a thread of its own, for the whole-cluster simulation: the caller drives it
+     * with {@link #doWork()} on its one thread, with time from {@code clock} and member ids from
+     * {@code memberIdSuffix}, so that a seed replays exactly. Not thread-safe, unlike the threaded one.
+     */
+    public static GroupCoordinatorService driven(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
+            ControllerChannel controller, Clock clock, Supplier<String> memberIdSuffix) {
+        return new GroupCoordinatorService(nodeId, config, replicas, controller, clock, memberIdSuffix, false);
+    }
+
+    private GroupCoordinatorService(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
+            ControllerChannel controller, Clock clock, Supplier<String> memberIdSuffix, boolean ownThread) {
         this.nodeId = nodeId;
         this.config = config;
         this.replicas = replicas;
         this.controller = controller;
         this.clock = clock;
-        this.barrier = new ReplicationBarrier(config.offsetsTopicNumPartitions(), config.offsetsCommitTimeoutMs());
+        this.barrier = new ReplicationBarrier(config.offsetsTopicNumPartitions(), config.offsetsCommitTimeoutMs(),
+            replicas.rules());
         this.partitionLog = new OffsetsPartitionLog(replicas, config.offsetsTopicNumPartitions(), clock, barrier);
         replicas.onHighWatermark(this::onHighWatermark);
-        this.core = new GroupCoordinator(config, partitionLog, () -> UUID.randomUUID().toString());
+        this.core = new GroupCoordinator(config, partitionLog, memberIdSuffix);
         this.offsets = new OffsetManager(core);
         this.pendingImage.set(replicas.image());
-        this.thread = new Thread(this::run, "varve-group-coordinator");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        if (ownThread) {
+            this.thread = new Thread(this::run, "varve-group-coordinator");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        } else {
+            this.thread = null;
+        }
     }
 
     /** Tells the coordinator about a new image; the loop loads and unloads partitions to match. */
@@ -125,28 +149,52 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                Runnable task = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
-                MetadataImage image = pendingImage.getAndSet(null);
-                if (image != null && image.lastAppliedOffset() >= followedOffset) {
-                    followedOffset = image.lastAppliedOffset();
-                    followImage(image);
-                }
-                if (task != null) {
-                    task.run();
-                }
-                long now = clock.wallClockMs();
-                core.tick(now);
-                barrier.check(this::ledPartition, now);
-                holding = !barrier.isEmpty();
-                if (now - lastExpiryMs >= EXPIRE_OFFSETS_EVERY_MS) {
-                    lastExpiryMs = now;
-                    offsets.expireOffsets(now);
-                }
+                turn(queue.poll(TICK_MS, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("Group coordinator task failed", e);
             }
+        }
+    }
+
+    /**
+     * Drives a {@link #driven} coordinator on the caller's thread: runs every queued request (at most
+     * {@link #MAX_QUEUED_REQUESTS}), each turn following the newest image, ticking the groups' timeouts
+     * and answering the held responses that are replicated, timed out or no longer led here, as the
+     * coordinator's thread does. A failure propagates to the caller.
+     *
+     * @return the turns taken (at least one)
+     */
+    public int doWork() {
+        if (thread != null) {
+            throw new IllegalStateException("this coordinator is driven by its own thread");
+        }
+        int turns = 0;
+        do {
+            turn(queue.poll());
+            turns++;
+        } while (!queue.isEmpty() && turns < MAX_QUEUED_REQUESTS);
+        return turns;
+    }
+
+    /** One turn of the loop: the newest image, then {@code task} (may be null), then timeouts. */
+    private void turn(Runnable task) {
+        MetadataImage image = pendingImage.getAndSet(null);
+        if (image != null && image.lastAppliedOffset() >= followedOffset) {
+            followedOffset = image.lastAppliedOffset();
+            followImage(image);
+        }
+        if (task != null) {
+            task.run();
+        }
+        long now = clock.wallClockMs();
+        core.tick(now);
+        barrier.check(this::ledPartition, now);
+        holding = !barrier.isEmpty();
+        if (now - lastExpiryMs >= EXPIRE_OFFSETS_EVERY_MS) {
+            lastExpiryMs = now;
+            offsets.expireOffsets(now);
         }
     }
 
@@ -422,7 +470,9 @@ public final class GroupCoordinatorService implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        thread.interrupt();
-        thread.join(10_000);
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(10_000);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.varve.broker.group;
 
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.replica.Partition;
+import io.varve.broker.replica.ReplicationRules;
 import io.varve.protocol.Errors;
 import io.varve.protocol.message.ApiRequest;
 import io.varve.protocol.message.ApiResponse;
@@ -21,6 +22,9 @@ import java.util.function.IntFunction;
  * (both retriable: the client finds the coordinator again and retries). At most {@link #MAX_HELD} wait;
  * beyond that a response that would wait is answered COORDINATOR_NOT_AVAILABLE at once.
  *
+ * <p>{@link ReplicationRules.Rule#GROUP_WRITES_WAIT_FOR_REPLICATION} is always kept but in a simulation
+ * that plants issue 11's defect 3 (answer at once) to show that its invariant catches the loss.
+ *
  * <p>Not thread-safe: the coordinator's loop thread only.
  */
 final class ReplicationBarrier {
@@ -29,6 +33,7 @@ final class ReplicationBarrier {
     static final int MAX_HELD = 10_000;
 
     private final long timeoutMs;
+    private final boolean waitForReplication;
     /** Per offsets partition: the log end after the coordinator's last write, or what it loaded. */
     private final long[] writtenEnd;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -37,9 +42,10 @@ final class ReplicationBarrier {
                         ResponseCallback done) {
     }
 
-    ReplicationBarrier(int numPartitions, long timeoutMs) {
+    ReplicationBarrier(int numPartitions, long timeoutMs, ReplicationRules rules) {
         this.writtenEnd = new long[numPartitions];
         this.timeoutMs = timeoutMs;
+        this.waitForReplication = rules.follows(ReplicationRules.Rule.GROUP_WRITES_WAIT_FOR_REPLICATION);
     }
 
     /** The coordinator appended to {@code partition}; its records end before {@code endOffset}. */
@@ -99,7 +105,10 @@ final class ReplicationBarrier {
     }
 
     /** NONE when replicated, an error when it never will be here, null while it should wait. */
-    private static Errors outcome(Held h, IntFunction<Partition> leaders, long nowMs) {
+    private Errors outcome(Held h, IntFunction<Partition> leaders, long nowMs) {
+        if (!waitForReplication) {
+            return Errors.NONE; // the planted defect 3: written to the leader's log only, and answered
+        }
         boolean replicated = true;
         for (int i = 0; i < h.partitions.length; i++) {
             Partition p = leaders.apply(h.partitions[i]);

@@ -97,7 +97,10 @@ final class MetadataHandler {
             controller.activeControllerId(), brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
     }
 
-    /** A topic's partitions; replicas on brokers that are fenced or unknown are listed as offline, as Kafka does. */
+    /**
+     * A topic's partitions; replicas on brokers that are fenced, unknown or have a log directory offline are
+     * listed as offline, as Kafka does.
+     */
     private static MetadataResponseTopic describe(TopicImage topic, MetadataImage image) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
         for (PartitionImage p : topic.partitions().values()) {
@@ -105,7 +108,7 @@ final class MetadataHandler {
             List<Integer> offline = new ArrayList<>(0);
             for (int replica : p.replicas()) {
                 BrokerRegistration broker = image.broker(replica);
-                if (broker == null || broker.fenced()) {
+                if (broker == null || broker.fenced() || broker.logDirOffline()) {
                     offline.add(replica);
                 }
             }

@@ -82,7 +82,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
                 new BrokerHeartbeatCodec.Response(Errors.NOT_CONTROLLER.code, true, false, raft.leaderId()));
         }
         return controller.<HeartbeatResult>propose(c -> c.decideBrokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
-                q.wantShutDown()))
+                q.wantShutDown(), !q.offlineLogDirs().isEmpty()))
             .thenApply(r -> new BrokerHeartbeatCodec.Response(r.error().code, r.fenced(), r.shouldShutDown(), raft.leaderId()));
     }
 

@@ -9,10 +9,12 @@ import io.varve.protocol.Errors;
 import io.varve.raft.rpc.BrokerHeartbeatCodec;
 import io.varve.raft.rpc.RegisterBrokerCodec;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * registers with the active controller at start, then heartbeats every
  * {@code broker.heartbeat.interval.ms}; registers again when the controller no longer knows this
  * incarnation. Each registration's broker epoch goes to a listener (the replica manager, which hosts
- * nothing until the metadata holds that registration). On close it asks for a controlled shutdown
- * (heartbeats with want-shut-down until the controller has moved its leaderships, bounded) before
- * stopping.
+ * nothing until the metadata holds that registration). Each heartbeat names the log directories that
+ * are offline. On close it asks for a controlled shutdown (heartbeats with want-shut-down until the
+ * controller has moved its leaderships, bounded) before stopping.
  *
  * <pre>
  *   REGISTERING ──registered──► HEARTBEATING ──close──► SHUTTING_DOWN ──released / refused / deadline──► STOPPED
@@ -90,6 +92,7 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     private final RegisterBrokerCodec.Request registration;
     private final long intervalMs;
     private final RegistrationListener onRegistered;
+    private final Supplier<List<String>> offlineLogDirs;
     private final ControllerRpcs rpcs;
     private final EventLoop<Event> loop;
     private final AutoCloseable running;
@@ -105,7 +108,19 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     /** A lifecycle on a thread of its own, over the blocking {@link ControllerClient}. */
     public BrokerLifecycle(RegisterBrokerCodec.Request registration, ControllerQuorumConfig config, Clock clock,
                            RegistrationListener onRegistered) {
-        this(registration, config.brokerHeartbeatIntervalMs(), clock, onRegistered,
+        this(registration, config, clock, onRegistered, List::of);
+    }
+
+    /**
+     * A lifecycle on a thread of its own, over the blocking {@link ControllerClient}.
+     *
+     * @param offlineLogDirs asked before every heartbeat for the log directories that are offline, which the
+     *                       heartbeat reports (Kafka's {@code OfflineLogDirs}): the controller then moves this
+     *                       broker's leaderships and takes it out of the ISRs
+     */
+    public BrokerLifecycle(RegisterBrokerCodec.Request registration, ControllerQuorumConfig config, Clock clock,
+                           RegistrationListener onRegistered, Supplier<List<String>> offlineLogDirs) {
+        this(registration, config.brokerHeartbeatIntervalMs(), clock, onRegistered, offlineLogDirs,
             blockingRpcs(registration.nodeId(), config, clock), LoopStarter.threads());
     }
 
@@ -115,7 +130,19 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
      */
     public BrokerLifecycle(RegisterBrokerCodec.Request registration, long intervalMs, Clock clock,
                            RegistrationListener onRegistered, ControllerRpcs rpcs, LoopStarter starter) {
+        this(registration, intervalMs, clock, onRegistered, List::of, rpcs, starter);
+    }
+
+    /**
+     * @param intervalMs     {@code broker.heartbeat.interval.ms}
+     * @param offlineLogDirs asked on the loop before every heartbeat for the offline log directories to report
+     * @param starter        runs the loop: a thread of its own, or a simulation's scheduler
+     */
+    public BrokerLifecycle(RegisterBrokerCodec.Request registration, long intervalMs, Clock clock,
+                           RegistrationListener onRegistered, Supplier<List<String>> offlineLogDirs,
+                           ControllerRpcs rpcs, LoopStarter starter) {
         this.registration = registration;
+        this.offlineLogDirs = offlineLogDirs;
         this.intervalMs = intervalMs;
         this.onRegistered = onRegistered;
         this.rpcs = rpcs;
@@ -241,7 +268,8 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     private void sendHeartbeat(boolean wantShutDown) {
         rpcInFlight = true;
         // Up to two intervals: room to try a second voter, yet well inside the lease.
-        rpcs.heartbeat(new BrokerHeartbeatCodec.Request(registration.nodeId(), brokerEpoch, wantShutDown), 2L * intervalMs)
+        rpcs.heartbeat(new BrokerHeartbeatCodec.Request(registration.nodeId(), brokerEpoch, wantShutDown,
+                offlineLogDirs.get()), 2L * intervalMs)
             .whenComplete((response, error) -> loop.offer(new HeartbeatAnswered(response, error)));
     }
 

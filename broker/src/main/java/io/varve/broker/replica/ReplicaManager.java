@@ -11,8 +11,10 @@ import io.varve.raft.metadata.PartitionImage;
 import io.varve.raft.metadata.TopicImage;
 import io.varve.storage.LogManager;
 import io.varve.storage.PartitionLog;
+import io.varve.storage.StorageErrorListener;
 import io.varve.storage.checkpoint.PartitionMetadataFile;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +52,16 @@ import org.slf4j.LoggerFactory;
  * follower's fetch, an ISR change) tells the {@link #onHighWatermark} listeners, which complete waiting
  * produces and fetches (events, never polling).
  *
+ * <p><b>A log directory that fails goes offline</b> (Kafka's {@code LogDirFailureChannel}): a storage error
+ * of any log in it, a write, flush, roll or index failure, and also a full disk refusing an append
+ * ({@link #onStorageError}), takes the whole directory offline until the node restarts. Every partition in it
+ * answers {@code KAFKA_STORAGE_ERROR} at once (produce, fetch, follower fetch); at the next heartbeat
+ * ({@link #reportOfflineLogDirs}) or image its partitions stop and their fetchers are taken away, and the
+ * heartbeat tells the controller, which moves their leaderships to other ISR members and drops this node
+ * from the ISRs. A full disk takes the directory offline too, as in Kafka (ENOSPC is an I/O error there):
+ * nothing of the refused batch was written, so nothing is lost, and the partitions stay writable through
+ * the other replicas instead of refusing writes here until space is freed.
+ *
  * <p>Thread-safe. {@link #onImage} is called by the single metadata-publishing thread and
  * {@link #onRegistered} by the registering one, both under this object's lock; lookups and appends come
  * from any event loop, follower fetches from the fetcher threads.
@@ -86,6 +98,10 @@ public final class ReplicaManager {
     private volatile long brokerEpoch = -1;
     /** Whether an image holding this incarnation's registration has been applied. Guarded by this. */
     private boolean caughtUp;
+    /** Hosted partitions in an offline log directory that were stopped. Guarded by this. */
+    private final Set<TopicPartition> stoppedOffline = new HashSet<>();
+    /** Told, on the thread that met the error, when a log directory goes offline. */
+    private final Collection<Runnable> offlineListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param brokerProps the broker's properties: topic logs start from these and add the topic's overrides;
@@ -110,12 +126,13 @@ public final class ReplicaManager {
         this.isrSink = Objects.requireNonNull(isrSink, "isrSink");
         this.image = initial;
         this.latest = initial;
+        logs.storageErrorListener(this::onStorageError);
     }
 
-    /** The partition if this node leads it, else null; see {@link #errorFor} for why not. */
+    /** The partition if this node leads it (and its log directory is online), else null; see {@link #errorFor} for why not. */
     public Partition partition(TopicPartition tp) {
         Partition p = partitions.get(tp);
-        return p != null && p.isLeader() ? p : null;
+        return p != null && p.isLeader() && !logs.isOffline(p.log()) ? p : null;
     }
 
     /** The partition if this node hosts it, leader, follower or offline, else null. */
@@ -123,13 +140,72 @@ public final class ReplicaManager {
         return partitions.get(tp);
     }
 
-    /** Why {@code tp} is not served here: unknown topic or partition, or another node leads it. */
+    /**
+     * Why {@code tp} is not served here: unknown topic or partition; {@code KAFKA_STORAGE_ERROR} when this node
+     * is a replica of it and its log directory is offline (or, not hosted, while a log directory is offline);
+     * else another node leads it.
+     */
     public Errors errorFor(TopicPartition tp) {
         TopicImage topic = image.topic(tp.topic());
-        if (topic == null || topic.partition(tp.partition()) == null) {
+        PartitionImage p = topic == null ? null : topic.partition(tp.partition());
+        if (p == null) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        return Errors.NOT_LEADER_OR_FOLLOWER;
+        Partition hosted = partitions.get(tp);
+        boolean offline = hosted != null ? logs.isOffline(hosted.log()) : !logs.offlineLogDirs().isEmpty();
+        return offline && p.isReplica(nodeId) ? Errors.KAFKA_STORAGE_ERROR : Errors.NOT_LEADER_OR_FOLLOWER;
+    }
+
+    /**
+     * A log met a storage error ({@link StorageErrorListener}): its directory goes offline, whether the
+     * error was a full disk or a failure (see the class comment). Runs on the thread that met the error,
+     * under the log's and perhaps the partition's locks: it only marks the directory (lock-free) and tells
+     * the offline listeners; the partitions are stopped later, by {@link #reportOfflineLogDirs} or the next image.
+     */
+    void onStorageError(TopicPartition tp, Path logDir, StorageErrorListener.Kind kind, Exception cause) {
+        if (logs.markLogDirOffline(logDir)) {
+            LOG.error("Log directory {} is offline after a storage error of {} ({}: {}); its partitions answer "
+                + "KAFKA_STORAGE_ERROR and their leaderships move, until this node restarts", logDir, tp, kind,
+                String.valueOf(cause));
+            offlineListeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Registers a listener told when a log directory goes offline (on the thread that met the error: it must not block). */
+    public void onLogDirOffline(Runnable listener) {
+        offlineListeners.add(listener);
+    }
+
+    /**
+     * The log directories that are offline, for the heartbeat that tells the controller (Kafka's
+     * {@code OfflineLogDirs}); first stops the partitions in them that still run: their roles end, their
+     * fetchers are taken away, and requests waiting on them are answered.
+     */
+    public List<String> reportOfflineLogDirs() {
+        Set<Path> offline = logs.offlineLogDirs();
+        if (!offline.isEmpty()) {
+            stopOfflinePartitions();
+        }
+        return offline.stream().map(Path::toString).sorted().toList();
+    }
+
+    /** Stops every hosted partition whose log directory is offline and was not stopped yet. */
+    private synchronized void stopOfflinePartitions() {
+        List<TopicPartition> stopped = new java.util.ArrayList<>();
+        for (Partition partition : partitions.values()) {
+            TopicPartition tp = partition.topicPartition();
+            if (logs.isOffline(partition.log()) && stoppedOffline.add(tp)) {
+                partition.stop();
+                for (FollowerListener listener : followerListeners) {
+                    listener.unfollow(tp);
+                }
+                stopped.add(tp);
+            }
+        }
+        if (!stopped.isEmpty()) {
+            LOG.warn("Stopped {} partitions of an offline log directory: {}", stopped.size(), stopped);
+        }
+        stopped.forEach(this::appended); // waiting produces and fetches answer now
     }
 
     /** The image the hosted partitions currently follow. */
@@ -143,6 +219,11 @@ public final class ReplicaManager {
 
     public ReplicaConfig config() {
         return config;
+    }
+
+    /** The replication rules this node follows ({@link ReplicationRules#KAFKA} outside a simulation). */
+    public ReplicationRules rules() {
+        return rules;
     }
 
     /** Registers a listener told after every successful append (the fetch purgatory's trigger). */
@@ -282,6 +363,9 @@ public final class ReplicaManager {
                     }
                     partitions.put(tp, existing);
                 }
+                if (logs.isOffline(existing.log())) {
+                    continue; // stopped below; it leads and follows nothing until the node restarts
+                }
                 PartitionImage effective = withUsableLeader(next, p);
                 if (existing.apply(effective, minIsr, nowMs)) {
                     roleChanged(existing, next);
@@ -294,6 +378,7 @@ public final class ReplicaManager {
                 removePartition(tp, removed);
             }
         }
+        stopOfflinePartitions();
         if (first) {
             LOG.info("Node {} caught up with the metadata at offset {} (broker epoch {}): hosting {} partitions",
                 nodeId, next.lastAppliedOffset(), brokerEpoch, wanted.size());
@@ -327,6 +412,9 @@ public final class ReplicaManager {
      * from reaching the others (the metadata path never wedges on a data-dir error).
      */
     private Partition openOrSkip(TopicPartition tp, TopicImage topic) {
+        if (logs.offlineLogDirs().size() == logs.logDirs().size()) {
+            return null; // every log directory is offline: nothing can be hosted until the node restarts
+        }
         try {
             return open(tp, topic);
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -395,8 +483,17 @@ public final class ReplicaManager {
             for (FollowerListener listener : followerListeners) {
                 listener.unfollow(tp);
             }
-            logs.deleteLog(tp);
-            LOG.info("Deleted the log of {}: this node no longer replicates it", tp);
+            stoppedOffline.remove(tp);
+            try {
+                logs.deleteLog(tp);
+                LOG.info("Deleted the log of {}: this node no longer replicates it", tp);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (!logs.isOffline(partition.log())) {
+                    throw e;
+                }
+                // An offline directory may refuse; deleting is best effort there, and the metadata path goes on.
+                LOG.warn("{}: not deleted from its offline log directory: {}", tp, e.toString());
+            }
             removed.add(tp);
         }
     }

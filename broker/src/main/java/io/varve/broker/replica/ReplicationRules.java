@@ -34,7 +34,13 @@ public final class ReplicationRules {
         /** A follower's fetch names the epoch of its last batch, so the leader can tell it where it diverged. */
         SEND_LAST_FETCHED_EPOCH,
         /** A follower's high-water mark only moves forward (broken: it takes a lower one from a new leader). */
-        FOLLOWER_HIGH_WATERMARK_ONLY_FORWARD
+        FOLLOWER_HIGH_WATERMARK_ONLY_FORWARD,
+        /**
+         * The group coordinator answers an offset commit (or a generation) only once its records are
+         * replicated, as Kafka writes them with {@code acks=-1} (broken: issue 11's defect 3, answered as
+         * soon as they are in the leader's log).
+         */
+        GROUP_WRITES_WAIT_FOR_REPLICATION
     }
 
     /** The rules of Kafka's replication protocol, which Varve follows. */
@@ -51,6 +57,7 @@ public final class ReplicationRules {
         return new ReplicationRules(EnumSet.of(rule));
     }
 
+    /** Whether {@code rule} is kept: always, but in a simulation that plants a bug. */
     public boolean follows(Rule rule) {
         return !broken.contains(rule);
     }

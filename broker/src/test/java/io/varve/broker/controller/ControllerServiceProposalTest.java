@@ -115,7 +115,7 @@ class ControllerServiceProposalTest {
         quorum.commitNext();
         run();
         long epoch = registered.get().brokerEpoch();
-        CompletableFuture<HeartbeatResult> unfenced = service.propose(c -> c.decideBrokerHeartbeat(1, epoch, 0, false));
+        CompletableFuture<HeartbeatResult> unfenced = service.propose(c -> c.decideBrokerHeartbeat(1, epoch, 0, false, false));
         run();
         quorum.commitNext();
         run();

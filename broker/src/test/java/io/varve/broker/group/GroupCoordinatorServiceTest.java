@@ -5,6 +5,7 @@ import static io.varve.broker.replica.ReplicaFixture.OTHER_NODE;
 import static io.varve.broker.replica.ReplicaFixture.partitionRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.broker.network.RequestContext;
@@ -187,6 +188,24 @@ class GroupCoordinatorServiceTest {
         JoinGroupResponse first = call(join, ApiKey.JOIN_GROUP.maxVersion);
         assertEquals(Errors.MEMBER_ID_REQUIRED.code, first.errorCode());
         assertEquals("client-", first.memberId().substring(0, 7));
+    }
+
+    /** The simulation's seam: no thread, requests served only by doWork, member ids from the caller. */
+    @Test
+    void aDrivenCoordinatorServesOnlyWhenItsCallerDrivesIt() throws Exception {
+        assertThrows(IllegalStateException.class, service::doWork, "a threaded coordinator is not driven");
+        service.close();
+        service = GroupCoordinatorService.driven(NODE_ID, CONFIG, fixture.replicas(), null, fixture.clock(),
+            () -> "fixed");
+        CompletableFuture<ApiResponse> commit = send(commitRequest(local, 7), ApiKey.OFFSET_COMMIT.maxVersion);
+        CompletableFuture<ApiResponse> join = send(new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
+            List.of(new JoinGroupRequest.Protocol("range", new byte[] {1})), null), ApiKey.JOIN_GROUP.maxVersion);
+        assertFalse(commit.isDone(), "queued: no thread serves it");
+
+        assertEquals(2, service.doWork());
+
+        assertEquals(Errors.NONE.code, commitError(commit.getNow(null)));
+        assertEquals("client-fixed", ((JoinGroupResponse) join.getNow(null)).memberId());
     }
 
     @Test

@@ -89,6 +89,23 @@ class ClusterMetadataTest {
     }
 
     @Test
+    void aBrokerWithAnOfflineLogDirIsLiveButItsReplicasAreListedOffline() throws Exception {
+        long epoch2 = service.image().broker(2).epoch();
+        HeartbeatResult beat = service.<HeartbeatResult>submit(
+            c -> c.brokerHeartbeat(2, epoch2, clock.monotonicMs(), false, true)).get(10, TimeUnit.SECONDS);
+        assertEquals(Errors.NONE, beat.error());
+
+        MetadataResponse response = metadata.handle(new MetadataRequest(null, false, false, false)).get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of(1, 2), response.brokers().stream().map(NodeEndpoint::nodeId).sorted().toList(),
+            "it heartbeats: a live broker");
+        MetadataResponse.MetadataResponsePartition partition = response.topics().get(0).partitions().get(0);
+        assertEquals(List.of(2), partition.offlineReplicas(), "but its replica cannot serve");
+        assertEquals(1, partition.leaderId());
+        assertEquals(List.of(1), partition.isrNodes(), "and it did not rejoin the ISR");
+    }
+
+    @Test
     void describeClusterLeavesFencedBrokersOutUnlessAskedAndThenMarksThem() {
         DescribeClusterResponse live = metadata.describeCluster(new DescribeClusterRequest(false, (byte) 1, false));
         assertEquals(List.of(1), live.brokers().stream().map(DescribeClusterResponse.DescribeClusterBroker::brokerId).toList());

@@ -35,6 +35,11 @@ enum PlantedReplicationFault {
     /** A follower takes a new leader's lower high-water mark. */
     FOLLOWER_HIGH_WATERMARK_GOES_BACK(ReplicationRules.breaking(Rule.FOLLOWER_HIGH_WATERMARK_ONLY_FORWARD), false,
         Name.HighWatermarkNeverGoesBack),
+    /** Issue 11, defect 3: the group coordinator acknowledges a commit once it is in the leader's log only. */
+    ACKNOWLEDGE_OFFSETS_BEFORE_REPLICATION(ReplicationRules.breaking(Rule.GROUP_WRITES_WAIT_FOR_REPLICATION), false,
+        Name.AcknowledgedCommitNeverLost),
+    /** The simulated disk loses flushed data too at a power loss: the last flushed batch of each log. */
+    DISK_LIES_ABOUT_FSYNC(ReplicationRules.KAFKA, false, Name.RecoveredLogIsAValidFlushedPrefix),
     /** The controller moves leadership without bumping the leader epoch. */
     ELECT_WITHOUT_NEW_EPOCH(ReplicationRules.KAFKA, true, Name.OneLeaderPerEpoch);
 

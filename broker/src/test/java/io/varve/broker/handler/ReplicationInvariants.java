@@ -5,6 +5,8 @@ import io.varve.broker.replica.Partition;
 import io.varve.common.TopicPartition;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
+import io.varve.protocol.record.Crc32c;
+import io.varve.protocol.record.RecordBatchFlyweight;
 import io.varve.storage.LogSlice;
 import io.varve.storage.PartitionLog;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The named invariants of the {@link ReplicationSimulation}, checked after every event against the
@@ -39,8 +42,23 @@ final class ReplicationInvariants {
         OneLeaderPerEpoch,
         /** A broker's log is gone only once committed metadata removed the replica from that broker. */
         LogsDeletedOnlyByCommittedMetadata,
-        /** Once faults stop and every broker runs, every partition has its full ISR and takes acks=all writes. */
+        /**
+         * An offset commit answered NONE is never lost: the group's current coordinator, after any number of
+         * failovers, answers OffsetFetch with that offset or a later one (the committed offsets of a group never
+         * go back below an acknowledged commit).
+         */
+        AcknowledgedCommitNeverLost,
+        /**
+         * Once faults stop and every broker runs, every partition has its full ISR and takes acks=all writes,
+         * and every group has a commit acknowledged.
+         */
         WritableAfterHealing,
+        /**
+         * After a power loss, each log the broker starts again with reads back a prefix of what it held,
+         * at least everything it had flushed, and every batch of it passes its CRC: a torn or zeroed tail
+         * is cut off by recovery, never served.
+         */
+        RecoveredLogIsAValidFlushedPrefix,
         /** No broker component throws. */
         NoException
     }
@@ -51,7 +69,12 @@ final class ReplicationInvariants {
         private final Name invariant;
 
         Violation(Name invariant, String message) {
-            super(invariant + ": " + message, null, false, false);
+            this(invariant, message, null);
+        }
+
+        /** With the exception that broke {@link Name#NoException} as its cause. */
+        Violation(Name invariant, String message, Throwable cause) {
+            super(invariant + ": " + message, cause, false, false);
             this.invariant = invariant;
         }
 
@@ -87,7 +110,9 @@ final class ReplicationInvariants {
 
     /**
      * Records an acknowledged record, after checking that at least {@code minInsyncReplicas} brokers hold
-     * it: the running ones in their logs now, a crashed one in its log as last seen (its disk keeps it).
+     * it: the running ones in their logs now, a crashed one in its log as last seen (its disk keeps it, or,
+     * after a power loss, it had received the record, which is what acks=all promises: the leader may learn
+     * of a follower's fetch and acknowledge after that follower lost power).
      */
     void acknowledged(int partition, long offset, String value, Map<Integer, SimBroker> brokers, int minInsyncReplicas) {
         TopicPartition tp = new TopicPartition(topic, partition);
@@ -240,6 +265,86 @@ final class ReplicationInvariants {
                 if (other != null && other != b.id) {
                     throw new Violation(Name.OneLeaderPerEpoch, tp + " led at epoch " + p.leaderEpoch() + " by broker "
                         + other + " and by broker " + b.id);
+                }
+            }
+        }
+    }
+
+    /** What one log held, and had flushed, when its broker lost power. */
+    record BeforePowerLoss(long start, List<String> values, long recoveryPoint) {
+    }
+
+    /** What every log of this topic on {@code b} holds now, before it loses power. */
+    Map<Integer, BeforePowerLoss> beforePowerLoss(SimBroker b) {
+        Map<Integer, BeforePowerLoss> out = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            List<String> values = values(b, tp);
+            if (values != null) {
+                PartitionLog log = b.logs().getLog(tp).orElseThrow();
+                out.put(p, new BeforePowerLoss(log.logStartOffset(), List.copyOf(values), log.recoveryPoint()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link Name#RecoveredLogIsAValidFlushedPrefix} for {@code b}, started again after a power loss.
+     *
+     * @return how many acknowledged records the power loss took from this replica (the ISR keeps them)
+     */
+    long checkRecovered(SimBroker b, Map<Integer, BeforePowerLoss> before) {
+        long acknowledgedLost = 0;
+        for (Map.Entry<Integer, BeforePowerLoss> e : before.entrySet()) {
+            TopicPartition tp = new TopicPartition(topic, e.getKey());
+            BeforePowerLoss was = e.getValue();
+            PartitionLog log = b.logs().getLog(tp).orElse(null);
+            if (log == null) {
+                throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, "broker " + b.id + " started without its log of "
+                    + tp + " after a power loss");
+            }
+            checkBatches(b, log);
+            List<String> now = values(b, tp);
+            long flushed = was.recoveryPoint() - was.start();
+            String where = tp + " on broker " + b.id + " after a power loss (held " + was.values().size()
+                + " records from " + was.start() + ", " + flushed + " flushed; recovered " + now.size() + " from "
+                + log.logStartOffset() + ")";
+            if (log.logStartOffset() != was.start() || now.size() < flushed || now.size() > was.values().size()) {
+                throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, where);
+            }
+            for (int i = 0; i < now.size(); i++) {
+                if (!now.get(i).equals(was.values().get(i))) {
+                    throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, where + ": offset " + (was.start() + i)
+                        + " holds " + now.get(i) + ", not " + was.values().get(i));
+                }
+            }
+            acknowledgedLost += acked.get(e.getKey()).subMap(was.start() + now.size(), was.start() + was.values().size())
+                .size();
+        }
+        return acknowledgedLost;
+    }
+
+    /** Every batch the log serves is RecordBatch v2 and passes its CRC32C. */
+    private static void checkBatches(SimBroker b, PartitionLog log) {
+        long offset = log.logStartOffset();
+        long end = log.logEndOffset();
+        RecordBatchFlyweight batch = new RecordBatchFlyweight();
+        while (offset < end) {
+            try (LogSlice slice = log.read(offset, 1 << 20)) {
+                UnsafeBuffer bytes = new UnsafeBuffer(new byte[slice.sizeInBytes()]);
+                slice.buffer().getBytes(0, bytes, 0, slice.sizeInBytes());
+                int position = 0;
+                while (position < bytes.capacity()) {
+                    batch.wrap(bytes, position);
+                    int crc = Crc32c.compute(bytes, position + RecordBatchFlyweight.ATTRIBUTES_OFFSET,
+                        batch.sizeInBytes() - RecordBatchFlyweight.ATTRIBUTES_OFFSET);
+                    if (batch.magic() != RecordBatchFlyweight.MAGIC || crc != batch.crc()) {
+                        throw new Violation(Name.RecoveredLogIsAValidFlushedPrefix, log.topicPartition() + " on broker "
+                            + b.id + " serves a corrupt batch at offset " + batch.baseOffset() + " after a power loss");
+                    }
+                    offset = batch.baseOffset() + bytes.getInt(position + RecordBatchFlyweight.LAST_OFFSET_DELTA_OFFSET,
+                        java.nio.ByteOrder.BIG_ENDIAN) + 1;
+                    position += batch.sizeInBytes();
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.group.OffsetsTopic;
 import io.varve.broker.handler.ReplicationInvariants.Name;
 import io.varve.broker.handler.ReplicationInvariants.Violation;
 import io.varve.broker.replica.Batches;
@@ -48,15 +49,28 @@ import java.util.stream.Stream;
  * <p>From the seed it draws a schedule of events: acks=all produces (to the broker the committed metadata
  * names as leader, now and then to another), follower fetch rounds, metadata applied by one broker (the
  * next version or the newest), the controller deciding ISR changes, unfencing brokers that heartbeat and
- * fencing crashed ones, time passing (lag checks, request timeouts), brokers crashing (leaders more
- * often, and among them leaders that have not written in their epoch yet, which hunts the empty-epoch
- * divergence of issue 11's defect 2) and restarting from an old or empty image. After every event {@link ReplicationInvariants}
- * checks every named invariant. Then the faults stop, every broker runs, and within a bound every
- * partition must have its full ISR and take an acks=all write ({@link Name#WritableAfterHealing}).
+ * fencing crashed ones, time passing (lag checks, request timeouts, log flushes), brokers crashing (leaders
+ * more often, and among them leaders that have not written in their epoch yet, which hunts the empty-epoch
+ * divergence of issue 11's defect 2) and restarting from an old or empty image. A crash is, half the time
+ * when Kafka's guarantee allows it, a power loss ({@link SimDisk}): the broker's logs lose what they had not
+ * flushed, with a cut, torn or zeroed tail, and the restarted logs are checked
+ * ({@link Name#RecoveredLogIsAValidFlushedPrefix}). Each broker also runs the real group coordinator
+ * ({@link io.varve.broker.group.GroupCoordinatorService}, driven on this thread) over the real,
+ * replicated {@code __consumer_offsets}, to which the {@link GroupWorkload}'s members commit
+ * ({@link Name#AcknowledgedCommitNeverLost}). After every event {@link ReplicationInvariants} checks every
+ * named invariant. Then the faults stop, every broker runs, and within a bound every partition must have
+ * its full ISR and take an acks=all write, and every group a commit ({@link Name#WritableAfterHealing}).
+ * The groups and the disk draw from streams of their own, so that the data plane's draws stay as they were.
  *
- * <p>Not covered here: the Raft quorum (its own simulation), the network edge, disks that lose unsynced
- * writes (a crashed process keeps its page cache), the group coordinator. Not thread-safe; one run per
- * instance.
+ * <p>A power loss is scheduled only while every partition (of both topics) whose committed ISR holds the
+ * broker has another ISR member whose process runs, and the broker is fenced at once: Kafka promises that
+ * an acknowledged record survives while one in-sync replica stays up, not that it survives every replica
+ * losing its page cache at once (it does not fsync each write); that case is excluded, not checked.
+ *
+ * <p>Not covered here: the Raft quorum (its own simulation), the network edge, the group protocol's
+ * membership (JoinGroup, SyncGroup, heartbeats: the members commit outside a generation, as a standalone
+ * consumer does), a whole cluster losing power, fsync failures and full disks (no storage hook injects them).
+ * Not thread-safe; one run per instance.
  */
 final class ReplicationSimulation {
 
@@ -73,12 +87,16 @@ final class ReplicationSimulation {
     /** What a run exercised; the many-seed test asserts that faults really were injected. */
     record Stats(long produced, long acknowledged, long crashes, long pauses, long emptyEpochLeaderCrashes, long restarts,
                  long restartsFromEmptyImage, long fencings, long isrChanges, long leaderEpochs, long truncations,
-                 long staleProduces, long traceHash) {
+                 long staleProduces, long powerLosses, long bytesLost, long segmentsLost,
+                 long acknowledgedLostOnOneReplica,
+                 long commitsAcknowledged, long offsetFetchesChecked, long checksAfterFailover,
+                 long traceHash) {
     }
 
     private final long seed;
     private final PlantedReplicationFault fault;
     private final Random random;
+    private final Random disk;
     private final Path dir;
     private final ManualClock clock = new ManualClock(1_700_000_000_000L);
     private final ControllerStateMachine controller;
@@ -87,6 +105,7 @@ final class ReplicationSimulation {
     private final List<IsrChange> isrChanges = new ArrayList<>();
     private final List<InFlight> inFlight = new ArrayList<>();
     private final ReplicationInvariants invariants = new ReplicationInvariants(TOPIC, PARTITIONS);
+    private final GroupWorkload groups;
     private long nextValue;
     private long produced;
     private long crashes;
@@ -97,6 +116,12 @@ final class ReplicationSimulation {
     private long fencings;
     private long committedIsrChanges;
     private long staleProduces;
+    private long powerLosses;
+    private long bytesLost;
+    private long segmentsLost;
+    private long acknowledgedLostOnOneReplica;
+    /** Brokers that lost power and have not started since: what their logs held then. */
+    private final Map<Integer, Map<Integer, ReplicationInvariants.BeforePowerLoss>> lostPower = new TreeMap<>();
     private long trace = 17;
     private int event;
 
@@ -113,6 +138,10 @@ final class ReplicationSimulation {
         this.fault = fault;
         ReplicationRules rules = fault.rules;
         this.random = new Random(seed);
+        // The disk draws from its own stream too.
+        this.disk = new Random(seed ^ 0xBB67AE8584CAA73BL);
+        // The groups draw from their own stream, so that they leave the data plane's schedule of draws as it was.
+        this.groups = new GroupWorkload(TOPIC, PARTITIONS, clock, new Random(seed ^ 0x6A09E667F3BCC909L));
         this.dir = dir;
         this.controller = new ControllerStateMachine(ControllerConfig.from(Map.of()), new Random(seed ^ 0x5DEECE66DL));
         versions.add(MetadataImage.empty("sim"));
@@ -140,10 +169,8 @@ final class ReplicationSimulation {
             throw new Violation(v.invariant(), v.getMessage().substring(v.invariant().name().length() + 2)
                 + "\n  at event " + event + " of seed " + seed + "\n  replay: " + replayLine());
         } catch (RuntimeException e) {
-            Violation v = new Violation(Name.NoException, e + "\n  at event " + event + " of seed " + seed
-                + "\n  replay: " + replayLine());
-            v.initCause(e);
-            throw v;
+            throw new Violation(Name.NoException, e + "\n  at event " + event + " of seed " + seed
+                + "\n  replay: " + replayLine(), e);
         } finally {
             for (SimBroker b : brokers.values()) {
                 b.close();
@@ -161,7 +188,9 @@ final class ReplicationSimulation {
             restartsFromEmptyImage, fencings,
             committedIsrChanges, latest().topic(TOPIC).partitions().values().stream()
                 .mapToLong(PartitionImage::leaderEpoch).sum(),
-            invariants.truncations, staleProduces, trace);
+            invariants.truncations, staleProduces, powerLosses, bytesLost, segmentsLost, acknowledgedLostOnOneReplica,
+            groups.commitsAcknowledged, groups.fetchesChecked,
+            groups.checksAfterFailover, trace);
     }
 
     // ------------------------------------------------------------------------------------ set-up
@@ -172,11 +201,16 @@ final class ReplicationSimulation {
             register(b);
             heartbeat(b);
         }
+        // __consumer_offsets as the coordinator asks for it, with the same durability as the data topic.
         ControllerResult<List<CreateTopicResult>> created = controller.createTopics(latest(), List.of(
             new NewTopic(TOPIC, PARTITIONS, (short) BROKERS, Map.of("min.insync.replicas",
-                Integer.toString(MIN_INSYNC_REPLICAS)))), false);
-        if (created.response().get(0).error() != Errors.NONE) {
-            throw new IllegalStateException("creating the topic failed: " + created.response());
+                Integer.toString(MIN_INSYNC_REPLICAS))),
+            new NewTopic(OffsetsTopic.NAME, GroupWorkload.OFFSETS_PARTITIONS, (short) BROKERS, Map.of(
+                "min.insync.replicas", Integer.toString(MIN_INSYNC_REPLICAS)))), false);
+        for (CreateTopicResult r : created.response()) {
+            if (r.error() != Errors.NONE) {
+                throw new IllegalStateException("creating the topics failed: " + created.response());
+            }
         }
         commit(created.records());
         for (SimBroker b : brokers.values()) {
@@ -187,6 +221,7 @@ final class ReplicationSimulation {
     // ------------------------------------------------------------------------------------ events
 
     private void step() throws IOException {
+        groups.maybeCommit(latest(), brokers);
         int roll = random.nextInt(100);
         if (roll < 30) {
             produce();
@@ -206,6 +241,12 @@ final class ReplicationSimulation {
     }
 
     private void afterEvent() {
+        for (SimBroker b : brokers.values()) {
+            if (b.active()) {
+                b.groups().doWork(); // answers held commits whose records the followers' fetches replicated
+            }
+        }
+        note(groups.afterEvent(latest(), brokers));
         for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
             InFlight f = it.next();
             if (!f.broker().running() || f.broker().incarnation() != f.incarnation()) {
@@ -330,9 +371,57 @@ final class ReplicationSimulation {
             pauses++;
             note(3000 + victim.id);
         } else {
-            victim.crash(random.nextBoolean());
+            boolean unclean = random.nextBoolean();
+            if (disk.nextBoolean() && mayLosePower(victim)) {
+                losePower(victim);
+            } else {
+                victim.crash(unclean);
+            }
             crashes++;
             note(1000 + victim.id);
+        }
+    }
+
+    /**
+     * Whether {@code b} may lose its unsynced writes under Kafka's guarantee: a committed record survives as
+     * long as one in-sync replica stays up. So every partition (of both topics) whose committed ISR holds
+     * {@code b} must hold another broker whose process runs; a power loss of the last live ISR member, or of
+     * every replica at once, can lose acknowledged records (Kafka's documented trade-off of not fsyncing each
+     * write) and is not scheduled.
+     */
+    private boolean mayLosePower(SimBroker b) {
+        for (String name : List.of(TOPIC, OffsetsTopic.NAME)) {
+            for (PartitionImage p : latest().topic(name).partitions().values()) {
+                if (java.util.Arrays.stream(p.isr()).anyMatch(id -> id == b.id)
+                    && java.util.Arrays.stream(p.isr()).noneMatch(id -> id != b.id && brokers.get(id).running())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code b}'s machine loses power: its logs lose what they had not flushed. Its lease is taken at once
+     * (the controller fences it, so it leaves every ISR it is not the last member of), as a session timeout
+     * would before it could come back; it rejoins an ISR only by catching up again.
+     */
+    private void losePower(SimBroker b) throws IOException {
+        Map<Integer, ReplicationInvariants.BeforePowerLoss> before = invariants.beforePowerLoss(b);
+        SimDisk.Loss loss = b.losePower(disk, fault == PlantedReplicationFault.DISK_LIES_ABOUT_FSYNC);
+        lostPower.put(b.id, before);
+        powerLosses++;
+        bytesLost += loss.bytesLost();
+        segmentsLost += loss.segmentsDeleted();
+        fence(b);
+        note(loss.bytesLost());
+    }
+
+    /** After a start: a broker that lost power recovered valid, flushed prefixes of its logs. */
+    private void checkRecovered(SimBroker b) {
+        Map<Integer, ReplicationInvariants.BeforePowerLoss> before = lostPower.remove(b.id);
+        if (before != null) {
+            acknowledgedLostOnOneReplica += invariants.checkRecovered(b, before);
         }
     }
 
@@ -356,6 +445,7 @@ final class ReplicationSimulation {
         SimBroker b = down.get(random.nextInt(down.size()));
         int version = random.nextInt(3) == 0 ? 0 : random.nextInt(b.appliedVersion + 1);
         b.start(versions, version);
+        checkRecovered(b);
         restarts++;
         if (version == 0) {
             restartsFromEmptyImage++;
@@ -432,11 +522,14 @@ final class ReplicationSimulation {
         for (SimBroker b : brokers.values()) {
             if (!b.running()) {
                 b.start(versions, b.appliedVersion);
+                checkRecovered(b);
                 register(b);
             }
             b.resume();
         }
         Answers.Answer[] writes = new Answers.Answer[PARTITIONS];
+        boolean[] groupsHealed = new boolean[groups.groupCount()];
+        long healingStartMs = clock.wallClockMs();
         for (int round = 0; round < HEALING_ROUNDS; round++) {
             event = EVENTS + round;
             for (SimBroker b : brokers.values()) {
@@ -463,12 +556,13 @@ final class ReplicationSimulation {
                     writes[p] = produceTo(p, brokers.get(image.leader()));
                 }
             }
-            if (done == PARTITIONS) {
+            if (groups.healed(latest(), brokers, groupsHealed, healingStartMs) && done == PARTITIONS) {
                 return;
             }
         }
-        throw new Violation(Name.WritableAfterHealing, "not every partition has its full ISR and took a write "
-            + HEALING_ROUNDS + " rounds after the faults stopped: " + describe());
+        throw new Violation(Name.WritableAfterHealing, "not every partition has its full ISR and took a write, or not"
+            + " every group had a commit acknowledged, " + HEALING_ROUNDS + " rounds after the faults stopped: "
+            + describe() + groups.describe());
     }
 
     private Answers.Answer produceTo(int partition, SimBroker leader) {
@@ -506,7 +600,8 @@ final class ReplicationSimulation {
                 Partition local = b.running() ? b.replicas().replica(new TopicPartition(TOPIC, p.partitionIndex())) : null;
                 s.append("\n    broker ").append(b.id).append(local == null ? ": no partition"
                     : ": " + local.role() + " epoch " + local.leaderEpoch() + " log end " + local.logEndOffset()
-                    + " hwm " + local.highWatermark() + " position " + local.fetchPosition());
+                    + " hwm " + local.highWatermark() + " position " + local.fetchPosition()
+                    + " isr " + java.util.Arrays.toString(local.isr()));
             }
         }
         return s.toString();

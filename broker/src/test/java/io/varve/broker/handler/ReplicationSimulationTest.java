@@ -61,6 +61,15 @@ class ReplicationSimulationTest {
         long truncations = 0;
         long leaderEpochs = 0;
         long staleProduces = 0;
+        long commits = 0;
+        long powerLosses = 0;
+        long bytesLost = 0;
+        long segmentsLost = 0;
+        long acknowledgedLostOnOne = 0;
+        long offsetChecks = 0;
+        long checksAfterFailover = 0;
+        long cpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long wallNs = System.nanoTime();
         for (long seed = first; seed < first + count; seed++) {
             Path run = dir.resolve("seed-" + seed);
             ReplicationSimulation.Stats stats = new ReplicationSimulation(seed, fault, run).run();
@@ -75,13 +84,27 @@ class ReplicationSimulationTest {
             truncations += stats.truncations();
             leaderEpochs += stats.leaderEpochs();
             staleProduces += stats.staleProduces();
+            commits += stats.commitsAcknowledged();
+            powerLosses += stats.powerLosses();
+            bytesLost += stats.bytesLost();
+            segmentsLost += stats.segmentsLost();
+            acknowledgedLostOnOne += stats.acknowledgedLostOnOneReplica();
+            offsetChecks += stats.offsetFetchesChecked();
+            checksAfterFailover += stats.checksAfterFailover();
         }
         String summary = count + " seeds: " + acknowledged + " records acknowledged, " + crashes + " crashes, " + pauses
             + " pauses (" + emptyEpochCrashes + " of either hit a leader that had not written in its epoch), "
             + restartsFromEmpty + " restarts from an empty image, " + fencings + " fencings, " + isrChanges
             + " ISR changes, " + leaderEpochs + " leader epochs, " + truncations + " truncations, " + staleProduces
-            + " produces to a broker that did not lead (stale metadata, or no leader)";
-        System.out.println("ReplicationSimulationTest: " + summary);
+            + " produces to a broker that did not lead (stale metadata, or no leader), " + powerLosses
+            + " power losses (" + bytesLost + " unsynced bytes lost, " + segmentsLost + " unsynced segments gone, "
+            + acknowledgedLostOnOne
+            + " acknowledged records among them, kept by the other in-sync replicas), " + commits
+            + " offset commits acknowledged, " + offsetChecks + " OffsetFetch answers checked (" + checksAfterFailover
+            + " from another coordinator than the one that acknowledged the group's last commit)";
+        System.out.println("ReplicationSimulationTest: " + summary + " (" + (System.nanoTime() - wallNs) / 1_000_000
+            + " ms, " + (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuNs)
+            / 1_000_000 + " ms of CPU on the simulating thread)");
         if (count >= 100 && fault == PlantedReplicationFault.NONE) {
             // A simulation that silently injects nothing proves nothing: every kind of fault must have happened.
             // Lower bounds at about half of what 300 seeds averaged (24 acknowledged, 4.7 crashes, 1.7 restarts
@@ -96,6 +119,12 @@ class ReplicationSimulationTest {
             assertTrue(truncations >= count / 2, summary);
             assertTrue(leaderEpochs >= count * 3, summary);
             assertTrue(staleProduces >= count * 5, summary);
+            // The groups and the disks (100 seeds: 8 acknowledged commits, 10 offset checks after a failover,
+            // 0.48 power losses and 1.4 acknowledged records lost on the replica that lost power, per seed).
+            assertTrue(commits >= count * 4, summary);
+            assertTrue(checksAfterFailover >= count * 5, summary);
+            assertTrue(powerLosses >= count / 4, summary);
+            assertTrue(acknowledgedLostOnOne >= count / 2, summary);
         }
     }
 

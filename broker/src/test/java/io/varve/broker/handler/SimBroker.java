@@ -1,5 +1,7 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.group.GroupCoordinatorConfig;
+import io.varve.broker.group.GroupCoordinatorService;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.purgatory.ManualDelayScheduler;
 import io.varve.broker.replica.IsrChangeSink;
@@ -12,11 +14,13 @@ import io.varve.broker.replica.ReplicaManager;
 import io.varve.broker.replica.ReplicationRules;
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
+import io.varve.config.LogConfig;
 import io.varve.config.StorageConfig;
 import io.varve.protocol.message.FetchRequest;
 import io.varve.protocol.message.FetchResponse;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.storage.LogManager;
+import io.varve.storage.PartitionLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +42,8 @@ import java.util.function.IntFunction;
 final class SimBroker {
 
     static final long LAG_TIME_MAX_MS = 10_000L;
+    static final long FLUSH_INTERVAL_MS = 5_000L;
+    static final int SEGMENT_BYTES = 2 * 1024;
 
     final int id;
     private final Path dir;
@@ -55,6 +61,7 @@ final class SimBroker {
     private ManualDelayScheduler timer;
     private FetchHandler fetch;
     private ProduceHandler produce;
+    private GroupCoordinatorService groups;
     private final Map<Integer, ReplicaFetcher> fetchers = new HashMap<>();
     /** Index of the last metadata version this incarnation applied. */
     int appliedVersion;
@@ -77,6 +84,12 @@ final class SimBroker {
         // The smallest fetch Kafka allows, about ten batches: a follower that fell behind takes several
         // rounds to catch up, so lagging followers and lagging high-water marks are common.
         props.put(ReplicaConfig.REPLICA_FETCH_MAX_BYTES, 1024);
+        // Logs are forced to the device every few seconds (ticks call flushDirtyLogs), so that a power loss
+        // finds some of a log flushed and some not.
+        props.put(LogConfig.FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS);
+        // Small segments: logs roll now and then, so that a power loss may cut across segments and
+        // recovery walk several.
+        props.put(LogConfig.SEGMENT_BYTES, SEGMENT_BYTES);
         logs = LogManager.open(StorageConfig.from(props), clock, Runnable::run);
         replicas = new ReplicaManager(id, logs, props, versions.get(version), clock, isrSink, rules);
         timer = new ManualDelayScheduler();
@@ -92,6 +105,12 @@ final class SimBroker {
         replicas.onImage(versions.get(version));
         running = true;
         incarnation++;
+        // The real coordinator over the real __consumer_offsets partitions, without its thread: driven here.
+        int[] memberIds = {0};
+        String prefix = id + "-" + incarnation + "-";
+        groups = GroupCoordinatorService.driven(id, GroupCoordinatorConfig.from(GroupWorkload.COORDINATOR_PROPS),
+            replicas, null, clock, () -> prefix + memberIds[0]++);
+        groups.doWork();
     }
 
     /**
@@ -112,6 +131,21 @@ final class SimBroker {
                 }
             }
         }
+    }
+
+    /**
+     * The machine loses power: like {@link #crash}, but every log then loses what it had not flushed
+     * ({@link SimDisk}), and the next start recovers every segment.
+     *
+     * @param lieAboutFsync the planted disk bug: flushed data is lost too
+     */
+    SimDisk.Loss losePower(java.util.Random random, boolean lieAboutFsync) throws IOException {
+        Map<String, Long> recoveryPoints = new java.util.TreeMap<>();
+        for (PartitionLog log : logs.allLogs()) {
+            recoveryPoints.put(log.dir().getFileName().toString(), log.recoveryPoint());
+        }
+        crash(true);
+        return SimDisk.losePower(dir, recoveryPoints, random, lieAboutFsync);
     }
 
     /** The process exists (its logs are open), paused or not. */
@@ -145,6 +179,10 @@ final class SimBroker {
         return logs;
     }
 
+    GroupCoordinatorService groups() {
+        return groups;
+    }
+
     ProduceHandler produce() {
         return produce;
     }
@@ -161,6 +199,8 @@ final class SimBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        groups.onImage(replicas.image());
+        groups.doWork();
     }
 
     void registered(long brokerEpoch) {
@@ -169,12 +209,16 @@ final class SimBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        groups.onImage(replicas.image()); // now hosting what the image places here: load what it leads
+        groups.doWork();
     }
 
-    /** Time passed: waiting requests time out, leaders check their followers' lag. */
+    /** Time passed: waiting requests time out, leaders check their followers' lag, the coordinator ticks. */
     void tick(long ms) {
         timer.advance(ms);
         replicas.maybeShrinkIsrs();
+        logs.flushDirtyLogs();
+        groups.doWork();
     }
 
     /** One fetch round from every running leader this broker follows; how many rounds fetched. */

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.varve.common.SmallTmpfs;
+import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -18,10 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11, defect 6, the broker's side: with its log directory full, a node goes on following the
- * metadata (a topic it cannot create a log for is skipped, and hosted once space is back), deleting a
- * topic works and is how space comes back, and a produce is answered KAFKA_STORAGE_ERROR with nothing
- * written. On a real 4 MiB tmpfs (mounting needs root, as in CI).
+ * Issue 11, defect 6, the broker's side: when its log directory fills up, a produce is answered
+ * KAFKA_STORAGE_ERROR with nothing written and the directory goes offline (its partitions answer
+ * KAFKA_STORAGE_ERROR, the heartbeat reports it, so that the controller moves their leaderships); the node
+ * goes on following the metadata (a topic it cannot host is skipped), deleting a topic works, and after a
+ * restart with space back the directory is online and hosts again. On a real 4 MiB tmpfs (mounting needs
+ * root, as in CI).
  */
 class FullLogDirectoryTest {
 
@@ -73,17 +78,30 @@ class FullLogDirectoryTest {
             "refused as full, nothing written: " + last.result());
         assertEquals(accepted, kept.logEndOffset());
 
+        // The full disk took the directory offline: the partition answers KAFKA_STORAGE_ERROR, the heartbeat says so.
+        TopicPartition keptTp = new TopicPartition("kept", 0);
+        assertEquals(Set.of(tmpfs.path()), fixture.logs().offlineLogDirs());
+        assertNull(fixture.partition("kept", 0), "no longer served as leader");
+        assertEquals(Errors.KAFKA_STORAGE_ERROR, fixture.replicas().errorFor(keptTp));
+        assertEquals(List.of(tmpfs.path().toString()), fixture.replicas().reportOfflineLogDirs());
+        assertEquals(Partition.Role.OFFLINE, kept.role(), "stopped when reported");
+        assertEquals(accepted, kept.logEndOffset(), "and nothing more was written");
+
         UUID late = UUID.randomUUID();
         fixture.publish(topicRecords("late", late, 1)); // must not throw, nor stop the next images
-        assertNull(fixture.partition("late", 0), "no log could be made for it: not hosted yet");
+        assertNull(fixture.partition("late", 0), "no log can be made in an offline directory: not hosted");
 
-        fixture.deleteTopic("kept"); // deleting works on a full disk, and frees space
+        fixture.deleteTopic("kept"); // deleting works on a full, offline disk, and frees space
         assertNull(fixture.log("kept", 0));
         assertFalse(Files.exists(fixture.partitionDir("kept", 0)));
 
         tmpfs.free(filler);
-        fixture.publish(); // the next image finds the directory usable again
-        assertNotNull(fixture.partition("late", 0), "hosted once space is back");
+        fixture.publish();
+        assertNull(fixture.partition("late", 0), "offline until the node restarts, as in Kafka");
+
+        fixture.restartWith(fixture.image()); // a restart with space back brings the directory online
+        assertEquals(Set.of(), fixture.logs().offlineLogDirs());
+        assertNotNull(fixture.partition("late", 0), "hosted after the restart");
         fixture.append("late", 0, Batches.of(1L, "c"));
         assertEquals(1, fixture.partition("late", 0).logEndOffset());
     }

@@ -11,10 +11,19 @@ import java.util.UUID;
  * versions). Every length is checked against the bytes that remain before anything is allocated,
  * so a hostile length costs nothing; violations throw {@link MalformedMessageException}.
  *
+ * <p>Beyond the bytes present, two limits bound what a hostile count can make the decoder do, as
+ * Kafka 4.4 bounds them: an array of more than {@value #MAX_ARRAY_LENGTH} elements and a tagged-field
+ * section of more than {@value #MAX_TAGGED_FIELDS} fields are refused before anything is allocated.
+ *
  * <p>Record sets are returned as slices of the frame, never copied. Not thread-safe; one reader
  * per frame.
  */
 public final class ProtocolReader {
+
+    /** The most elements an array may declare. */
+    public static final int MAX_ARRAY_LENGTH = 1_000_000;
+    /** The most fields a tagged-field section may declare. */
+    public static final int MAX_TAGGED_FIELDS = 10_000;
 
     private final ByteBuffer buf;
 
@@ -150,8 +159,9 @@ public final class ProtocolReader {
      */
     public int readArrayLength(boolean compact) {
         int count = compact ? readUnsignedVarint() - 1 : readInt32();
-        if (count < -1 || count > buf.remaining()) {
-            throw new MalformedMessageException("array length " + count + " with " + buf.remaining() + " bytes left");
+        if (count < -1 || count > buf.remaining() || count > MAX_ARRAY_LENGTH) {
+            throw new MalformedMessageException("array length " + count + " with " + buf.remaining()
+                    + " bytes left (limit " + MAX_ARRAY_LENGTH + ")");
         }
         return count;
     }
@@ -170,20 +180,13 @@ public final class ProtocolReader {
      * exactly its declared size; unknown tags (the handler returns false) are skipped.
      */
     public void readTaggedFields(TaggedFieldHandler handler) {
-        int count = readUnsignedVarint();
-        if (count < 0 || count > buf.remaining()) {
-            throw new MalformedMessageException("tagged field count " + Integer.toUnsignedString(count));
-        }
+        int count = readTaggedFieldCount();
         int previousTag = -1;
         for (int i = 0; i < count; i++) {
-            int tag = readUnsignedVarint();
-            if (tag <= previousTag) {
-                throw new MalformedMessageException("tagged fields out of order: " + tag + " after " + previousTag);
-            }
+            int tag = readTag(previousTag);
             previousTag = tag;
-            int size = readUnsignedVarint();
-            need(size);
-            int end = buf.position() + size;
+            int end = readTaggedFieldEnd();
+            int size = end - buf.position();
             if (handler == null || !handler.read(tag, this)) {
                 buf.position(end);
             } else if (buf.position() != end) {
@@ -191,6 +194,66 @@ public final class ProtocolReader {
                         + (buf.position() - end + size));
             }
         }
+    }
+
+    /**
+     * The field count of a tagged-field section. A field takes at least two bytes (tag and size), so
+     * the count is checked against the bytes left, and against {@link #MAX_TAGGED_FIELDS}.
+     */
+    public int readTaggedFieldCount() {
+        int count = readUnsignedVarint();
+        if (count < 0 || count > buf.remaining() || count > MAX_TAGGED_FIELDS) {
+            throw new MalformedMessageException("tagged field count " + Integer.toUnsignedString(count) + " with "
+                    + buf.remaining() + " bytes left (limit " + MAX_TAGGED_FIELDS + ")");
+        }
+        return count;
+    }
+
+    /** The tag of the next tagged field, which must be greater than {@code previousTag} (tags ascend). */
+    public int readTag(int previousTag) {
+        int tag = readUnsignedVarint();
+        if (tag < 0 || tag <= previousTag) {
+            throw new MalformedMessageException("tagged fields out of order: " + Integer.toUnsignedString(tag)
+                    + " after " + previousTag);
+        }
+        return tag;
+    }
+
+    /** Reads a tagged field's size and returns the position where the field ends, checked against the bytes left. */
+    public int readTaggedFieldEnd() {
+        int size = readUnsignedVarint();
+        need(size);
+        return buf.position() + size;
+    }
+
+    /** A known tagged field must end exactly where its size said. */
+    public void endTaggedField(int tag, int end) {
+        if (buf.position() != end) {
+            throw new MalformedMessageException("tagged field " + tag + " ends at " + buf.position() + ", not " + end);
+        }
+    }
+
+    /** Moves to {@code end}, a position inside the frame at or after the current one (skips an unknown field). */
+    public void skipTo(int end) {
+        if (end < buf.position() || end > buf.limit()) {
+            throw new MalformedMessageException("cannot skip to " + end);
+        }
+        buf.position(end);
+    }
+
+    /** A records field as {@link Records} over a slice of the frame (not copied), or null. */
+    public Records readNullableRecordsField(boolean compact) {
+        ByteBuffer records = readRecords(compact);
+        return records == null ? null : Records.of(records);
+    }
+
+    /** A records field that may not be null. */
+    public Records readRecordsField(boolean compact) {
+        Records records = readNullableRecordsField(compact);
+        if (records == null) {
+            throw new MalformedMessageException("non-nullable records were null");
+        }
+        return records;
     }
 
     /** Skips a tagged-field section whose tags are all unknown to the caller. */

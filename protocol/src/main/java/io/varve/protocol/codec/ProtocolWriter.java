@@ -160,6 +160,14 @@ public final class ProtocolWriter {
         return this;
     }
 
+    /** Writes a records field that may not be null. */
+    public ProtocolWriter writeRecordsField(Records r, boolean compact) {
+        if (r == null) {
+            throw new IllegalArgumentException("non-nullable records are null");
+        }
+        return writeRecords(r, compact);
+    }
+
     /** Array count: compact is count+1 as an unsigned varint (0 = null), classic is int32 (-1 = null). */
     public ProtocolWriter writeArrayLength(int count, boolean compact) {
         return writeLength(count, compact);

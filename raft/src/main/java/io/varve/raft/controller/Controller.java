@@ -205,13 +205,24 @@ public final class Controller implements AutoCloseable {
      */
     public ControllerReply<HeartbeatResult> brokerHeartbeat(int nodeId, long brokerEpoch, long nowMs,
                                                             boolean wantShutDown) {
-        return complete(decideBrokerHeartbeat(nodeId, brokerEpoch, nowMs, wantShutDown));
+        return brokerHeartbeat(nodeId, brokerEpoch, nowMs, wantShutDown, false);
+    }
+
+    /**
+     * A heartbeat that may report a log directory offline ({@code logDirOffline}): its leaderships move
+     * and it leaves the ISRs, as {@link ControllerStateMachine#brokerHeartbeat(MetadataImage, int, long,
+     * boolean, boolean)} says; the lease is renewed all the same.
+     */
+    public ControllerReply<HeartbeatResult> brokerHeartbeat(int nodeId, long brokerEpoch, long nowMs,
+                                                            boolean wantShutDown, boolean logDirOffline) {
+        return complete(decideBrokerHeartbeat(nodeId, brokerEpoch, nowMs, wantShutDown, logDirOffline));
     }
 
     /** {@link #brokerHeartbeat}, decided but not committed: the lease is renewed once it is. */
     public ControllerProposal<HeartbeatResult> decideBrokerHeartbeat(int nodeId, long brokerEpoch, long nowMs,
-                                                                     boolean wantShutDown) {
-        ControllerResult<HeartbeatResult> result = stateMachine.brokerHeartbeat(image, nodeId, brokerEpoch, wantShutDown);
+                                                                     boolean wantShutDown, boolean logDirOffline) {
+        ControllerResult<HeartbeatResult> result = stateMachine.brokerHeartbeat(image, nodeId, brokerEpoch, wantShutDown,
+            logDirOffline);
         return decide(result, (error, message) -> result.response().orFail(error)).then(reply -> {
             if (reply.response().error() == Errors.NONE) {
                 leases.renew(nodeId, nowMs);

@@ -153,6 +153,12 @@ public final class ControllerStateMachine {
         return new ControllerResult<>(RegisterBrokerResult.OK, records);
     }
 
+    /** {@link #brokerHeartbeat(MetadataImage, int, long, boolean, boolean)} from a broker whose log directories are online. */
+    public ControllerResult<HeartbeatResult> brokerHeartbeat(MetadataImage image, int nodeId, long brokerEpoch,
+                                                             boolean wantShutDown) {
+        return brokerHeartbeat(image, nodeId, brokerEpoch, wantShutDown, false);
+    }
+
     /**
      * A heartbeat of broker {@code nodeId} at {@code brokerEpoch}: {@link Errors#BROKER_ID_NOT_REGISTERED}
      * or {@link Errors#STALE_BROKER_EPOCH} if that is not a registered incarnation. Else:
@@ -163,13 +169,19 @@ public final class ControllerStateMachine {
      *       of, and the answer, valid once these records are committed, is {@code shouldShutDown}. A
      *       fenced broker may shut down at once.</li>
      *   <li>a fenced broker is unfenced ({@link MetadataRecord.UnfenceBroker}) and takes the lead of the
-     *       leaderless partitions whose ISR holds it ({@link PartitionLeadership#withReturningBroker}).</li>
+     *       leaderless partitions whose ISR holds it ({@link PartitionLeadership#withReturningBroker}),
+     *       unless it reports a log directory offline.</li>
+     *   <li>{@code logDirOffline}, the first time this incarnation reports it (Kafka's
+     *       {@code OfflineLogDirs}, KIP-858): exactly what fencing does to its partitions (leaderships move
+     *       to other active ISR members with bumped leader epochs, it leaves every ISR it is not the last
+     *       member of), then {@link MetadataRecord.BrokerLogDirOffline}; it stays registered, its lease
+     *       renewed, and is no candidate for leadership or ISR until it registers again.</li>
      *   <li>otherwise nothing is written: the heartbeat only renews the lease, which the
      *       {@link Controller} keeps.</li>
      * </ul>
      */
     public ControllerResult<HeartbeatResult> brokerHeartbeat(MetadataImage image, int nodeId, long brokerEpoch,
-                                                             boolean wantShutDown) {
+                                                             boolean wantShutDown, boolean logDirOffline) {
         BrokerRegistration broker = image.broker(nodeId);
         if (broker == null) {
             return new ControllerResult<>(HeartbeatResult.failed(Errors.BROKER_ID_NOT_REGISTERED), List.of());
@@ -188,12 +200,20 @@ public final class ControllerStateMachine {
             records.addAll(PartitionLeadership.withoutBrokers(image, Set.of(nodeId), config));
             return new ControllerResult<>(new HeartbeatResult(Errors.NONE, false, true), records);
         }
+        boolean offline = logDirOffline || broker.logDirOffline();
+        if (logDirOffline && !broker.logDirOffline()) {
+            records.addAll(PartitionLeadership.withoutBrokers(image, Set.of(nodeId), config));
+            records.add(new MetadataRecord.BrokerLogDirOffline(nodeId, brokerEpoch));
+        }
         if (broker.fenced() && !broker.inControlledShutdown()) {
             records.add(new MetadataRecord.UnfenceBroker(nodeId, brokerEpoch));
-            records.addAll(PartitionLeadership.withReturningBroker(image, nodeId, config));
+            if (!offline) {
+                records.addAll(PartitionLeadership.withReturningBroker(image, nodeId, config));
+            }
         }
-        return new ControllerResult<>(new HeartbeatResult(Errors.NONE, broker.fenced() && records.isEmpty(), false),
-            records);
+        // A broker in controlled shutdown stays fenced; any other is unfenced by this heartbeat.
+        return new ControllerResult<>(new HeartbeatResult(Errors.NONE, broker.fenced() && broker.inControlledShutdown(),
+            false), records);
     }
 
     /**

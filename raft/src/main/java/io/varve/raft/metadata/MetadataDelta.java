@@ -56,6 +56,8 @@ public final class MetadataDelta {
             brokers().put(r.nodeId(), requireBroker(r.nodeId(), r.brokerEpoch(), r).withFenced(false));
         } else if (record instanceof MetadataRecord.BrokerControlledShutdown r) {
             brokers().put(r.nodeId(), requireBroker(r.nodeId(), r.brokerEpoch(), r).withControlledShutdown());
+        } else if (record instanceof MetadataRecord.BrokerLogDirOffline r) {
+            brokers().put(r.nodeId(), requireBroker(r.nodeId(), r.brokerEpoch(), r).withLogDirOffline());
         } else if (record instanceof MetadataRecord.Topic r) {
             replayTopic(r);
         } else if (record instanceof MetadataRecord.Partition r) {

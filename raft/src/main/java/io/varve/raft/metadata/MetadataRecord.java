@@ -31,9 +31,10 @@ public sealed interface MetadataRecord {
      * @param brokerEpoch          the epoch, or {@link #OWN_OFFSET} for "the offset of this record"
      * @param fenced               whether the broker is fenced (may lead nothing, gets no new replicas)
      * @param inControlledShutdown whether the broker asked to shut down and is being drained
+     * @param logDirOffline        whether the broker reported a log directory offline (snapshots only)
      */
     record RegisterBroker(int nodeId, String host, int port, String rack, long brokerEpoch, boolean fenced,
-                          boolean inControlledShutdown) implements MetadataRecord {
+                          boolean inControlledShutdown, boolean logDirOffline) implements MetadataRecord {
 
         /** {@link #brokerEpoch()} of a record whose epoch is its own offset in the log. */
         public static final long OWN_OFFSET = -1L;
@@ -51,9 +52,15 @@ public sealed interface MetadataRecord {
             }
         }
 
+        /** A registration with every log directory online. */
+        public RegisterBroker(int nodeId, String host, int port, String rack, long brokerEpoch, boolean fenced,
+                              boolean inControlledShutdown) {
+            this(nodeId, host, port, rack, brokerEpoch, fenced, inControlledShutdown, false);
+        }
+
         /** A new incarnation, as the controller writes it: fenced, its epoch the record's own offset. */
         public RegisterBroker(int nodeId, String host, int port, String rack) {
-            this(nodeId, host, port, rack, OWN_OFFSET, true, false);
+            this(nodeId, host, port, rack, OWN_OFFSET, true, false, false);
         }
 
         @Override
@@ -101,6 +108,22 @@ public sealed interface MetadataRecord {
         @Override
         public MetadataRecordType type() {
             return MetadataRecordType.BROKER_CONTROLLED_SHUTDOWN;
+        }
+    }
+
+    /**
+     * The broker reported a log directory offline (an I/O error, a full disk): like a fenced broker for
+     * every partition purpose, it is no longer a candidate for leadership, ISR or new replicas, yet it
+     * stays registered and renews its lease. Partition records that move its leaderships and drop it
+     * from ISRs precede this one. Only a new registration (the broker restarted) clears it.
+     *
+     * @param nodeId      a registered broker
+     * @param brokerEpoch its current epoch
+     */
+    record BrokerLogDirOffline(int nodeId, long brokerEpoch) implements MetadataRecord {
+        @Override
+        public MetadataRecordType type() {
+            return MetadataRecordType.BROKER_LOG_DIR_OFFLINE;
         }
     }
 

@@ -32,6 +32,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *                               (reads as brokerEpoch -1 = own offset, unfenced: v0 logs predate fencing)
  *          REGISTER_BROKER v1:  v0 fields | brokerEpoch int64 (-1 = own offset)
  *                               | flags int8 (bit 0 fenced, bit 1 in controlled shutdown; others 0)
+ *          REGISTER_BROKER v2:  v1 fields; flags bit 2 log directory offline
  *   type 2 TOPIC v0:            name string (not null) | topicId uuid
  *   type 3 PARTITION v0:        topicId uuid | partitionIndex int32 | replicas int32[] | isr int32[]
  *                               | leader int32 | leaderEpoch int32 | partitionEpoch int32
@@ -42,6 +43,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   type 7 FENCE_BROKER v0:     nodeId int32 | brokerEpoch int64
  *   type 8 UNFENCE_BROKER v0:   nodeId int32 | brokerEpoch int64
  *   type 9 BROKER_CONTROLLED_SHUTDOWN v0: nodeId int32 | brokerEpoch int64
+ *   type 10 BROKER_LOG_DIR_OFFLINE v0:    nodeId int32 | brokerEpoch int64
  * </pre>
  *
  * <p>A new field means a new version of its type: the encoder writes only the newest, the decoder
@@ -65,6 +67,7 @@ public final class MetadataRecordCodec {
     private static final ByteOrder ORDER = ByteOrder.BIG_ENDIAN;
     private static final byte FENCED = 1;
     private static final byte IN_CONTROLLED_SHUTDOWN = 2;
+    private static final byte LOG_DIR_OFFLINE = 4;
 
     private MetadataRecordCodec() {
     }
@@ -85,7 +88,8 @@ public final class MetadataRecordCodec {
             w.putInt(r.port());
             w.putString(r.rack());
             w.putLong(r.brokerEpoch());
-            w.putByte((byte) ((r.fenced() ? FENCED : 0) | (r.inControlledShutdown() ? IN_CONTROLLED_SHUTDOWN : 0)));
+            w.putByte((byte) ((r.fenced() ? FENCED : 0) | (r.inControlledShutdown() ? IN_CONTROLLED_SHUTDOWN : 0)
+                | (r.logDirOffline() ? LOG_DIR_OFFLINE : 0)));
         } else if (record instanceof MetadataRecord.FenceBroker r) {
             w.putInt(r.nodeId());
             w.putLong(r.brokerEpoch());
@@ -93,6 +97,9 @@ public final class MetadataRecordCodec {
             w.putInt(r.nodeId());
             w.putLong(r.brokerEpoch());
         } else if (record instanceof MetadataRecord.BrokerControlledShutdown r) {
+            w.putInt(r.nodeId());
+            w.putLong(r.brokerEpoch());
+        } else if (record instanceof MetadataRecord.BrokerLogDirOffline r) {
             w.putInt(r.nodeId());
             w.putLong(r.brokerEpoch());
         } else if (record instanceof MetadataRecord.Topic r) {
@@ -127,7 +134,8 @@ public final class MetadataRecordCodec {
         if (record instanceof MetadataRecord.RegisterBroker r) {
             return HEADER_BYTES + 4 + sizeOf(r.host()) + 4 + sizeOf(r.rack()) + 8 + 1;
         } else if (record instanceof MetadataRecord.FenceBroker || record instanceof MetadataRecord.UnfenceBroker
-            || record instanceof MetadataRecord.BrokerControlledShutdown) {
+            || record instanceof MetadataRecord.BrokerControlledShutdown
+            || record instanceof MetadataRecord.BrokerLogDirOffline) {
             return HEADER_BYTES + 4 + 8;
         } else if (record instanceof MetadataRecord.Topic r) {
             return HEADER_BYTES + sizeOf(r.name()) + 16;
@@ -191,6 +199,7 @@ public final class MetadataRecordCodec {
             case FENCE_BROKER -> new MetadataRecord.FenceBroker(r.getInt(), r.getLong());
             case UNFENCE_BROKER -> new MetadataRecord.UnfenceBroker(r.getInt(), r.getLong());
             case BROKER_CONTROLLED_SHUTDOWN -> new MetadataRecord.BrokerControlledShutdown(r.getInt(), r.getLong());
+            case BROKER_LOG_DIR_OFFLINE -> new MetadataRecord.BrokerLogDirOffline(r.getInt(), r.getLong());
         };
     }
 
@@ -205,11 +214,12 @@ public final class MetadataRecordCodec {
         }
         long epoch = r.getLong();
         byte flags = r.getByte();
-        if ((flags & ~(FENCED | IN_CONTROLLED_SHUTDOWN)) != 0) {
+        int known = FENCED | IN_CONTROLLED_SHUTDOWN | (version >= 2 ? LOG_DIR_OFFLINE : 0);
+        if ((flags & ~known) != 0) {
             throw new CorruptMetadataException("unknown broker flags " + flags);
         }
         return new MetadataRecord.RegisterBroker(nodeId, host, port, rack, epoch, (flags & FENCED) != 0,
-            (flags & IN_CONTROLLED_SHUTDOWN) != 0);
+            (flags & IN_CONTROLLED_SHUTDOWN) != 0, (flags & LOG_DIR_OFFLINE) != 0);
     }
 
     private static int sizeOf(String s) {

@@ -44,7 +44,7 @@ public final class MetadataSnapshot {
         List<MetadataRecord> records = new ArrayList<>();
         for (BrokerRegistration b : image.brokers().values()) {
             records.add(new MetadataRecord.RegisterBroker(b.nodeId(), b.host(), b.port(), b.rack(), b.epoch(),
-                b.fenced(), b.inControlledShutdown()));
+                b.fenced(), b.inControlledShutdown(), b.logDirOffline()));
         }
         for (TopicImage topic : image.topicsByName().values()) {
             records.add(new MetadataRecord.Topic(topic.name(), topic.topicId()));

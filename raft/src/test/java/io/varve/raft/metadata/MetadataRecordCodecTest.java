@@ -40,7 +40,9 @@ class MetadataRecordCodecTest {
             new MetadataRecord.RegisterBroker(4, "h", 1, "r", 77, false, true),
             new MetadataRecord.FenceBroker(1, 12),
             new MetadataRecord.UnfenceBroker(1, 12),
-            new MetadataRecord.BrokerControlledShutdown(3, 0));
+            new MetadataRecord.BrokerControlledShutdown(3, 0),
+            new MetadataRecord.RegisterBroker(5, "h", 1, null, 78, false, false, true),
+            new MetadataRecord.BrokerLogDirOffline(2, 40));
     }
 
     @Test
@@ -51,15 +53,29 @@ class MetadataRecordCodecTest {
         assertEquals(new MetadataRecord.RegisterBroker(7, "h", 9092, null, MetadataRecord.RegisterBroker.OWN_OFFSET,
             false, false), MetadataRecordCodec.decode(v0.array()));
         byte[] v1 = MetadataRecordCodec.encode(new MetadataRecord.RegisterBroker(7, "h", 9092, null));
-        assertEquals(1, ByteBuffer.wrap(v1).getShort(2), "the encoder writes the newest version");
+        assertEquals(2, ByteBuffer.wrap(v1).getShort(2), "the encoder writes the newest version");
         assertEquals(v0.capacity() + 8 + 1, v1.length);
     }
 
     @Test
     void unknownBrokerFlagsAreRefused() {
         byte[] bytes = MetadataRecordCodec.encode(new MetadataRecord.RegisterBroker(7, "h", 9092, null));
-        bytes[bytes.length - 1] = 4;
+        bytes[bytes.length - 1] = 8;
         assertThrows(CorruptMetadataException.class, () -> MetadataRecordCodec.decode(bytes));
+    }
+
+    @Test
+    void theLogDirOfflineFlagIsAVersionTwoFlagAndAVersionOneRecordReadsAsOnline() {
+        byte[] v2 = MetadataRecordCodec.encode(new MetadataRecord.RegisterBroker(7, "h", 9092, null, 5, false, false, true));
+        assertEquals(4, v2[v2.length - 1]);
+        assertEquals(new MetadataRecord.RegisterBroker(7, "h", 9092, null, 5, false, false, true),
+            MetadataRecordCodec.decode(v2));
+        byte[] v1 = MetadataRecordCodec.encode(new MetadataRecord.RegisterBroker(7, "h", 9092, null, 5, true, false));
+        v1[3] = 1; // version 1: the same layout, without the offline flag
+        assertEquals(new MetadataRecord.RegisterBroker(7, "h", 9092, null, 5, true, false, false),
+            MetadataRecordCodec.decode(v1));
+        v2[3] = 1; // a version 1 record may not carry the flag version 2 added
+        assertThrows(CorruptMetadataException.class, () -> MetadataRecordCodec.decode(v2));
     }
 
     @Test
@@ -199,6 +215,7 @@ class MetadataRecordCodecTest {
             Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.FenceBroker::new),
             Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.UnfenceBroker::new),
             Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.BrokerControlledShutdown::new),
+            Combinators.combine(ints, Arbitraries.longs()).as(MetadataRecord.BrokerLogDirOffline::new),
             Combinators.combine(names, ids).as(MetadataRecord.Topic::new),
             Combinators.combine(ids, Arbitraries.integers().greaterOrEqual(0), nodes, nodes, ints, ints, ints)
                 .as(MetadataRecord.Partition::new),

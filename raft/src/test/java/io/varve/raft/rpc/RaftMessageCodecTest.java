@@ -125,6 +125,31 @@ class RaftMessageCodecTest {
     }
 
     @Test
+    void aHeartbeatCarriesItsOfflineLogDirsInATaggedFieldThatOldReadersSkip() {
+        BrokerHeartbeatCodec.Request q = new BrokerHeartbeatCodec.Request(3, 1234L, false, List.of("/data/a", "/data/b"));
+        ProtocolWriter w = new ProtocolWriter();
+        BrokerHeartbeatCodec.write(q, w);
+        ByteBuffer qb = w.toByteBuffer();
+        assertEquals(q, BrokerHeartbeatCodec.readRequest(new ProtocolReader(qb.duplicate())));
+        for (int length = 0; length < qb.remaining(); length++) {
+            ByteBuffer cut = qb.duplicate().limit(length);
+            assertThrows(MalformedMessageException.class, () -> BrokerHeartbeatCodec.readRequest(new ProtocolReader(cut)));
+        }
+        // A reader that knows no tag (the layout before the field) still reads the fixed fields and skips it.
+        ProtocolReader old = new ProtocolReader(qb.duplicate());
+        assertEquals(3, old.readInt32());
+        assertEquals(1234L, old.readInt64());
+        assertEquals(false, old.readBoolean());
+        old.skipTaggedFields();
+        old.expectEnd();
+        // A request with no offline directory is byte for byte the old layout, and reads back with none.
+        ProtocolWriter none = new ProtocolWriter();
+        BrokerHeartbeatCodec.write(new BrokerHeartbeatCodec.Request(3, 1234L, false), none);
+        assertEquals(4 + 8 + 1 + 1, none.toByteBuffer().remaining());
+        assertEquals(List.of(), BrokerHeartbeatCodec.readRequest(new ProtocolReader(none.toByteBuffer())).offlineLogDirs());
+    }
+
+    @Test
     void heartbeatRoundTripsAndEveryTruncationIsMalformed() {
         BrokerHeartbeatCodec.Request q = new BrokerHeartbeatCodec.Request(3, 1234L, true);
         ProtocolWriter w = new ProtocolWriter();

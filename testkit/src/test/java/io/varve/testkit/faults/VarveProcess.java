@@ -34,9 +34,13 @@ final class VarveProcess implements AutoCloseable {
         this(workDir, freePort(), Map.of());
     }
 
+    /** In a property value, stands for the node's own directory (a per-node {@code metadata.log.dir}). */
+    static final String WORK_DIR = "${workDir}";
+
     /**
      * A node whose client listener is {@code PLAINTEXT://127.0.0.1:port}, with {@code extra}
-     * properties (a cluster node's id, controller listener and voters).
+     * properties (a cluster node's id, controller listener and voters); {@value #WORK_DIR} in a value is
+     * the node's directory.
      */
     VarveProcess(Path workDir, int port, Map<String, String> extra) throws IOException {
         this.workDir = workDir;
@@ -47,7 +51,7 @@ final class VarveProcess implements AutoCloseable {
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("log.dirs", workDir.resolve("data").toString());
         p.setProperty("metrics.port", "0");
-        p.putAll(extra);
+        extra.forEach((key, value) -> p.setProperty(key, value.replace(WORK_DIR, workDir.toString())));
         try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(out, "Varve node for fault tests");
         }
