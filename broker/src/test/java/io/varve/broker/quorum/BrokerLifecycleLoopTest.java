@@ -176,6 +176,38 @@ class BrokerLifecycleLoopTest {
         assertTrue(controller.closed);
     }
 
+    @Test
+    void everyHeartbeatNamesTheLogDirectoriesOfflineAtItsSending() throws Exception {
+        List<String> offline = new ArrayList<>();
+        List<String> askedOn = new ArrayList<>();
+        BrokerLifecycle reporting = new BrokerLifecycle(new RegisterBrokerCodec.Request(4, "127.0.0.1", 9093, null),
+            INTERVAL_MS, scheduler.clock(), epochsTold::add, () -> {
+                askedOn.add(Thread.currentThread().getName());
+                return List.copyOf(offline);
+            }, controller, scheduler.starter());
+        reporting.begin();
+        runMs(0);
+        controller.registered(5);
+        runMs(0);
+        assertEquals(new BrokerHeartbeatCodec.Request(4, 5, false, List.of()), controller.heartbeatsSent.get(0));
+
+        offline.add("/data/a"); // a storage error between two heartbeats
+        controller.heartbeatAnswered(Errors.NONE, false);
+        runMs(INTERVAL_MS);
+        assertEquals(2, controller.heartbeatsSent.size());
+        assertEquals(new BrokerHeartbeatCodec.Request(4, 5, false, List.of("/data/a")), controller.heartbeatsSent.get(1));
+
+        CompletableFuture<Void> done = reporting.beginShutdown(); // the want-shut-down heartbeats name it too
+        controller.heartbeatAnswered(Errors.NONE, false);
+        runMs(BrokerLifecycle.SHUTDOWN_RETRY_MS);
+        assertEquals(new BrokerHeartbeatCodec.Request(4, 5, true, List.of("/data/a")), controller.heartbeatsSent.get(2));
+        controller.heartbeatAnswered(Errors.NONE, true);
+        runMs(0);
+        assertTrue(done.isDone());
+        assertEquals(3, askedOn.size(), "asked once per heartbeat");
+        assertEquals(Thread.currentThread().getName(), askedOn.get(0), "asked on the loop (the scheduler's thread here)");
+    }
+
     private void runMs(long ms) {
         scheduler.runForMs(ms, MAX_TURNS);
     }
