@@ -32,9 +32,9 @@ public final class VarveMain {
             System.exit(2);
             return;
         }
-        VarveBroker broker;
+        VarveNode broker;
         try {
-            broker = VarveBroker.start(props);
+            broker = VarveNode.start(props);
         } catch (RuntimeException | IOException e) {
             System.err.println("varve server: could not start: " + e.getMessage());
             System.exit(1);

@@ -47,6 +47,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void theEventLoopsTouchNoNetworkFilesOrBrokerParts() {
+        noClasses().that().resideInAPackage("io.varve.broker.loop..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.net..", "java.nio.channels..",
+                "java.nio.file..", "io.varve.broker.handler..", "io.varve.broker.replica..", "io.varve.broker.controller..",
+                "io.varve.broker.quorum..", "io.varve.storage..", "io.varve.raft..")
+            .because("a loop reaches I/O only through the interfaces its handler is given, so a simulation can run it "
+                + "(DESIGN §5)")
+            .check(broker);
+    }
+
+    @Test
     void thePurgatoryIsGenericOverWhatWaits() {
         noClasses().that().resideInAPackage("io.varve.broker.purgatory..")
             .should().dependOnClassesThat().resideInAnyPackage("io.varve.broker.handler..", "io.varve.broker.replica..",

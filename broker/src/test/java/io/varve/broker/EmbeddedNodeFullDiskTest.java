@@ -44,7 +44,7 @@ class EmbeddedNodeFullDiskTest {
     @TempDir
     Path dir;
     private SmallTmpfs tmpfs;
-    private VarveBroker broker;
+    private VarveNode broker;
 
     @BeforeEach
     void mount() throws Exception {
@@ -65,7 +65,7 @@ class EmbeddedNodeFullDiskTest {
         }
     }
 
-    private VarveBroker start() throws Exception {
+    private VarveNode start() throws Exception {
         Map<String, String> props = new HashMap<>();
         props.put("log.dirs", tmpfs.path().resolve("data").toString());
         props.put("metadata.log.dir", dir.resolve("meta").toString());
@@ -73,7 +73,7 @@ class EmbeddedNodeFullDiskTest {
         props.put("metrics.port", "0");
         props.put("log.segment.bytes", Integer.toString(256 << 10));
         props.put("offsets.topic.replication.factor", "1");
-        return VarveBroker.start(props);
+        return VarveNode.start(props);
     }
 
     private String bootstrap() {

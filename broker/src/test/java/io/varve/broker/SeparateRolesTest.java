@@ -37,7 +37,7 @@ class SeparateRolesTest {
     @TempDir
     Path dir;
 
-    private final List<VarveBroker> nodes = new ArrayList<>();
+    private final List<VarveNode> nodes = new ArrayList<>();
 
     @AfterEach
     void stop() {
@@ -59,14 +59,14 @@ class SeparateRolesTest {
             props.put(BrokerConfig.PROCESS_ROLES, "controller");
             props.put(BrokerConfig.LISTENERS, "CONTROLLER://127.0.0.1:" + controllerPorts[i]);
             props.put(BrokerConfig.CONTROLLER_LISTENER_NAMES, "CONTROLLER");
-            nodes.add(VarveBroker.start(stringify(props)));
+            nodes.add(VarveNode.start(stringify(props)));
         }
         List<Integer> brokerPorts = new ArrayList<>();
         for (int i = 0; i < BROKERS; i++) {
             Map<String, Object> props = common(100 + i, voters.toString());
             props.put(BrokerConfig.PROCESS_ROLES, "broker");
             props.put(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0");
-            VarveBroker broker = VarveBroker.start(stringify(props));
+            VarveNode broker = VarveNode.start(stringify(props));
             nodes.add(broker);
             brokerPorts.add(broker.clientPort());
         }

@@ -155,7 +155,7 @@ class ThreeBrokerReplicationTest {
         LogManager logs = LogManager.open(StorageConfig.from(props), Clock.system(), Runnable::run);
         b.parts.push(logs);
         b.replicas = new ReplicaManager(id, logs, props, controller.image(), Clock.system(),
-            new ControllerIsrChangeSink(() -> controller));
+            new ControllerIsrChangeSink(controller));
         NetworkClient client = new NetworkClient(ClientConfig.from(Map.of(ClientConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
             ClientConfig.CLIENT_ID, "replica-" + id)), Clock.system(), new Random(id));
         b.parts.push(client);

@@ -1,6 +1,6 @@
 package io.varve.testkit;
 
-import io.varve.broker.VarveBroker;
+import io.varve.broker.VarveNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ public final class EmbeddedVarve implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> overrides;
-    private VarveBroker broker;
+    private VarveNode broker;
     private int port;
 
     private EmbeddedVarve(Path dataDir, Map<String, String> overrides) {
@@ -41,7 +41,7 @@ public final class EmbeddedVarve implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    public VarveBroker broker() {
+    public VarveNode broker() {
         return broker;
     }
 
@@ -57,7 +57,7 @@ public final class EmbeddedVarve implements AutoCloseable {
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + listenPort);
         props.put("metrics.port", "0"); // a free port: tests run many nodes side by side
         props.putAll(overrides);
-        broker = VarveBroker.start(props);
+        broker = VarveNode.start(props);
         port = broker.clientPort();
     }
 

@@ -5,7 +5,6 @@ import io.varve.protocol.Errors;
 import io.varve.raft.controller.AlterPartitionResult;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * AlterPartition in-process: the leader's ISR change is queued on this node's {@link ControllerService}
@@ -14,18 +13,18 @@ import java.util.function.Supplier;
  */
 public final class ControllerIsrChangeSink implements IsrChangeSink {
 
-    private final Supplier<ControllerService> controller;
+    private final ControllerService controller;
 
-    /** @param controller the node's controller queue; may be set up after the replica manager that uses this sink */
-    public ControllerIsrChangeSink(Supplier<ControllerService> controller) {
+    /** @param controller the node's controller queue */
+    public ControllerIsrChangeSink(ControllerService controller) {
         this.controller = controller;
     }
 
     @Override
     public CompletableFuture<Errors> alterPartition(UUID topicId, int partition, int leaderId, int leaderEpoch,
                                                     int[] newIsr, int partitionEpoch) {
-        return controller.get().<AlterPartitionResult>submit(
-                c -> c.alterPartition(topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch))
+        return controller.<AlterPartitionResult>propose(
+                c -> c.decideAlterPartition(topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch))
             .handle((result, error) -> error != null ? Errors.REQUEST_TIMED_OUT : result.error());
     }
 }

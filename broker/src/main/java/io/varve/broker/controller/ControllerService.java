@@ -1,6 +1,11 @@
 package io.varve.broker.controller;
 
+import io.varve.broker.loop.EventLoop;
+import io.varve.broker.loop.LoopHandler;
+import io.varve.broker.loop.LoopStarter;
+import io.varve.common.Clock;
 import io.varve.raft.controller.Controller;
+import io.varve.raft.controller.ControllerProposal;
 import io.varve.raft.controller.ControllerReply;
 import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
@@ -9,55 +14,63 @@ import io.varve.raft.controller.NewPartitions;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.controller.ProducerIdBlock;
 import io.varve.raft.controller.TopicRef;
+import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.metadata.MetadataImage;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's Singular Update Queue: one thread owns the {@link Controller} and runs commands
- * in arrival order from a bounded queue. After each command that changed the metadata, the new
- * image is published (the broker opens or deletes logs to match) before the command's future
- * completes, so a client that created a topic can produce to it at once.
+ * The controller's Singular Update Queue: one {@link EventLoop} owns the {@link Controller} and runs
+ * commands in arrival order from a bounded queue, plus the timers of the active controller (leases).
+ * A command that writes ({@link #propose}) is decided against the image, its records are proposed to
+ * the quorum, and the loop goes on; when the quorum hands back their outcome (the commit event), the
+ * loop applies them, publishes the new image to the node's {@link MetadataPublisher} (the broker role
+ * opens or deletes logs to match), and only then completes the command's future, so a client that
+ * created a topic can produce to it at once. One proposal is in flight at a time: the commands that
+ * arrive meanwhile wait, in order, to be decided against an image that holds it.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread; a full queue fails the command
  * with {@link ControllerBusyException} instead of blocking an event loop.
  */
-public final class ControllerService implements AutoCloseable {
+public final class ControllerService implements ControllerChannel, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
 
-    /** Commands waiting for the controller thread; beyond this, callers are told to retry. */
+    /** Commands waiting for the controller loop; beyond this, callers are told to retry. */
     public static final int MAX_QUEUED_COMMANDS = 1024;
+    /** The longest wait for a proposal's outcome before it is answered as unknown (a backstop). */
+    static final long PROPOSAL_TIMEOUT_MS = 60_000;
 
     private final Controller controller;
-    private final Consumer<MetadataImage> publisher;
-    private final ThreadPoolExecutor loop;
+    private final MetadataPublisher images;
     private final IntSupplier activeController;
+    private final EventLoop<Command> loop;
+    private final AutoCloseable running;
     private final AtomicBoolean catchUpQueued = new AtomicBoolean();
-    private volatile MetadataImage published;
+    /** Outcomes handed back by the quorum (at most one per flight), taken at the end of a turn. */
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    /** Commands that came while a proposal was in flight: decided once it finished (loop only). */
+    private final Deque<Command> held = new ArrayDeque<>();
+    /** The proposal whose outcome the loop waits for, or null (loop only). */
+    private Flight<?> inFlight;
+    private MetadataImage published;
     private volatile LongConsumer commitListener = nanos -> { };
+    private volatile ForwardingControllerChannel forwarding;
     private volatile Forwarder forwarder;
-    private final Queue<ImageWaiter> imageWaiters = new ConcurrentLinkedQueue<>();
-
-    /** How long a forwarded command waits for its result to reach this node's image. */
-    static final long IMAGE_WAIT_MS = 10_000;
-    /** Requests waiting for an image at once; more are answered without waiting. */
-    static final int MAX_IMAGE_WAITERS = 1024;
 
     /**
      * Where commands go when this node's controller is not the active one: producer-id allocation
@@ -78,140 +91,136 @@ public final class ControllerService implements AutoCloseable {
         CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly);
     }
 
+    /** What the loop takes: a command on the controller, a command to propose, or a timer to set up. */
+    private sealed interface Command permits Run, Propose, Every {
+    }
+
+    /**
+     * A command that writes: decided against the image, its records proposed to the quorum, and
+     * finished (applied, published, answered) when their outcome comes back, without the loop
+     * waiting for the round in between.
+     */
+    private record Propose<R>(Function<Controller, ControllerProposal<R>> decide, CompletableFuture<R> result)
+        implements Command {
+    }
+
+    /** The one proposal in flight, and when it started (the commit timer). */
+    private record Flight<R>(Propose<R> command, ControllerProposal<R> proposal, long startNs) {
+    }
+
+    /** A proposal's outcome, handed back from the quorum's thread. */
+    private record Outcome(Flight<?> flight, AppendOutcome outcome) {
+    }
+
+    /** A command on the controller, and the caller's future. */
+    private record Run<R>(Function<Controller, ControllerReply<R>> body, CompletableFuture<R> result) implements Command {
+    }
+
+    /** A task to run every {@code periodNs} from now on. */
+    private record Every(long periodNs, BiConsumer<Controller, Long> task) implements Command {
+    }
+
     /**
      * A controller of a one-voter quorum: it is always the active controller.
      *
-     * @param publisher called on the controller thread with each new image, in order
+     * @param publisher called on the controller loop with each new image, in order
      */
     public ControllerService(Controller controller, int nodeId, Consumer<MetadataImage> publisher) {
         this(controller, () -> nodeId, publisher);
     }
 
     /**
+     * A controller on its own thread, on the system clock.
+     *
      * @param activeController the id of the active controller as this node knows it, or -1
-     * @param publisher        called on the controller thread with each new image, in order
+     * @param publisher        called on the controller loop with each new image, in order
      */
     public ControllerService(Controller controller, IntSupplier activeController, Consumer<MetadataImage> publisher) {
+        this(controller, activeController, asPublisher(controller, publisher), Clock.system(), LoopStarter.threads());
+    }
+
+    /**
+     * @param activeController the id of the active controller as this node knows it, or -1
+     * @param images           the node's image home: every image this controller applies is published there
+     * @param clock            the loop's clock: the time of each command and timer
+     * @param starter          runs the loop: a thread of its own, or a simulation's scheduler
+     */
+    public ControllerService(Controller controller, IntSupplier activeController, MetadataPublisher images, Clock clock,
+                             LoopStarter starter) {
         this.controller = controller;
         this.activeController = activeController;
-        this.publisher = publisher;
+        this.images = images;
         this.published = controller.image();
-        this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(MAX_QUEUED_COMMANDS), r -> {
-                Thread t = new Thread(r, "varve-controller");
-                t.setDaemon(true);
-                return t;
-            });
+        images.accept(published);
+        this.loop = new EventLoop<>("varve-controller", MAX_QUEUED_COMMANDS, clock, new Handler());
+        this.running = starter.start(loop);
+    }
+
+    /** Wraps a plain consumer as this service's own publisher (tests that watch the images themselves). */
+    private static MetadataPublisher asPublisher(Controller controller, Consumer<MetadataImage> consumer) {
+        if (consumer instanceof MetadataPublisher p) {
+            return p;
+        }
+        MetadataPublisher p = new MetadataPublisher(controller.image());
+        boolean[] current = {true};
+        p.subscribe(image -> {
+            if (current[0]) {
+                current[0] = false; // the consumer is told of changes only, not of the image it started from
+            } else {
+                consumer.accept(image);
+            }
+        });
+        return p;
     }
 
     /** Sends commands that must reach the active controller through {@code forwarder} while this node is not it. */
     public void forwardTo(Forwarder forwarder) {
+        this.forwarding = new ForwardingControllerChannel(forwarder, images, activeController);
         this.forwarder = forwarder;
     }
 
-    /** A block of producer ids for broker {@code nodeId}, from the active controller wherever it is. */
+    /** The channel to use for a command now: the forwarding one while another voter is active, else null (run here). */
+    private ForwardingControllerChannel remote() {
+        Forwarder f = forwarder;
+        return f != null && !f.isActive() ? forwarding : null;
+    }
+
+    @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIds(int nodeId) {
-        Forwarder f = forwarder;
-        if (f != null && !f.isActive()) {
-            return f.allocateProducerIds(nodeId);
-        }
-        return submit(c -> c.allocateProducerIds(nodeId));
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.allocateProducerIds(nodeId) : propose(c -> c.decideAllocateProducerIds(nodeId));
     }
 
-    /**
-     * Creates topics on the active controller wherever it is. A forwarded creation is answered once
-     * this node's published image holds every created topic (bounded by {@link #IMAGE_WAIT_MS}), so a
-     * client that created a topic through this broker finds it here at once.
-     */
+    @Override
     public CompletableFuture<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
-        Forwarder f = forwarder;
-        if (f == null || f.isActive()) {
-            return submit(c -> c.createTopics(topics, validateOnly));
-        }
-        return f.createTopics(topics, validateOnly).thenCompose(results -> {
-            if (validateOnly) {
-                return CompletableFuture.completedFuture(results);
-            }
-            List<java.util.UUID> created = results.stream().filter(r -> r.error() == io.varve.protocol.Errors.NONE)
-                .map(CreateTopicResult::topicId).toList();
-            return awaitImage(image -> created.stream().allMatch(id -> image.topic(id) != null)).thenApply(image -> results);
-        });
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.createTopics(topics, validateOnly)
+            : propose(c -> c.decideCreateTopics(topics, validateOnly));
     }
 
-    /**
-     * Deletes topics on the active controller wherever it is. A forwarded deletion is answered once
-     * this node's published image no longer holds any deleted topic (bounded by {@link #IMAGE_WAIT_MS}).
-     */
+    @Override
     public CompletableFuture<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
-        Forwarder f = forwarder;
-        if (f == null || f.isActive()) {
-            return submit(c -> c.deleteTopics(topics));
-        }
-        return f.deleteTopics(topics).thenCompose(results -> {
-            List<java.util.UUID> deleted = results.stream()
-                .filter(r -> r.error() == io.varve.protocol.Errors.NONE && r.topicId() != null)
-                .map(DeleteTopicResult::topicId).toList();
-            return awaitImage(image -> deleted.stream().allMatch(id -> image.topic(id) == null)).thenApply(image -> results);
-        });
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.deleteTopics(topics) : propose(c -> c.decideDeleteTopics(topics));
     }
 
-    /**
-     * Adds partitions on the active controller wherever it is. A forwarded addition is answered once
-     * this node's published image holds every new partition (bounded by {@link #IMAGE_WAIT_MS}).
-     */
+    @Override
     public CompletableFuture<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
-        Forwarder f = forwarder;
-        if (f == null || f.isActive()) {
-            return submit(c -> c.createPartitions(topics, validateOnly));
-        }
-        return f.createPartitions(topics, validateOnly).thenCompose(results -> {
-            if (validateOnly) {
-                return CompletableFuture.completedFuture(results);
-            }
-            java.util.Map<String, Integer> grown = new java.util.HashMap<>();
-            for (int i = 0; i < results.size() && i < topics.size(); i++) {
-                if (results.get(i).error() == io.varve.protocol.Errors.NONE) {
-                    grown.put(topics.get(i).topic(), topics.get(i).totalCount());
-                }
-            }
-            return awaitImage(image -> grown.entrySet().stream().allMatch(e -> image.topic(e.getKey()) != null
-                && image.topic(e.getKey()).partitionCount() >= e.getValue())).thenApply(image -> results);
-        });
-    }
-
-    /**
-     * Completes with the first published image that satisfies {@code condition}, or with the latest
-     * one after {@link #IMAGE_WAIT_MS}; at most {@link #MAX_IMAGE_WAITERS} wait at once.
-     */
-    CompletableFuture<MetadataImage> awaitImage(Predicate<MetadataImage> condition) {
-        CompletableFuture<MetadataImage> done = new CompletableFuture<>();
-        ImageWaiter waiter = new ImageWaiter(condition, done);
-        if (imageWaiters.size() >= MAX_IMAGE_WAITERS) {
-            return CompletableFuture.completedFuture(published);
-        }
-        imageWaiters.add(waiter);
-        waiter.check(published); // it may already be there
-        return done.completeOnTimeout(published, IMAGE_WAIT_MS, TimeUnit.MILLISECONDS)
-            .whenComplete((image, error) -> imageWaiters.remove(waiter));
-    }
-
-    private record ImageWaiter(Predicate<MetadataImage> condition, CompletableFuture<MetadataImage> done) {
-        void check(MetadataImage image) {
-            if (!done.isDone() && condition.test(image)) {
-                done.complete(image);
-            }
-        }
+        ForwardingControllerChannel remote = remote();
+        return remote != null ? remote.createPartitions(topics, validateOnly)
+            : propose(c -> c.decideCreatePartitions(topics, validateOnly));
     }
 
     /** The active controller's node id as this node knows it, or -1 while there is none. */
+    @Override
     public int activeControllerId() {
         return activeController.getAsInt();
     }
 
     /**
-     * Asks the controller thread to apply records committed by the quorum (another leader's, or
-     * ones this node's Raft log learned) and publish the image. Coalesced: at most one waits in the
-     * queue. Never blocks; safe from the Raft thread.
+     * Asks the controller loop to apply records committed by the quorum (another leader's, or ones
+     * this node's Raft log learned) and publish the image. Coalesced: at most one waits in the queue.
+     * Never blocks; safe from the Raft loop.
      */
     public void requestCatchUp() {
         if (catchUpQueued.compareAndSet(false, true)) {
@@ -226,37 +235,51 @@ public final class ControllerService implements AutoCloseable {
     }
 
     /** The last image published. */
+    @Override
     public MetadataImage image() {
-        return published;
+        return images.image();
     }
 
     /**
-     * Runs {@code command} on the controller thread; the future completes with its response after
-     * the resulting image has been published.
+     * Runs {@code command} on the controller loop; the future completes with its response after
+     * the resulting image has been published. A command that writes blocks the loop for its whole
+     * quorum round this way: commands that write go through {@link #propose}.
      */
     public <R> CompletableFuture<R> submit(Function<Controller, ControllerReply<R>> command) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    // Decide against everything committed, whoever committed it.
-                    publish(controller.catchUp());
-                    long startNs = System.nanoTime();
-                    ControllerReply<R> reply = command.apply(controller);
-                    if (reply.image() != published) {
-                        commitListener.accept(System.nanoTime() - startNs); // records committed (local quorum append)
-                    }
-                    publish(reply.image());
-                    result.complete(reply.response());
-                } catch (RuntimeException | Error e) {
-                    LOG.error("Controller command failed", e);
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new ControllerBusyException(MAX_QUEUED_COMMANDS));
-        }
+        offer(new Run<>(command, result), result);
         return result;
+    }
+
+    /**
+     * Decides {@code decide} on the controller loop and proposes its records without waiting for
+     * them: the loop goes on (timers, catch-ups) while the quorum commits, and the command is applied
+     * on the commit event, its image published, then its future completed. Commands that arrive
+     * meanwhile are decided after it, in order (one proposal in flight: each is decided against every
+     * record before it).
+     */
+    public <R> CompletableFuture<R> propose(Function<Controller, ControllerProposal<R>> decide) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        offer(new Propose<>(decide, result), result);
+        return result;
+    }
+
+    private void offer(Command command, CompletableFuture<?> result) {
+        if (!loop.offer(command)) {
+            result.completeExceptionally(loop.isClosed() ? new IllegalStateException("the controller stopped")
+                : new ControllerBusyException(MAX_QUEUED_COMMANDS));
+        }
+    }
+
+    /**
+     * Runs {@code task} on the controller loop every {@code periodMs}, with the controller and the
+     * loop's time in milliseconds; the image it leaves is published. The active controller's lease
+     * timer. Call once the service is built; the task runs until close.
+     */
+    public void every(long periodMs, BiConsumer<Controller, Long> task) {
+        if (!loop.offer(new Every(TimeUnit.MILLISECONDS.toNanos(periodMs), task))) {
+            throw new IllegalStateException("the controller loop refused a timer: " + loop);
+        }
     }
 
     /** Sets who is told how long each command that committed metadata records took (the commit timer). */
@@ -266,25 +289,168 @@ public final class ControllerService implements AutoCloseable {
 
     private void publish(MetadataImage image) {
         if (image != published) {
-            publisher.accept(image);
+            images.accept(image); // a subscriber that fails leaves the image unpublished: the next command retries it
             published = image;
-            for (ImageWaiter waiter : imageWaiters) {
-                waiter.check(image);
+        }
+    }
+
+    /** The loop's side: each command decides against everything committed, whoever committed it. */
+    private final class Handler implements LoopHandler<Command> {
+        @Override
+        public void onCommand(Command command, long nowNs) {
+            if (command instanceof Every e) {
+                startTimer(e, nowNs);
+            } else if (inFlight != null) {
+                if (held.size() >= MAX_QUEUED_COMMANDS) {
+                    fail(command, new ControllerBusyException(MAX_QUEUED_COMMANDS));
+                } else {
+                    held.addLast(command);
+                }
+            } else {
+                execute(command, nowNs);
+            }
+        }
+
+        private void execute(Command command, long nowNs) {
+            if (command instanceof Run<?> r) {
+                run(r);
+            } else if (command instanceof Propose<?> p) {
+                decide(p, nowNs);
+            }
+        }
+
+        private void startTimer(Every e, long nowNs) {
+            loop.every(nowNs, e.periodNs(), timeNs -> {
+                if (inFlight != null) {
+                    return; // decided against an image without the records in flight: wait for the next tick
+                }
+                try {
+                    e.task().accept(controller, TimeUnit.NANOSECONDS.toMillis(timeNs));
+                    publish(controller.image());
+                } catch (RuntimeException failure) {
+                    LOG.error("A controller timer failed a turn", failure);
+                }
+            });
+        }
+
+        private <R> void run(Run<R> command) {
+            try {
+                publish(controller.catchUp());
+                long startNs = System.nanoTime();
+                ControllerReply<R> reply = command.body().apply(controller);
+                if (reply.image() != published) {
+                    commitListener.accept(System.nanoTime() - startNs); // records committed
+                }
+                publish(reply.image());
+                command.result().complete(reply.response());
+            } catch (RuntimeException | Error e) {
+                LOG.error("Controller command failed", e);
+                command.result().completeExceptionally(e);
+            }
+        }
+
+        private <R> void decide(Propose<R> command, long nowNs) {
+            try {
+                publish(controller.catchUp());
+                ControllerProposal<R> proposal = command.decide().apply(controller);
+                if (proposal.isReady()) {
+                    publish(proposal.reply().image());
+                    command.result().complete(proposal.reply().response());
+                    return;
+                }
+                Flight<R> flight = new Flight<>(command, proposal, System.nanoTime());
+                inFlight = flight;
+                controller.propose(proposal, outcome -> {
+                    outcomes.add(new Outcome(flight, outcome));
+                    loop.wake();
+                });
+                // A backstop: the quorum answers every proposal (Raft expires it at its request timeout).
+                loop.schedule(nowNs + TimeUnit.MILLISECONDS.toNanos(PROPOSAL_TIMEOUT_MS), timeNs -> {
+                    if (inFlight == flight) {
+                        LOG.warn("No outcome for a proposal within {} ms; answering as not committed", PROPOSAL_TIMEOUT_MS);
+                        finish(flight, AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER,
+                            "no outcome in time; the outcome is unknown"));
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                LOG.error("Controller command failed", e);
+                inFlight = null;
+                command.result().completeExceptionally(e);
+            }
+        }
+
+        private <R> void finish(Flight<R> flight, AppendOutcome outcome) {
+            inFlight = null;
+            try {
+                ControllerReply<R> reply = controller.finish(flight.proposal(), outcome);
+                if (outcome.isCommitted()) {
+                    commitListener.accept(System.nanoTime() - flight.startNs());
+                }
+                publish(reply.image());
+                flight.command().result().complete(reply.response());
+            } catch (RuntimeException | Error e) {
+                LOG.error("Finishing a controller command failed", e);
+                flight.command().result().completeExceptionally(e);
+            }
+        }
+
+        /** Takes the outcome handed back, if any, then decides the commands held meanwhile. */
+        @Override
+        public int onTurnEnd(long nowNs) {
+            int work = 0;
+            Outcome o;
+            while ((o = outcomes.poll()) != null) {
+                if (o.flight() == inFlight) {
+                    finish(o.flight(), o.outcome());
+                    work++;
+                } // else: the backstop already answered it
+            }
+            while (inFlight == null && !held.isEmpty() && work < EventLoop.MAX_COMMANDS_PER_TURN) {
+                execute(held.pollFirst(), nowNs);
+                work++;
+            }
+            return work;
+        }
+
+        @Override
+        public boolean hasPendingWork() {
+            return !outcomes.isEmpty() || (inFlight == null && !held.isEmpty());
+        }
+
+        @Override
+        public void onUnhandled(Command command) {
+            fail(command, new IllegalStateException("the controller stopped"));
+        }
+
+        @Override
+        public void onClose() {
+            Flight<?> flight = inFlight;
+            inFlight = null;
+            if (flight != null) {
+                flight.command().result().completeExceptionally(new IllegalStateException("the controller stopped"));
+            }
+            Command c;
+            while ((c = held.pollFirst()) != null) {
+                fail(c, new IllegalStateException("the controller stopped"));
+            }
+        }
+
+        private void fail(Command command, RuntimeException why) {
+            if (command instanceof Run<?> r) {
+                r.result().completeExceptionally(why);
+            } else if (command instanceof Propose<?> p) {
+                p.result().completeExceptionally(why);
             }
         }
     }
 
-    /** Stops taking commands and lets queued ones finish (bounded wait); the owner closes the controller. */
+    /** Stops the loop after its current command; commands still queued fail. The owner closes the controller. */
     @Override
     public void close() {
-        loop.shutdown();
         try {
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            loop.shutdownNow();
-            Thread.currentThread().interrupt();
+            running.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping the controller loop failed", e);
         }
     }
 

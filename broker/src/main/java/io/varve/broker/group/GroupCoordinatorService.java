@@ -1,6 +1,6 @@
 package io.varve.broker.group;
 
-import io.varve.broker.controller.ControllerService;
+import io.varve.broker.controller.ControllerChannel;
 import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.replica.Partition;
@@ -24,7 +24,6 @@ import io.varve.protocol.message.OffsetCommitRequest;
 import io.varve.protocol.message.OffsetFetchRequest;
 import io.varve.protocol.message.OffsetFetchResponse;
 import io.varve.protocol.message.SyncGroupRequest;
-import io.varve.raft.controller.CreateTopicResult;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
@@ -79,7 +78,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final int nodeId;
     private final GroupCoordinatorConfig config;
     private final ReplicaManager replicas;
-    private final ControllerService controller;
+    private final ControllerChannel controller;
     private final Clock clock;
     private final GroupCoordinator core;
     private final OffsetManager offsets;
@@ -104,7 +103,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private long lastExpiryMs;
 
     public GroupCoordinatorService(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
-            ControllerService controller, Clock clock) {
+            ControllerChannel controller, Clock clock) {
         this(nodeId, config, replicas, controller, clock, () -> UUID.randomUUID().toString(), true);
     }
 
@@ -114,12 +113,12 @@ public final class GroupCoordinatorService implements AutoCloseable {
      * {@code memberIdSuffix}, so that a seed replays exactly. Not thread-safe, unlike the threaded one.
      */
     public static GroupCoordinatorService driven(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
-            ControllerService controller, Clock clock, Supplier<String> memberIdSuffix) {
+            ControllerChannel controller, Clock clock, Supplier<String> memberIdSuffix) {
         return new GroupCoordinatorService(nodeId, config, replicas, controller, clock, memberIdSuffix, false);
     }
 
     private GroupCoordinatorService(int nodeId, GroupCoordinatorConfig config, ReplicaManager replicas,
-            ControllerService controller, Clock clock, Supplier<String> memberIdSuffix, boolean ownThread) {
+            ControllerChannel controller, Clock clock, Supplier<String> memberIdSuffix, boolean ownThread) {
         this.nodeId = nodeId;
         this.config = config;
         this.replicas = replicas;
@@ -436,7 +435,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
         }
         NewTopic topic = new NewTopic(OffsetsTopic.NAME, config.offsetsTopicNumPartitions(),
             config.offsetsTopicReplicationFactor(), Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(100 * 1024 * 1024)));
-        controller.<List<CreateTopicResult>>submit(c -> c.createTopics(List.of(topic), false))
+        controller.createTopics(List.of(topic), false)
             .whenComplete((results, error) -> {
                 creatingTopic.set(false);
                 if (error != null) {

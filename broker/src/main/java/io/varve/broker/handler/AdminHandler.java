@@ -1,6 +1,6 @@
 package io.varve.broker.handler;
 
-import io.varve.broker.controller.ControllerService;
+import io.varve.broker.controller.ControllerChannel;
 import io.varve.protocol.Errors;
 import io.varve.protocol.message.CreatePartitionsRequest;
 import io.varve.protocol.message.CreatePartitionsResponse;
@@ -40,12 +40,12 @@ final class AdminHandler {
     private static final byte RESOURCE_TOPIC = 2;
     private static final byte RESOURCE_BROKER = 4;
 
-    private final ControllerService controller;
+    private final ControllerChannel controller;
     private final Map<String, ?> brokerProps;
     private final int nodeId;
     private final TopicConfigs topicDefaults;
 
-    AdminHandler(ControllerService controller, Map<String, ?> brokerProps, int nodeId) {
+    AdminHandler(ControllerChannel controller, Map<String, ?> brokerProps, int nodeId) {
         this.controller = controller;
         this.brokerProps = Map.copyOf(brokerProps);
         this.nodeId = nodeId;

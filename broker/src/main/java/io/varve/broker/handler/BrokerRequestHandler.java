@@ -1,5 +1,6 @@
 package io.varve.broker.handler;
 
+import io.varve.broker.controller.ControllerChannel;
 import io.varve.broker.controller.ControllerService;
 import io.varve.broker.metrics.TopicTraffic;
 import io.varve.broker.group.GroupCoordinatorService;
@@ -43,7 +44,7 @@ public final class BrokerRequestHandler implements RequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerRequestHandler.class);
 
     private final int nodeId;
-    private final ControllerService controller;
+    private final ControllerChannel controller;
     private final ProduceHandler produce;
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
@@ -52,7 +53,7 @@ public final class BrokerRequestHandler implements RequestHandler {
     private final ProducerIdManager producerIds;
     private final GroupCoordinatorService groups;
 
-    public BrokerRequestHandler(int nodeId, ControllerService controller, ReplicaManager replicas,
+    public BrokerRequestHandler(int nodeId, ControllerChannel controller, ReplicaManager replicas,
                                 DelayedOperationPurgatory<TopicPartition> fetchPurgatory,
                                 DelayedOperationPurgatory<TopicPartition> producePurgatory, Map<String, ?> brokerProps,
                                 boolean autoCreateTopics, int fetchMaxBytes, TopicTraffic traffic,

@@ -1,6 +1,6 @@
 package io.varve.broker.handler;
 
-import io.varve.broker.controller.ControllerService;
+import io.varve.broker.controller.ControllerChannel;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.protocol.message.DescribeClusterRequest;
@@ -29,11 +29,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class MetadataHandler {
 
-    private final ControllerService controller;
+    private final ControllerChannel controller;
     private final int nodeId;
     private final boolean autoCreateTopics;
 
-    MetadataHandler(ControllerService controller, int nodeId, boolean autoCreateTopics) {
+    MetadataHandler(ControllerChannel controller, int nodeId, boolean autoCreateTopics) {
         this.controller = controller;
         this.nodeId = nodeId;
         this.autoCreateTopics = autoCreateTopics;

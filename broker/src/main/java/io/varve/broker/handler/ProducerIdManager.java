@@ -1,6 +1,6 @@
 package io.varve.broker.handler;
 
-import io.varve.broker.controller.ControllerService;
+import io.varve.broker.controller.ControllerChannel;
 import io.varve.protocol.Errors;
 import io.varve.protocol.message.InitProducerIdRequest;
 import io.varve.protocol.message.InitProducerIdResponse;
@@ -16,13 +16,13 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ProducerIdManager {
 
-    private final ControllerService controller;
+    private final ControllerChannel controller;
     private final int nodeId;
     private long next;
     private long end;
     private CompletableFuture<Void> refill;
 
-    ProducerIdManager(ControllerService controller, int nodeId) {
+    ProducerIdManager(ControllerChannel controller, int nodeId) {
         this.controller = controller;
         this.nodeId = nodeId;
     }

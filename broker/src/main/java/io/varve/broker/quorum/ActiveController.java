@@ -4,7 +4,7 @@ import io.varve.broker.controller.ControllerService;
 import io.varve.common.Clock;
 import io.varve.protocol.Errors;
 import io.varve.raft.controller.AlterPartitionResult;
-import io.varve.raft.controller.ControllerReply;
+import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.CreatePartitionsResult;
 import io.varve.raft.controller.CreateTopicResult;
 import io.varve.raft.controller.DeleteTopicResult;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * when it becomes active ({@code Controller.onBecomeActive}) and fences brokers whose lease ran out
  * ({@code Controller.tick}). Lease time is the monotonic clock.
  *
- * <p>Thread-safe: RPCs come from event loops; commands run on the controller thread.
+ * <p>Thread-safe: RPCs come from event loops; commands and the lease timer run on the controller's
+ * {@link io.varve.broker.loop.EventLoop} (no thread of its own).
  */
 public final class ActiveController implements ControllerRpcService.BrokerRpcs, AutoCloseable {
 
@@ -43,9 +44,10 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
     private final RaftQuorumNode raft;
     private final Clock clock;
     private final long tickMs;
-    private final Thread thread;
-    private volatile boolean running = true;
+    /** The term in which this node last became active; the controller loop's only. */
     private int activeTerm = -1;
+    /** Whether a fencing tick is queued or in flight: at most one at a time. */
+    private volatile boolean tickQueued;
 
     /**
      * @param tickMs how often the lease timer runs; a fraction of {@code broker.session.timeout.ms}
@@ -55,12 +57,11 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
         this.raft = raft;
         this.clock = clock;
         this.tickMs = tickMs;
-        this.thread = new Thread(this::run, "varve-lease-timer");
-        this.thread.setDaemon(true);
     }
 
+    /** Sets the lease timer on the controller's loop. */
     public void start() {
-        thread.start();
+        controller.every(tickMs, this::onTimer);
     }
 
     @Override
@@ -69,7 +70,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(new RegisterBrokerCodec.Response(Errors.NOT_CONTROLLER.code,
                 "not the active controller", RegisterBrokerResult.NO_EPOCH, raft.leaderId()));
         }
-        return controller.<RegisterBrokerResult>submit(c -> c.registerBroker(q.nodeId(), q.host(), q.port(), q.rack(),
+        return controller.<RegisterBrokerResult>propose(c -> c.decideRegisterBroker(q.nodeId(), q.host(), q.port(), q.rack(),
                 clock.monotonicMs()))
             .thenApply(r -> new RegisterBrokerCodec.Response(r.error().code, r.message(), r.brokerEpoch(), raft.leaderId()));
     }
@@ -80,7 +81,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(
                 new BrokerHeartbeatCodec.Response(Errors.NOT_CONTROLLER.code, true, false, raft.leaderId()));
         }
-        return controller.<HeartbeatResult>submit(c -> c.brokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
+        return controller.<HeartbeatResult>propose(c -> c.decideBrokerHeartbeat(q.nodeId(), q.brokerEpoch(), clock.monotonicMs(),
                 q.wantShutDown(), !q.offlineLogDirs().isEmpty()))
             .thenApply(r -> new BrokerHeartbeatCodec.Response(r.error().code, r.fenced(), r.shouldShutDown(), raft.leaderId()));
     }
@@ -91,7 +92,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(
                 new AllocateProducerIdsCodec.Response(Errors.NOT_CONTROLLER.code, -1, 0, raft.leaderId()));
         }
-        return controller.<ProducerIdBlock>submit(c -> c.allocateProducerIds(nodeId)).thenApply(b ->
+        return controller.<ProducerIdBlock>propose(c -> c.decideAllocateProducerIds(nodeId)).thenApply(b ->
             new AllocateProducerIdsCodec.Response(b.error().code, b.firstProducerId(), b.size(), raft.leaderId()));
     }
 
@@ -101,7 +102,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(
                 failAll(q, Errors.NOT_CONTROLLER, "not the active controller", raft.leaderId()));
         }
-        return controller.<List<CreateTopicResult>>submit(c -> c.createTopics(q.topics(), q.validateOnly()))
+        return controller.<List<CreateTopicResult>>propose(c -> c.decideCreateTopics(q.topics(), q.validateOnly()))
             .thenApply(results -> new CreateTopicsCodec.Response(raft.leaderId(), results));
     }
 
@@ -111,7 +112,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(failAll(topics, Errors.NOT_CONTROLLER, "not the active controller",
                 raft.leaderId()));
         }
-        return controller.<List<DeleteTopicResult>>submit(c -> c.deleteTopics(topics))
+        return controller.<List<DeleteTopicResult>>propose(c -> c.decideDeleteTopics(topics))
             .thenApply(results -> new DeleteTopicsCodec.Response(raft.leaderId(), results));
     }
 
@@ -121,7 +122,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(failAll(q, Errors.NOT_CONTROLLER, "not the active controller",
                 raft.leaderId()));
         }
-        return controller.<List<CreatePartitionsResult>>submit(c -> c.createPartitions(q.topics(), q.validateOnly()))
+        return controller.<List<CreatePartitionsResult>>propose(c -> c.decideCreatePartitions(q.topics(), q.validateOnly()))
             .thenApply(results -> new CreatePartitionsCodec.Response(raft.leaderId(), results));
     }
 
@@ -131,7 +132,7 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             return CompletableFuture.completedFuture(new AlterPartitionCodec.Response(Errors.NOT_CONTROLLER.code,
                 raft.leaderId()));
         }
-        return controller.<AlterPartitionResult>submit(c -> c.alterPartition(q.topicId(), q.partition(), q.leaderId(),
+        return controller.<AlterPartitionResult>propose(c -> c.decideAlterPartition(q.topicId(), q.partition(), q.leaderId(),
                 q.leaderEpoch(), q.newIsr(), q.partitionEpoch()))
             .thenApply(r -> new AlterPartitionCodec.Response(r.error().code, raft.leaderId()));
     }
@@ -155,37 +156,27 @@ public final class ActiveController implements ControllerRpcService.BrokerRpcs, 
             .toList());
     }
 
-    private void run() {
-        while (running) {
-            try {
-                onTimer();
-                Thread.sleep(tickMs);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("The lease timer failed a turn", e);
-            }
-        }
-    }
-
-    private void onTimer() {
+    /** On the controller loop, every tick: a new term's leases, then the fencing of expired ones. */
+    private void onTimer(Controller c, long nowMs) {
         if (!raft.isLeader()) {
             activeTerm = -1;
             return;
         }
-        long nowMs = clock.monotonicMs();
         int term = raft.term();
         if (term != activeTerm) {
             activeTerm = term;
             LOG.info("Node became the active controller in term {}", term);
-            controller.submit(c -> new ControllerReply<Void>(null, c.onBecomeActive(nowMs)));
+            c.onBecomeActive(nowMs);
         }
-        controller.submit(c -> c.tick(nowMs));
+        if (!tickQueued) {
+            // Fencing writes records: proposed, so the loop does not wait for the round.
+            tickQueued = true;
+            controller.propose(ctl -> ctl.decideTick(nowMs)).whenComplete((r, e) -> tickQueued = false);
+        }
     }
 
+    /** The timer stops with the controller loop. */
     @Override
     public void close() {
-        running = false;
-        QuorumThreads.stop(thread);
     }
 }

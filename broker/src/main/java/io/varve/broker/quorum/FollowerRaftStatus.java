@@ -1,6 +1,6 @@
 package io.varve.broker.quorum;
 
-import io.varve.broker.controller.ControllerService;
+import io.varve.broker.controller.MetadataPublisher;
 import io.varve.broker.metrics.RaftStatus;
 
 /**
@@ -11,11 +11,11 @@ import io.varve.broker.metrics.RaftStatus;
 public final class FollowerRaftStatus implements RaftStatus {
 
     private final MetadataFollower follower;
-    private final ControllerService service;
+    private final MetadataPublisher images;
 
-    public FollowerRaftStatus(MetadataFollower follower, ControllerService service) {
+    public FollowerRaftStatus(MetadataFollower follower, MetadataPublisher images) {
         this.follower = follower;
-        this.service = service;
+        this.images = images;
     }
 
     @Override
@@ -35,6 +35,6 @@ public final class FollowerRaftStatus implements RaftStatus {
 
     @Override
     public long lastAppliedOffset() {
-        return service.image().lastAppliedOffset();
+        return images.image().lastAppliedOffset();
     }
 }

@@ -12,20 +12,26 @@ import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.log.AppendOutcome;
 import io.varve.raft.log.QuorumStateFile;
 import io.varve.raft.log.MetadataRaftLog;
+import io.varve.broker.loop.EventLoop;
+import io.varve.broker.loop.LoopHandler;
+import io.varve.broker.loop.LoopStarter;
 import java.io.IOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentTerminationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Raft node's Singular Update Queue: one thread owns the {@link RaftNode}, its {@link MetadataRaftLog}
- * and its {@link QuorumStateFile}. It takes messages and proposals from one bounded queue, ticks the
- * node every {@code tickMs}, and performs each {@link Ready} in the order the core demands:
- * persist the term and vote (fsync), truncate and append entries (fsync), only then send, then
- * publish the new commit point and complete the proposals it commits, then {@code advance}.
+ * The Raft node's Singular Update Queue: one {@link EventLoop} owns the {@link RaftNode}, its
+ * {@link MetadataRaftLog} and its {@link QuorumStateFile}. It takes messages and proposals as typed
+ * commands from the loop's bounded queue, and at the end of every turn (at least every
+ * {@code tickMs}, the loop's timer) ticks the node with the turn's {@code nowNs} and performs each
+ * {@link Ready} in the order the core demands: persist the term and vote (fsync), truncate and append
+ * entries (fsync), only then send, then publish the new commit point and complete the proposals it
+ * commits, then {@code advance}. The loop runs on a thread of its own ({@link #start}), or, in a
+ * simulation, under a shared scheduler ({@link #start(Runnable, LoopStarter)}).
  *
  * <p>Snapshots (Low-Water Mark): once {@code snapshotEveryRecords} metadata offsets were applied since
  * the last snapshot, the driver replays them onto that snapshot's image (its own copy: the controller's
@@ -41,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #offer} and {@link #propose} from any thread; the rest is read through
  * volatile fields.
  */
-public final class RaftDriver implements AutoCloseable {
+public final class RaftDriver implements LoopHandler<Object>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftDriver.class);
 
@@ -64,13 +70,12 @@ public final class RaftDriver implements AutoCloseable {
     private final String clusterId;
     private final int snapshotEveryRecords;
     private volatile Runnable onCommit = () -> { };
-    private final BlockingQueue<Object> events = new ArrayBlockingQueue<>(MAX_QUEUED_EVENTS);
+    private final EventLoop<Object> loop;
     private final PendingProposals pending = new PendingProposals(MAX_PENDING_PROPOSALS);
-    private final Thread thread;
+    private volatile AutoCloseable running;
     private volatile RaftStatus status;
     private volatile long committedEndOffset;
     private volatile boolean failed;
-    private volatile boolean running = true;
     private long appliedIndex;
     private volatile long snapshotsTaken;
 
@@ -101,23 +106,30 @@ public final class RaftDriver implements AutoCloseable {
         this.clock = clock;
         this.tickMs = tickMs;
         this.status = node.status();
-        this.thread = new Thread(this::run, "varve-raft-" + status.nodeId());
-        this.thread.setDaemon(true);
+        this.loop = new EventLoop<>("varve-raft-" + status.nodeId(), MAX_QUEUED_EVENTS, clock, this);
+        long tickNs = TimeUnit.MILLISECONDS.toNanos(tickMs);
+        // A turn at least every tick: each turn ends by ticking the node and doing its Ready work.
+        loop.every(clock.nanoTime() + tickNs, tickNs, nowNs -> { });
     }
 
     /**
-     * Starts the thread.
+     * Starts the loop on a thread of its own.
      *
-     * @param onCommit called on the driver thread each time the commit point moves; must not block
+     * @param onCommit called on the driver's loop each time the commit point moves; must not block
      */
     void start(Runnable onCommit) {
+        start(onCommit, LoopStarter.threads());
+    }
+
+    /** Starts the loop with {@code starter}: a thread of its own, or a simulation's scheduler. */
+    void start(Runnable onCommit, LoopStarter starter) {
         this.onCommit = onCommit;
-        thread.start();
+        this.running = starter.start(loop);
     }
 
     /** Queues a message from another voter; false (dropped) when the queue is full or the driver stopped. */
     public boolean offer(RaftMessage message) {
-        return running && events.offer(message);
+        return !failed && loop.offer(message);
     }
 
     /**
@@ -126,9 +138,9 @@ public final class RaftDriver implements AutoCloseable {
      */
     CompletableFuture<AppendOutcome> propose(byte[] data, long timeoutMs) {
         CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
-        if (failed || !running) {
+        if (failed || loop.isClosed()) {
             done.complete(AppendOutcome.notCommitted(AppendOutcome.Status.FAILED, "the metadata quorum stopped"));
-        } else if (!events.offer(new Proposal(data, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), done))) {
+        } else if (!loop.offer(new Proposal(data, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), done))) {
             done.complete(AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER, "the Raft queue is full"));
         }
         return done;
@@ -152,44 +164,64 @@ public final class RaftDriver implements AutoCloseable {
         return log;
     }
 
-    private void run() {
+    /**
+     * One turn of the loop as its runner would do it: the queued events (at most
+     * {@link EventLoop#MAX_COMMANDS_PER_TURN}), the timers due, then the tick and the Ready work.
+     * Package-private so that tests can drive a driver that was never started; {@code pollMs} is
+     * ignored (a test's turn never waits).
+     */
+    void runOnce(long pollMs) throws IOException {
         try {
-            while (running) {
-                runOnce(tickMs);
+            loop.doWork();
+        } catch (AgentTerminationException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | IOException | Error e) {
-            failed = true;
-            LOG.error("The Raft driver of node {} failed; this controller stops until restarted", status.nodeId(), e);
-        } finally {
-            running = false;
-            pending.failAll(failed ? AppendOutcome.Status.FAILED : AppendOutcome.Status.NOT_LEADER,
-                "the metadata quorum stopped");
-            Object e;
-            while ((e = events.poll()) != null) {
-                if (e instanceof Proposal p) {
-                    p.done.complete(AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER, "the metadata quorum stopped"));
-                }
-            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void onCommand(Object event, long nowNs) {
+        if (!failed) {
+            handle(event, nowNs);
+        } else if (event instanceof Proposal p) {
+            p.done.complete(AppendOutcome.notCommitted(AppendOutcome.Status.FAILED, "the metadata quorum stopped"));
         }
     }
 
     /**
-     * One turn of the loop: waits up to {@code pollMs} for an event, handles at most
-     * {@link #MAX_EVENTS_PER_TURN}, ticks the node, expires proposals, and does the Ready work.
-     * Package-private so that tests can drive a driver whose thread was never started.
+     * The end of every turn: tick the node with the turn's time, expire proposals, and do the Ready
+     * work. A failure stops the driver for good: the loop ends, and every proposal fails.
      */
-    void runOnce(long pollMs) throws InterruptedException, IOException {
-        Object event = pollMs > 0 ? events.poll(pollMs, TimeUnit.MILLISECONDS) : events.poll();
-        long nowNs = clock.nanoTime();
-        for (int i = 0; event != null && i < MAX_EVENTS_PER_TURN; i++) {
-            handle(event, nowNs);
-            event = i + 1 < MAX_EVENTS_PER_TURN ? events.poll() : null;
+    @Override
+    public int onTurnEnd(long nowNs) {
+        if (failed) {
+            return 0;
         }
-        node.tick(nowNs);
-        pending.expire(nowNs);
-        processReady();
+        try {
+            node.tick(nowNs);
+            pending.expire(nowNs);
+            return processReady();
+        } catch (IOException | RuntimeException | Error e) {
+            failed = true;
+            LOG.error("The Raft driver of node {} failed; this controller stops until restarted", status.nodeId(), e);
+            pending.failAll(AppendOutcome.Status.FAILED, "the metadata quorum stopped");
+            throw new AgentTerminationException(e instanceof IOException io ? new UncheckedIOException(io) : e);
+        }
+    }
+
+    @Override
+    public void onUnhandled(Object event) {
+        if (event instanceof Proposal p) {
+            p.done.complete(AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER, "the metadata quorum stopped"));
+        }
+    }
+
+    @Override
+    public void onClose() {
+        pending.failAll(failed ? AppendOutcome.Status.FAILED : AppendOutcome.Status.NOT_LEADER,
+            "the metadata quorum stopped");
     }
 
     private void handle(Object event, long nowNs) {
@@ -210,9 +242,11 @@ public final class RaftDriver implements AutoCloseable {
         }
     }
 
-    /** Does the node's work in the persist → send → apply order until it has none. */
-    private void processReady() throws IOException {
+    /** Does the node's work in the persist → send → apply order until it has none; returns the Readies done. */
+    private int processReady() throws IOException {
+        int done = 0;
         while (node.hasReady()) {
+            done++;
             Ready ready = node.ready();
             if (ready.hardState() != null) {
                 stateFile.write(ready.hardState());
@@ -250,6 +284,7 @@ public final class RaftDriver implements AutoCloseable {
             maybeSnapshot();
         }
         status = node.status();
+        return done;
     }
 
     /** Replaces the log by the leader's snapshot; the proposals still waiting can no longer be tracked. */
@@ -291,15 +326,22 @@ public final class RaftDriver implements AutoCloseable {
         return snapshotsTaken;
     }
 
-    /** Stops the thread (bounded wait); pending proposals fail. The owner closes the log and transport. */
+    /**
+     * Stops the loop after its current turn (bounded wait; no interrupt, which would close the log's
+     * file channels under an fsync); pending proposals fail. The owner closes the log and transport.
+     * A driver that was never started fails its proposals here.
+     */
     @Override
     public void close() {
-        // No interrupt: it would close the log's file channels under an fsync. The loop ends within a tick.
-        running = false;
+        AutoCloseable r = running;
+        if (r == null) {
+            loop.onClose();
+            return;
+        }
         try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            r.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping the Raft loop of node {} failed", status.nodeId(), e);
         }
     }
 }

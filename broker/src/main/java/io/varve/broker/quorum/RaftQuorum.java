@@ -7,6 +7,7 @@ import io.varve.raft.log.MetadataRaftLog;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.MetadataRecord;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,18 +36,10 @@ public final class RaftQuorum implements MetadataQuorum {
 
     @Override
     public AppendOutcome append(List<MetadataRecord> records) {
-        if (closed || driver.isFailed()) {
-            return AppendOutcome.notCommitted(AppendOutcome.Status.FAILED, "the metadata quorum stopped");
-        }
-        RaftStatus status = driver.status();
-        if (status.role() != RaftStatus.Role.LEADER) {
-            return AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER,
-                "node " + status.nodeId() + " is not the active controller; the leader is " + status.leaderId());
-        }
         byte[] data = log.encode(records);
-        if (data.length > log.maxBatchBytes()) {
-            return AppendOutcome.notCommitted(AppendOutcome.Status.TOO_LARGE, "a batch of " + data.length
-                + " bytes is larger than the metadata log's limit of " + log.maxBatchBytes());
+        AppendOutcome refused = refuse(data);
+        if (refused != null) {
+            return refused;
         }
         try {
             // The driver expires the proposal at the deadline; the extra second only covers its tick.
@@ -57,6 +50,39 @@ public final class RaftQuorum implements MetadataQuorum {
             Thread.currentThread().interrupt();
             return AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER, "interrupted");
         }
+    }
+
+    /**
+     * Proposes without waiting: {@code onOutcome} runs on the Raft loop when the entry commits or is
+     * known lost (the driver expires it after {@code requestTimeoutMs}), or at once when refused.
+     */
+    @Override
+    public void appendAsync(List<MetadataRecord> records, Consumer<AppendOutcome> onOutcome) {
+        byte[] data = log.encode(records);
+        AppendOutcome refused = refuse(data);
+        if (refused != null) {
+            onOutcome.accept(refused);
+            return;
+        }
+        driver.propose(data, requestTimeoutMs).whenComplete((outcome, error) -> onOutcome.accept(
+            outcome != null ? outcome : AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER, String.valueOf(error))));
+    }
+
+    /** Why the batch {@code data} cannot be proposed here now, or null when it can. */
+    private AppendOutcome refuse(byte[] data) {
+        if (closed || driver.isFailed()) {
+            return AppendOutcome.notCommitted(AppendOutcome.Status.FAILED, "the metadata quorum stopped");
+        }
+        RaftStatus status = driver.status();
+        if (status.role() != RaftStatus.Role.LEADER) {
+            return AppendOutcome.notCommitted(AppendOutcome.Status.NOT_LEADER,
+                "node " + status.nodeId() + " is not the active controller; the leader is " + status.leaderId());
+        }
+        if (data.length > log.maxBatchBytes()) {
+            return AppendOutcome.notCommitted(AppendOutcome.Status.TOO_LARGE, "a batch of " + data.length
+                + " bytes is larger than the metadata log's limit of " + log.maxBatchBytes());
+        }
+        return null;
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.varve.broker.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.varve.broker.VarveBroker;
+import io.varve.broker.VarveNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,12 +54,12 @@ class MetricsEndpointTest {
     @TempDir
     Path dir;
 
-    private VarveBroker broker;
+    private VarveNode broker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void start() throws Exception {
-        broker = VarveBroker.start(Map.of("log.dirs", dir.toString(), "listeners", "PLAINTEXT://127.0.0.1:0",
+        broker = VarveNode.start(Map.of("log.dirs", dir.toString(), "listeners", "PLAINTEXT://127.0.0.1:0",
             "metrics.port", "0", "log.flush.interval.messages", "1"));
     }
 

@@ -78,7 +78,7 @@ public final class ReplicaFixture implements AutoCloseable {
 
     /**
      * A clean restart: closes the logs and opens them again with a new replica manager, which is given
-     * {@code next} (the image the node starts from, which may be old or empty) as {@code VarveBroker}
+     * {@code next} (the image the node starts from, which may be old or empty) as {@code VarveNode}
      * gives it at startup; this incarnation is not registered yet.
      */
     public void restart(MetadataImage next) throws IOException {

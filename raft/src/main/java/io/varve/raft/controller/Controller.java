@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -117,34 +118,61 @@ public final class Controller implements AutoCloseable {
 
     /** See {@link ControllerStateMachine#createTopics}. */
     public ControllerReply<List<CreateTopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        return complete(decideCreateTopics(topics, validateOnly));
+    }
+
+    /** {@link #createTopics}, decided but not committed: see {@link #propose}. */
+    public ControllerProposal<List<CreateTopicResult>> decideCreateTopics(List<NewTopic> topics, boolean validateOnly) {
         ControllerResult<List<CreateTopicResult>> result = stateMachine.createTopics(image, topics, validateOnly);
-        return commit(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
+        return decide(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
     }
 
     /** See {@link ControllerStateMachine#createPartitions}. */
     public ControllerReply<List<CreatePartitionsResult>> createPartitions(List<NewPartitions> topics, boolean validateOnly) {
+        return complete(decideCreatePartitions(topics, validateOnly));
+    }
+
+    /** {@link #createPartitions}, decided but not committed. */
+    public ControllerProposal<List<CreatePartitionsResult>> decideCreatePartitions(List<NewPartitions> topics,
+                                                                                   boolean validateOnly) {
         ControllerResult<List<CreatePartitionsResult>> result = stateMachine.createPartitions(image, topics, validateOnly);
-        return commit(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
+        return decide(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
     }
 
     /** See {@link ControllerStateMachine#deleteTopics}. */
     public ControllerReply<List<DeleteTopicResult>> deleteTopics(List<TopicRef> topics) {
+        return complete(decideDeleteTopics(topics));
+    }
+
+    /** {@link #deleteTopics}, decided but not committed. */
+    public ControllerProposal<List<DeleteTopicResult>> decideDeleteTopics(List<TopicRef> topics) {
         ControllerResult<List<DeleteTopicResult>> result = stateMachine.deleteTopics(image, topics);
-        return commit(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
+        return decide(result, (error, message) -> mapAll(result.response(), r -> r.orFail(error, message)));
     }
 
     /** See {@link ControllerStateMachine#allocateProducerIds}. */
     public ControllerReply<ProducerIdBlock> allocateProducerIds(int nodeId) {
+        return complete(decideAllocateProducerIds(nodeId));
+    }
+
+    /** {@link #allocateProducerIds}, decided but not committed. */
+    public ControllerProposal<ProducerIdBlock> decideAllocateProducerIds(int nodeId) {
         ControllerResult<ProducerIdBlock> result = stateMachine.allocateProducerIds(image, nodeId);
-        return commit(result, (error, message) -> result.response().orFail(error));
+        return decide(result, (error, message) -> result.response().orFail(error));
     }
 
     /** See {@link ControllerStateMachine#alterPartition}: a leader's ISR change (AlterPartition's receiving end). */
     public ControllerReply<AlterPartitionResult> alterPartition(UUID topicId, int partition, int leaderId,
                                                                 int leaderEpoch, int[] newIsr, int partitionEpoch) {
+        return complete(decideAlterPartition(topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch));
+    }
+
+    /** {@link #alterPartition}, decided but not committed. */
+    public ControllerProposal<AlterPartitionResult> decideAlterPartition(UUID topicId, int partition, int leaderId,
+                                                                         int leaderEpoch, int[] newIsr, int partitionEpoch) {
         ControllerResult<AlterPartitionResult> result =
             stateMachine.alterPartition(image, topicId, partition, leaderId, leaderEpoch, newIsr, partitionEpoch);
-        return commit(result, (error, message) -> result.response().orFail(error));
+        return decide(result, (error, message) -> result.response().orFail(error));
     }
 
     /**
@@ -154,14 +182,20 @@ public final class Controller implements AutoCloseable {
      */
     public ControllerReply<RegisterBrokerResult> registerBroker(int nodeId, String host, int port, String rack,
                                                                 long nowMs) {
+        return complete(decideRegisterBroker(nodeId, host, port, rack, nowMs));
+    }
+
+    /** {@link #registerBroker}, decided but not committed: the lease starts once it is. */
+    public ControllerProposal<RegisterBrokerResult> decideRegisterBroker(int nodeId, String host, int port, String rack,
+                                                                         long nowMs) {
         ControllerResult<RegisterBrokerResult> result = stateMachine.registerBroker(image, nodeId, host, port, rack);
-        ControllerReply<RegisterBrokerResult> reply =
-            commit(result, (error, message) -> result.response().orFail(error, message));
-        if (reply.response().error() != Errors.NONE) {
-            return reply;
-        }
-        leases.renew(nodeId, nowMs);
-        return new ControllerReply<>(reply.response().withEpoch(image.broker(nodeId).epoch()), image);
+        return decide(result, (error, message) -> result.response().orFail(error, message)).then(reply -> {
+            if (reply.response().error() != Errors.NONE) {
+                return reply;
+            }
+            leases.renew(nodeId, nowMs);
+            return new ControllerReply<>(reply.response().withEpoch(image.broker(nodeId).epoch()), image);
+        });
     }
 
     /**
@@ -181,13 +215,20 @@ public final class Controller implements AutoCloseable {
      */
     public ControllerReply<HeartbeatResult> brokerHeartbeat(int nodeId, long brokerEpoch, long nowMs,
                                                             boolean wantShutDown, boolean logDirOffline) {
+        return complete(decideBrokerHeartbeat(nodeId, brokerEpoch, nowMs, wantShutDown, logDirOffline));
+    }
+
+    /** {@link #brokerHeartbeat}, decided but not committed: the lease is renewed once it is. */
+    public ControllerProposal<HeartbeatResult> decideBrokerHeartbeat(int nodeId, long brokerEpoch, long nowMs,
+                                                                     boolean wantShutDown, boolean logDirOffline) {
         ControllerResult<HeartbeatResult> result = stateMachine.brokerHeartbeat(image, nodeId, brokerEpoch, wantShutDown,
             logDirOffline);
-        ControllerReply<HeartbeatResult> reply = commit(result, (error, message) -> result.response().orFail(error));
-        if (reply.response().error() == Errors.NONE) {
-            leases.renew(nodeId, nowMs);
-        }
-        return reply;
+        return decide(result, (error, message) -> result.response().orFail(error)).then(reply -> {
+            if (reply.response().error() == Errors.NONE) {
+                leases.renew(nodeId, nowMs);
+            }
+            return reply;
+        });
     }
 
     /**
@@ -197,11 +238,16 @@ public final class Controller implements AutoCloseable {
      * writes nothing. The response is null: the outcome is in the image.
      */
     public ControllerReply<Void> tick(long nowMs) {
+        return complete(decideTick(nowMs));
+    }
+
+    /** {@link #tick}, decided but not committed. */
+    public ControllerProposal<Void> decideTick(long nowMs) {
         List<Integer> expired = leases.expired(image, nowMs);
         if (expired.isEmpty()) {
-            return new ControllerReply<>(null, image);
+            return ControllerProposal.ready(new ControllerReply<>(null, image));
         }
-        return commit(stateMachine.fenceBrokers(image, expired), (error, message) -> null);
+        return decide(stateMachine.fenceBrokers(image, expired), (error, message) -> null);
     }
 
     /** When the first lease runs out, for the driver's timer; {@link Long#MAX_VALUE} when no broker holds one. */
@@ -239,12 +285,42 @@ public final class Controller implements AutoCloseable {
         return quorum.isFailed();
     }
 
-    private <R> ControllerReply<R> commit(ControllerResult<R> result, BiFunction<Errors, String, R> failAll) {
+    /**
+     * Hands a decided command's records to the quorum without waiting: {@code onOutcome} is called
+     * once with their fate (on whatever thread the quorum completes on: a controller loop hands it
+     * back to its own thread), and then the controller's thread calls {@link #finish}. No other
+     * command may be decided in between, since it would not see these records: a controller loop
+     * holds the next commands until this one finished (one proposal in flight).
+     */
+    public <R> void propose(ControllerProposal<R> proposal, Consumer<AppendOutcome> onOutcome) {
+        if (proposal.isReady()) {
+            throw new IllegalArgumentException("nothing to propose: the reply is ready");
+        }
+        quorum.appendAsync(proposal.records(), onOutcome);
+    }
+
+    /** Applies a proposal's outcome (committed records join the image) and makes its reply. */
+    public <R> ControllerReply<R> finish(ControllerProposal<R> proposal, AppendOutcome outcome) {
+        return proposal.isReady() ? proposal.reply() : proposal.finish(outcome);
+    }
+
+    /** Commits a decided command and waits for it (a whole round of the quorum): the blocking path. */
+    private <R> ControllerReply<R> complete(ControllerProposal<R> proposal) {
+        return proposal.isReady() ? proposal.reply() : proposal.finish(quorum.append(proposal.records()));
+    }
+
+    private <R> ControllerProposal<R> decide(ControllerResult<R> result, BiFunction<Errors, String, R> failAll) {
         List<MetadataRecord> records = result.records();
         if (records.isEmpty()) {
-            return new ControllerReply<>(result.response(), image);
+            return ControllerProposal.ready(new ControllerReply<>(result.response(), image));
         }
-        AppendOutcome outcome = quorum.append(records);
+        return ControllerProposal.pending(records, outcome -> apply(result, failAll, outcome));
+    }
+
+    /** The second half of a command: its records' outcome applied to the image. */
+    private <R> ControllerReply<R> apply(ControllerResult<R> result, BiFunction<Errors, String, R> failAll,
+                                         AppendOutcome outcome) {
+        List<MetadataRecord> records = result.records();
         if (!outcome.isCommitted()) {
             Errors error = outcome.status() == AppendOutcome.Status.TOO_LARGE ? Errors.POLICY_VIOLATION : Errors.NOT_CONTROLLER;
             return new ControllerReply<>(failAll.apply(error, outcome.message()), image);
@@ -253,7 +329,8 @@ public final class Controller implements AutoCloseable {
             throw new IllegalStateException("the quorum committed " + outcome + " for " + records.size() + " records");
         }
         if (outcome.baseOffset() != image.lastAppliedOffset() + 1) {
-            // Records of another leader committed before ours: apply the log in order, ours included.
+            // Records of another leader committed before ours, or a catch-up already applied ours:
+            // apply the log in order, ours included.
             image = replay(quorum, image);
             return new ControllerReply<>(result.response(), image);
         }

@@ -2,6 +2,7 @@ package io.varve.raft.log;
 
 import io.varve.raft.metadata.MetadataRecord;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The replicated metadata log as the controller sees it: append records and learn when they are
@@ -20,6 +21,15 @@ public interface MetadataQuorum extends AutoCloseable {
      * @param records one or more records
      */
     AppendOutcome append(List<MetadataRecord> records);
+
+    /**
+     * Appends {@code records} as {@link #append} does, but without waiting: {@code onOutcome} is
+     * called exactly once with their fate, perhaps before this returns, perhaps later on the quorum's
+     * own thread. The default commits in the caller's thread (a one-voter quorum's fsync).
+     */
+    default void appendAsync(List<MetadataRecord> records, Consumer<AppendOutcome> onOutcome) {
+        onOutcome.accept(append(records));
+    }
 
     /**
      * Calls {@code visitor} with every committed record at or after {@code fromOffset}, in order.
