@@ -1,7 +1,9 @@
 package io.varve.broker.handler;
 
 import io.varve.broker.replica.Partition;
+import io.varve.protocol.record.BatchStatus;
 import io.varve.protocol.record.RecordBatchFlyweight;
+import io.varve.protocol.record.RecordBatchReader;
 import io.varve.protocol.record.RecordCursor;
 import io.varve.storage.LogSlice;
 import io.varve.storage.TimestampAndOffset;
@@ -9,9 +11,13 @@ import java.util.Optional;
 
 /**
  * Timestamp lookups narrowed from the batch the log's time index finds to the record itself, as
- * Kafka's ListOffsets answers them. Stateless; thread-safe.
+ * Kafka's ListOffsets answers them, compressed batches included (they are decompressed for it, as
+ * Kafka does). Stateless; thread-safe.
  */
 final class RecordTimestamps {
+
+    /** The most a compressed batch's records may inflate to for a lookup: the largest batch Kafka's clients send is far below. */
+    private static final int MAX_DECOMPRESSED_BYTES = 64 << 20;
 
     private RecordTimestamps() {
     }
@@ -28,10 +34,11 @@ final class RecordTimestamps {
                 return Optional.empty();
             }
             RecordBatchFlyweight batch = new RecordBatchFlyweight().wrap(slice.buffer(), 0);
-            if (batch.compression() != 0) {
-                return Optional.of(hit); // compressed: exact to the batch
+            RecordBatchReader reader = new RecordBatchReader();
+            if (reader.open(batch, MAX_DECOMPRESSED_BYTES) != BatchStatus.OK) {
+                return Optional.of(hit); // a batch that cannot be read here: exact to the batch
             }
-            RecordCursor records = new RecordCursor().wrap(batch);
+            RecordCursor records = reader.cursor();
             while (records.next()) {
                 if (records.timestamp() >= timestamp && records.offset() >= partition.logStartOffset()) {
                     return Optional.of(new TimestampAndOffset(records.timestamp(), records.offset(), hit.leaderEpoch()));
