@@ -1,5 +1,9 @@
 package io.varve.protocol;
 
+import io.varve.protocol.generated.ApiVersionsResponse;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The Kafka APIs Varve serves on its client listener, each with the band of versions it fully
  * implements. {@code ApiVersions} advertises exactly this table, and {@code docs/protocol.md} is
@@ -77,5 +81,17 @@ public enum ApiKey {
     /** Response header version: 1 for flexible versions, except ApiVersions which always answers with v0. */
     public short responseHeaderVersion(short version) {
         return (short) (this != API_VERSIONS && isFlexible(version) ? 1 : 0);
+    }
+
+    /**
+     * The ApiVersions answer that advertises this table, with {@code error} (NONE, or
+     * UNSUPPORTED_VERSION for the v0 fallback answer to a version above the band).
+     */
+    public static ApiVersionsResponse apiVersionsResponse(Errors error) {
+        List<ApiVersionsResponse.ApiVersion> versions = new ArrayList<>(values().length);
+        for (ApiKey key : values()) {
+            versions.add(new ApiVersionsResponse.ApiVersion(key.id, key.minVersion, key.maxVersion));
+        }
+        return ApiVersionsResponse.builder().errorCode(error.code).apiKeys(versions).build();
     }
 }

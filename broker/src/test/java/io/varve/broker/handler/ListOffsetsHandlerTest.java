@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.varve.broker.replica.Batches;
 import io.varve.broker.replica.ReplicaFixture;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.ListOffsetsResponse.ListOffsetsPartitionResponse;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.ListOffsetsResponse.ListOffsetsPartitionResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -45,7 +45,7 @@ class ListOffsetsHandlerTest {
 
     private ListOffsetsPartitionResponse lookup(String topic, int partition, int epoch, long timestamp) {
         ListOffsetsRequest request = new ListOffsetsRequest(-1, (byte) 0, List.of(new ListOffsetsRequest.ListOffsetsTopic(
-            topic, List.of(new ListOffsetsRequest.ListOffsetsPartition(partition, epoch, timestamp)))));
+            topic, List.of(new ListOffsetsRequest.ListOffsetsPartition(partition, epoch, timestamp)))), 0);
         return handler.handle(request).topics().get(0).partitions().get(0);
     }
 

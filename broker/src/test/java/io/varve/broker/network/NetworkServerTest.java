@@ -8,9 +8,8 @@ import io.varve.common.Clock;
 import io.varve.config.BrokerConfig;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.ApiVersionsResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -209,7 +208,7 @@ class NetworkServerTest {
         Frames.ApiVersionsAnswer answer = Frames.readApiVersions(client.readFrame(), (short) 0);
         assertEquals(42, answer.correlationId());
         assertEquals(Errors.UNSUPPORTED_VERSION.code, answer.response().errorCode());
-        assertEquals(ApiVersionsResponse.of(Errors.NONE, List.of()).apiKeys(), answer.response().apiKeys());
+        assertEquals(ApiKey.apiVersionsResponse(Errors.NONE).apiKeys(), answer.response().apiKeys());
         assertEquals(1, metrics.unsupportedVersions());
 
         // The client retries at a supported version on the same connection.
