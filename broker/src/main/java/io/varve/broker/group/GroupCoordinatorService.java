@@ -287,7 +287,8 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 if (owner != Errors.NONE) {
                     done.respond(GroupCoordinator.syncError(owner));
                 } else {
-                    core.sync(r, now, afterReplication(context, r, done, r.groupId())::respond);
+                    ResponseCallback answer = afterReplication(context, r, done, r.groupId());
+                    core.sync(r, now, response -> answer.respond(GroupVersions.sync(response, version)));
                 }
             }
             case HEARTBEAT -> {

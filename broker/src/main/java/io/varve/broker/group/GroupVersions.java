@@ -6,6 +6,7 @@ import io.varve.protocol.generated.LeaveGroupRequest;
 import io.varve.protocol.generated.LeaveGroupResponse;
 import io.varve.protocol.generated.OffsetFetchRequest;
 import io.varve.protocol.generated.OffsetFetchResponse;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,10 +33,25 @@ final class GroupVersions {
         return version == 0 ? request.toBuilder().rebalanceTimeoutMs(request.sessionTimeoutMs()).build() : request;
     }
 
+    /**
+     * JoinGroup answers before v7 carry no protocol type and a non-null protocol name; before v9 no
+     * skip_assignment (a static leader that rejoins gets the members and assigns again).
+     */
     static JoinGroupResponse join(JoinGroupResponse response, short version) {
-        if (version < 7 && (response.protocolName() == null || response.protocolType() == null)) {
-            return response.toBuilder().protocolName(response.protocolName() == null ? "" : response.protocolName())
-                .protocolType(version >= 7 ? response.protocolType() : null).build();
+        if (version < 7 && (response.protocolName() == null || response.protocolType() != null)) {
+            response = response.toBuilder().protocolName(response.protocolName() == null ? "" : response.protocolName())
+                .protocolType(null).build();
+        }
+        if (version < 9 && response.skipAssignment()) {
+            response = response.toBuilder().skipAssignment(false).build();
+        }
+        return response;
+    }
+
+    /** SyncGroup answers carry protocol type and name from v5 only. */
+    static SyncGroupResponse sync(SyncGroupResponse response, short version) {
+        if (version < 5 && (response.protocolType() != null || response.protocolName() != null)) {
+            return response.toBuilder().protocolType(null).protocolName(null).build();
         }
         return response;
     }

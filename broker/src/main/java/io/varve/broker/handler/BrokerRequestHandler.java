@@ -75,7 +75,7 @@ public final class BrokerRequestHandler implements RequestHandler {
         switch (context.apiKey()) {
             case PRODUCE -> produce.handle(context, (ProduceRequest) request, done);
             case FETCH -> fetch.handle(context, (FetchRequest) request, done);
-            case LIST_OFFSETS -> done.respond(listOffsets.handle((ListOffsetsRequest) request));
+            case LIST_OFFSETS -> done.respond(listOffsets.handle((ListOffsetsRequest) request, context.apiVersion()));
             case METADATA -> answer(context, request, metadata.handle((MetadataRequest) request, context.apiVersion()), done);
             case CREATE_TOPICS -> answer(context, request, admin.createTopics((CreateTopicsRequest) request), done);
             case DELETE_TOPICS -> answer(context, request, admin.deleteTopics((DeleteTopicsRequest) request, context.apiVersion()), done);

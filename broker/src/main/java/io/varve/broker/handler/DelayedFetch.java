@@ -34,6 +34,7 @@ import java.util.List;
  */
 final class DelayedFetch extends DelayedOperation {
 
+    private static final byte READ_COMMITTED = 1;
     private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
     private static final Records NO_RECORDS = Records.of(ByteBuffer.allocate(0));
 
@@ -143,9 +144,11 @@ final class DelayedFetch extends DelayedOperation {
                 records = new LogSliceRecords(slice);
             }
         }
+        // No transactions yet: nothing aborted, and the last stable offset is the high watermark. A
+        // read_committed fetch gets an empty aborted list, read_uncommitted none (null), as from Kafka.
         return new PartitionData(index, Errors.NONE.code, hwm, hwm, partition.logStartOffset(),
             FetchResponse.EpochEndOffset.DEFAULT, LeaderIdAndEpoch.DEFAULT, FetchResponse.SnapshotId.DEFAULT,
-            null, -1, records);
+            request.isolationLevel() == READ_COMMITTED ? List.of() : null, -1, records);
     }
 
     /**

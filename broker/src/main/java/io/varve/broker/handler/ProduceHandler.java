@@ -13,6 +13,7 @@ import io.varve.protocol.ErrorResponses;
 import io.varve.protocol.generated.ProduceRequest;
 import io.varve.protocol.generated.ProduceResponse.LeaderIdAndEpoch;
 import io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse;
+import io.varve.raft.metadata.TopicImage;
 import io.varve.storage.AppendResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -59,9 +60,16 @@ final class ProduceHandler {
         boolean acksAll = acks == -1;
         List<DelayedProduce.TopicStatus> topics = new ArrayList<>(request.topicData().size());
         for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            // v13 names topics by id (the name is absent); an id this broker does not know: UNKNOWN_TOPIC_ID
+            String name = topic.name();
+            if (context.apiVersion() >= 13) {
+                TopicImage image = replicas.image().topic(topic.topicId());
+                name = image == null ? null : image.name();
+            }
             List<DelayedProduce.PartitionStatus> partitions = new ArrayList<>(topic.partitionData().size());
             for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
-                partitions.add(append(topic.name(), data, acksAll));
+                partitions.add(name == null ? failed(null, data.index(), Errors.UNKNOWN_TOPIC_ID)
+                    : append(name, data, acksAll));
             }
             topics.add(new DelayedProduce.TopicStatus(topic.name(), topic.topicId(), partitions));
         }

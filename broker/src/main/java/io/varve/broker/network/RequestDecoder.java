@@ -86,7 +86,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
             ctx.close();
             return null;
         }
-        if (!key.isVersionSupported(version)) {
+        if (!key.isVersionServed(version)) { // Produce v0-2 too: advertised, refused as Kafka does
             metrics.onUnsupportedVersion();
             if (key == ApiKey.API_VERSIONS) {
                 return InboundRequest.answered(header, UNSUPPORTED_API_VERSIONS, (short) 0, receiveTimeNs);

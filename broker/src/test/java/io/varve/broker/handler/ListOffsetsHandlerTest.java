@@ -65,6 +65,22 @@ class ListOffsetsHandlerTest {
         fixture.append("orders", 0, Batches.of(new long[] {400, 500}, "r3", "r4"));
     }
 
+    private ListOffsetsPartitionResponse lookupAt(int version, long timestamp) {
+        ListOffsetsRequest request = new ListOffsetsRequest(-1, (byte) 0, List.of(new ListOffsetsRequest.ListOffsetsTopic(
+            "orders", List.of(new ListOffsetsRequest.ListOffsetsPartition(0, -1, timestamp)))), 0);
+        return handler.handle(request, (short) version).topics().get(0).partitions().get(0);
+    }
+
+    @Test
+    void theLeaderEpochIsAnsweredFromVersion4AndV11sPendingUploadHasNoOffset() {
+        appendTwoBatches();
+        ListOffsetsPartitionResponse v1 = lookupAt(1, 400);
+        assertFound(v1, 400, 3);
+        assertEquals(-1, v1.leaderEpoch(), "v1-3 have no leader epoch");
+        assertEquals(0, lookupAt(4, 400).leaderEpoch(), "v4+ carry the leader's epoch of the hit");
+        assertFound(lookupAt(11, ListOffsetsHandler.EARLIEST_PENDING_UPLOAD), -1, -1);
+    }
+
     @Test
     void anEmptyLogStartsAndEndsAtZeroAndHasNoTimestamps() {
         assertFound(lookup(ListOffsetsHandler.EARLIEST), -1, 0);

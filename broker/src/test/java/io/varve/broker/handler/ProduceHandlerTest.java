@@ -85,6 +85,26 @@ class ProduceHandlerTest {
         return fixture.partition("orders", 0).logEndOffset();
     }
 
+    @Test
+    void fromVersion13TopicsAreNamedByIdAndAnUnknownIdIsReported() {
+        UUID unknown = UUID.randomUUID();
+        ProduceRequest request = new ProduceRequest(null, (short) 1, 30_000, List.of(
+            new ProduceRequest.TopicProduceData("", ordersId, List.of(
+                new ProduceRequest.PartitionProduceData(0, Records.of(Batches.of(1L, "a"))))),
+            new ProduceRequest.TopicProduceData("", unknown, List.of(
+                new ProduceRequest.PartitionProduceData(0, Records.of(Batches.of(1L, "b")))))));
+        Answer answer = answers.next();
+        handler.handle(Answers.context(ApiKey.PRODUCE, 13), request, answer);
+
+        ProduceResponse response = answer.get();
+        assertEquals(2, response.responses().size());
+        assertEquals(ordersId, response.responses().get(0).topicId());
+        assertEquals(Errors.NONE.code, response.responses().get(0).partitionResponses().get(0).errorCode());
+        assertEquals(unknown, response.responses().get(1).topicId());
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code, response.responses().get(1).partitionResponses().get(0).errorCode());
+        assertEquals(1, logEnd(), "only the known topic's batch was written");
+    }
+
     @ParameterizedTest
     @ValueSource(shorts = {1, -1})
     void acksOneAndAllAreAnsweredWithTheBaseOffsetOnceWritten(short acks) {

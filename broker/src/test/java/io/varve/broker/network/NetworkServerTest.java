@@ -166,8 +166,14 @@ class NetworkServerTest {
 
     @Test
     void unsupportedVersionOfAnotherApiClosesTheConnection() throws Exception {
-        byte[] metadataV1 = Frames.rawHeader(ApiKey.METADATA.id, (short) 1, 7);
-        assertBadInputIsolated(metadataV1, metrics::unsupportedVersions, "unsupportedVersions");
+        byte[] fetchV3 = Frames.rawHeader(ApiKey.FETCH.id, (short) 3, 7); // below Kafka 4's floor
+        assertBadInputIsolated(fetchV3, metrics::unsupportedVersions, "unsupportedVersions");
+    }
+
+    @Test
+    void produceV2IsAdvertisedButRefusedByClosingAsKafkaDoes() throws Exception {
+        byte[] produceV2 = Frames.rawHeader(ApiKey.PRODUCE.id, (short) 2, 7);
+        assertBadInputIsolated(produceV2, metrics::unsupportedVersions, "unsupportedVersions");
     }
 
     @Test
