@@ -311,6 +311,10 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 Errors owner = ownership(r.groupId());
                 if (owner != Errors.NONE) {
                     done.respond(ErrorResponses.of(r, version, owner));
+                } else if (version >= 10) {
+                    OffsetCommitRequest named = TopicIds.named(r, replicas.image());
+                    afterReplication(context, r, done, r.groupId())
+                        .respond(TopicIds.byId(offsets.commit(named, version, now), named));
                 } else {
                     afterReplication(context, r, done, r.groupId()).respond(offsets.commit(r, version, now));
                 }
@@ -363,9 +367,14 @@ public final class GroupCoordinatorService implements AutoCloseable {
         List<OffsetFetchResponse.OffsetFetchResponseGroup> out = new ArrayList<>();
         for (OffsetFetchRequest.OffsetFetchRequestGroup g : request.groups()) {
             Errors owner = ownership(g.groupId());
-            out.add(owner != Errors.NONE
-                ? new OffsetFetchResponse.OffsetFetchResponseGroup(g.groupId(), List.of(), owner.code)
-                : offsets.fetch(g));
+            if (owner != Errors.NONE) {
+                out.add(new OffsetFetchResponse.OffsetFetchResponseGroup(g.groupId(), List.of(), owner.code));
+            } else if (version >= 10) { // topics by id (KIP-848)
+                MetadataImage image = replicas.image();
+                out.add(TopicIds.byId(offsets.fetch(TopicIds.named(g, image)), g, image));
+            } else {
+                out.add(offsets.fetch(g));
+            }
         }
         return new OffsetFetchResponse(0, List.of(), (short) 0, out);
     }

@@ -169,6 +169,32 @@ class GroupCoordinatorServiceTest {
     }
 
     @Test
+    void fromVersion10OffsetsAreCommittedAndFetchedByTopicIdAndAnUnknownIdIsReported() throws Exception {
+        UUID unknown = UUID.randomUUID();
+        OffsetCommitRequest byId = new OffsetCommitRequest(local, -1, "", null, -1L, List.of(
+            new OffsetCommitRequest.OffsetCommitRequestTopic("", topicId, List.of(
+                new OffsetCommitRequest.OffsetCommitRequestPartition(0, 42L, -1, null))),
+            new OffsetCommitRequest.OffsetCommitRequestTopic("", unknown, List.of(
+                new OffsetCommitRequest.OffsetCommitRequestPartition(0, 7L, -1, null)))));
+        OffsetCommitResponse committed = call(byId, (short) 10);
+        assertEquals(topicId, committed.topics().get(0).topicId());
+        assertEquals(Errors.NONE.code, committed.topics().get(0).partitions().get(0).errorCode());
+        assertEquals(unknown, committed.topics().get(1).topicId());
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code, committed.topics().get(1).partitions().get(0).errorCode());
+
+        OffsetFetchResponse fetched = call(new OffsetFetchRequest(null, List.of(), List.of(
+            new OffsetFetchRequest.OffsetFetchRequestGroup(local, null, -1, List.of(
+                new OffsetFetchRequest.OffsetFetchRequestTopics("", topicId, List.of(0)),
+                new OffsetFetchRequest.OffsetFetchRequestTopics("", unknown, List.of(0))))), false), (short) 10);
+        List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = fetched.groups().get(0).topics();
+        assertEquals(2, topics.size());
+        assertEquals(topicId, topics.get(0).topicId());
+        assertEquals(42L, topics.get(0).partitions().get(0).committedOffset());
+        assertEquals(unknown, topics.get(1).topicId());
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code, topics.get(1).partitions().get(0).errorCode());
+    }
+
+    @Test
     void groupsAreServedWhereTheirPartitionIsLedAndFoundWhereverItIs() throws Exception {
         assertEquals(Errors.NONE.code, commit(local, 42));
         assertEquals(42, fetch(local).topics().get(0).partitions().get(0).committedOffset());
