@@ -197,6 +197,50 @@ class OldVersionsAgainstVarveTest {
     }
 
     @Test
+    void everyServedVersionOfTheDataPathRoundTrips() throws Exception {
+        CreateTopicsResponse created = call(ApiKey.CREATE_TOPICS, 7, new CreateTopicsRequest(List.of(
+            new CreateTopicsRequest.CreatableTopic("every", 1, (short) 1, List.of(), List.of())), 30_000, false));
+        UUID id = created.topics().get(0).topicId();
+        for (int v = ApiKey.METADATA.servedMinVersion; v <= ApiKey.METADATA.servedMaxVersion; v++) {
+            MetadataResponse m = call(ApiKey.METADATA, v, new MetadataRequest(List.of(
+                new MetadataRequest.MetadataRequestTopic(NO_ID, "every")), v < 4, false, false)); // v0-3: always true
+            assertEquals(Errors.NONE.code, m.topics().get(0).errorCode(), "Metadata v" + v);
+            assertEquals(1, m.topics().get(0).partitions().size(), "Metadata v" + v);
+        }
+        int produced = 0;
+        for (int v = ApiKey.PRODUCE.servedMinVersion; v <= ApiKey.PRODUCE.servedMaxVersion; v++) {
+            ProduceResponse r = call(ApiKey.PRODUCE, v, new ProduceRequest(null, (short) -1, 30_000, List.of(
+                new ProduceRequest.TopicProduceData(v >= 13 ? "" : "every", v >= 13 ? id : NO_ID, List.of(
+                    new ProduceRequest.PartitionProduceData(0, batch("p" + v)))))));
+            ProduceResponse.PartitionProduceResponse p = r.responses().get(0).partitionResponses().get(0);
+            assertEquals(Errors.NONE.code, p.errorCode(), "Produce v" + v);
+            assertEquals(produced++, p.baseOffset(), "Produce v" + v);
+        }
+        for (int v = ApiKey.FETCH.servedMinVersion; v <= ApiKey.FETCH.servedMaxVersion; v++) {
+            FetchRequest request = FetchRequest.builder().replicaId(-1).maxWaitMs(0).minBytes(1)
+                .maxBytes(1 << 20).topics(List.of(new FetchRequest.FetchTopic(v >= 13 ? "" : "every",
+                    v >= 13 ? id : NO_ID, List.of(FetchRequest.FetchPartition.builder().partition(0).fetchOffset(0)
+                        .partitionMaxBytes(1 << 20).build())))).build();
+            FetchResponse.PartitionData d = ((FetchResponse) call(ApiKey.FETCH, v, request)).responses().get(0)
+                .partitions().get(0);
+            assertEquals(Errors.NONE.code, d.errorCode(), "Fetch v" + v);
+            assertEquals(produced, d.highWatermark(), "Fetch v" + v);
+            assertTrue(d.records().sizeInBytes() > 0, "Fetch v" + v);
+        }
+        for (int v = ApiKey.LIST_OFFSETS.servedMinVersion; v <= ApiKey.LIST_OFFSETS.servedMaxVersion; v++) {
+            ListOffsetsResponse r = call(ApiKey.LIST_OFFSETS, v, new ListOffsetsRequest(-1, (byte) 0, List.of(
+                new ListOffsetsRequest.ListOffsetsTopic("every", List.of(
+                    new ListOffsetsRequest.ListOffsetsPartition(0, -1, -1L)))), 0));
+            assertEquals(produced, r.topics().get(0).partitions().get(0).offset(), "ListOffsets v" + v);
+        }
+        for (int v = ApiKey.API_VERSIONS.servedMinVersion; v <= ApiKey.API_VERSIONS.servedMaxVersion; v++) {
+            ApiVersionsResponse r = call(ApiKey.API_VERSIONS, v, new ApiVersionsRequest(v >= 3 ? "raw" : "",
+                v >= 3 ? "1" : ""));
+            assertEquals(ApiKey.values().length, r.apiKeys().size(), "ApiVersions v" + v);
+        }
+    }
+
+    @Test
     void aConsumerGroupAtTheOldestVersions() throws Exception {
         call(ApiKey.CREATE_TOPICS, 2, new CreateTopicsRequest(List.of(
             new CreateTopicsRequest.CreatableTopic("grouped", 1, (short) 1, List.of(), List.of())), 30_000, false));
