@@ -241,6 +241,97 @@ class OldVersionsAgainstVarveTest {
     }
 
     @Test
+    void everyServedVersionOfTheAdminAndOffsetApisRoundTrips() throws Exception {
+        for (int v = ApiKey.CREATE_TOPICS.servedMinVersion; v <= ApiKey.CREATE_TOPICS.servedMaxVersion; v++) {
+            CreateTopicsResponse r = call(ApiKey.CREATE_TOPICS, v, new CreateTopicsRequest(List.of(
+                new CreateTopicsRequest.CreatableTopic("admin-" + v, 1, (short) 1, List.of(), List.of())), 30_000, false));
+            assertEquals(Errors.NONE.code, r.topics().get(0).errorCode(), "CreateTopics v" + v);
+        }
+        for (int v = ApiKey.DESCRIBE_CONFIGS.servedMinVersion; v <= ApiKey.DESCRIBE_CONFIGS.servedMaxVersion; v++) {
+            DescribeConfigsResponse r = call(ApiKey.DESCRIBE_CONFIGS, v, new DescribeConfigsRequest(List.of(
+                new DescribeConfigsRequest.DescribeConfigsResource((byte) 2, "admin-2", null)), v >= 1, v >= 3));
+            assertEquals(Errors.NONE.code, r.results().get(0).errorCode(), "DescribeConfigs v" + v);
+        }
+        for (int v = ApiKey.CREATE_PARTITIONS.servedMinVersion; v <= ApiKey.CREATE_PARTITIONS.servedMaxVersion; v++) {
+            CreatePartitionsResponse r = call(ApiKey.CREATE_PARTITIONS, v, new CreatePartitionsRequest(List.of(
+                new CreatePartitionsRequest.CreatePartitionsTopic("admin-3", 2 + v, null)), 30_000, false));
+            assertEquals(Errors.NONE.code, r.results().get(0).errorCode(), "CreatePartitions v" + v);
+        }
+        for (int v = ApiKey.INIT_PRODUCER_ID.servedMinVersion; v <= ApiKey.INIT_PRODUCER_ID.servedMaxVersion; v++) {
+            InitProducerIdResponse r = call(ApiKey.INIT_PRODUCER_ID, v,
+                InitProducerIdRequest.builder().transactionalId(null).transactionTimeoutMs(60_000).build());
+            assertEquals(Errors.NONE.code, r.errorCode(), "InitProducerId v" + v);
+        }
+        String group = "offsets-only";
+        awaitCoordinator(group);
+        for (int v = ApiKey.OFFSET_COMMIT.servedMinVersion; v <= ApiKey.OFFSET_COMMIT.servedMaxVersion; v++) {
+            UUID id = v >= 10 ? topicId("admin-4") : NO_ID;
+            OffsetCommitResponse r = call(ApiKey.OFFSET_COMMIT, v, new OffsetCommitRequest(group, -1, "", null, -1L,
+                List.of(new OffsetCommitRequest.OffsetCommitRequestTopic(v >= 10 ? "" : "admin-4", id, List.of(
+                    new OffsetCommitRequest.OffsetCommitRequestPartition(0, 100L + v, -1, null))))));
+            assertEquals(Errors.NONE.code, r.topics().get(0).partitions().get(0).errorCode(), "OffsetCommit v" + v);
+        }
+        for (int v = ApiKey.OFFSET_FETCH.servedMinVersion; v <= ApiKey.OFFSET_FETCH.servedMaxVersion; v++) {
+            UUID id = v >= 10 ? topicId("admin-4") : NO_ID;
+            OffsetFetchRequest request = v < 8
+                ? new OffsetFetchRequest(group, List.of(new OffsetFetchRequest.OffsetFetchRequestTopic("admin-4",
+                    List.of(0))), List.of(), false)
+                : OffsetFetchRequest.builder().groups(List.of(new OffsetFetchRequest.OffsetFetchRequestGroup(group,
+                    null, -1, List.of(new OffsetFetchRequest.OffsetFetchRequestTopics(v >= 10 ? "" : "admin-4", id,
+                        List.of(0)))))).build();
+            OffsetFetchResponse r = call(ApiKey.OFFSET_FETCH, v, request);
+            long offset = v < 8 ? r.topics().get(0).partitions().get(0).committedOffset()
+                : r.groups().get(0).topics().get(0).partitions().get(0).committedOffset();
+            assertEquals(110L, offset, "OffsetFetch v" + v);
+        }
+        for (int v = ApiKey.DESCRIBE_GROUPS.servedMinVersion; v <= ApiKey.DESCRIBE_GROUPS.servedMaxVersion; v++) {
+            DescribeGroupsResponse r = call(ApiKey.DESCRIBE_GROUPS, v, new DescribeGroupsRequest(List.of(group), false));
+            assertEquals("Empty", r.groups().get(0).groupState(), "DescribeGroups v" + v);
+        }
+        for (int v = ApiKey.LIST_GROUPS.servedMinVersion; v <= ApiKey.LIST_GROUPS.servedMaxVersion; v++) {
+            ListGroupsResponse r = call(ApiKey.LIST_GROUPS, v, new ListGroupsRequest(List.of(), List.of()));
+            assertTrue(r.groups().stream().anyMatch(g -> g.groupId().equals(group)), "ListGroups v" + v);
+        }
+        for (int v = ApiKey.DELETE_GROUPS.servedMinVersion; v <= ApiKey.DELETE_GROUPS.servedMaxVersion; v++) {
+            DeleteGroupsResponse r = call(ApiKey.DELETE_GROUPS, v, new DeleteGroupsRequest(List.of(group)));
+            assertEquals(v == 0 ? Errors.NONE.code : Errors.GROUP_ID_NOT_FOUND.code, r.results().get(0).errorCode(),
+                "DeleteGroups v" + v);
+        }
+        for (int v = ApiKey.DELETE_TOPICS.servedMinVersion; v <= ApiKey.DELETE_TOPICS.servedMaxVersion; v++) {
+            String name = "admin-" + (v + 1);
+            DeleteTopicsRequest request = v >= 6
+                ? new DeleteTopicsRequest(List.of(new DeleteTopicsRequest.DeleteTopicState(name, NO_ID)), List.of(), 30_000)
+                : new DeleteTopicsRequest(List.of(), List.of(name), 30_000);
+            DeleteTopicsResponse r = call(ApiKey.DELETE_TOPICS, v, request);
+            assertEquals(Errors.NONE.code, r.responses().get(0).errorCode(), "DeleteTopics v" + v);
+        }
+    }
+
+    private UUID topicId(String name) throws IOException {
+        MetadataResponse m = call(ApiKey.METADATA, 12, new MetadataRequest(List.of(
+            new MetadataRequest.MetadataRequestTopic(NO_ID, name)), false, false, false));
+        return m.topics().get(0).topicId();
+    }
+
+    private void awaitCoordinator(String group) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) { // the offsets topic is created on first use
+            FindCoordinatorResponse r = call(ApiKey.FIND_COORDINATOR, 0, FindCoordinatorRequest.builder().key(group)
+                .build());
+            if (r.errorCode() == Errors.NONE.code) {
+                for (int v = 1; v <= ApiKey.FIND_COORDINATOR.servedMaxVersion; v++) {
+                    FindCoordinatorResponse at = call(ApiKey.FIND_COORDINATOR, v, FindCoordinatorRequest.builder()
+                        .key(v < 4 ? group : "").coordinatorKeys(v >= 4 ? List.of(group) : List.of()).build());
+                    assertEquals(Errors.NONE.code, v < 4 ? at.errorCode() : at.coordinators().get(0).errorCode(),
+                        "FindCoordinator v" + v);
+                }
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("no coordinator for " + group);
+    }
+
+    @Test
     void aConsumerGroupAtTheOldestVersions() throws Exception {
         call(ApiKey.CREATE_TOPICS, 2, new CreateTopicsRequest(List.of(
             new CreateTopicsRequest.CreatableTopic("grouped", 1, (short) 1, List.of(), List.of())), 30_000, false));
