@@ -307,6 +307,41 @@ class OldVersionsAgainstVarveTest {
         }
     }
 
+    @Test
+    void everyServedVersionOfTheGroupMembershipApisRoundTrips() throws Exception {
+        for (int v = ApiKey.JOIN_GROUP.servedMinVersion; v <= ApiKey.JOIN_GROUP.servedMaxVersion; v++) {
+            String group = "members-v" + v;
+            awaitCoordinator(group);
+            JoinGroupRequest join = new JoinGroupRequest(group, 10_000, v >= 1 ? 10_000 : -1, "", null, "consumer",
+                List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[] {1})), null);
+            JoinGroupResponse joined = call(ApiKey.JOIN_GROUP, v, join);
+            if (v >= 4) { // the two-step join: first the member id
+                assertEquals(Errors.MEMBER_ID_REQUIRED.code, joined.errorCode(), "JoinGroup v" + v);
+                joined = call(ApiKey.JOIN_GROUP, v, join.toBuilder().memberId(joined.memberId()).build());
+            }
+            assertEquals(Errors.NONE.code, joined.errorCode(), "JoinGroup v" + v);
+            assertEquals(1, joined.members().size(), "JoinGroup v" + v + ": the leader learns the members");
+            String member = joined.memberId();
+            int sync = Math.min(v, ApiKey.SYNC_GROUP.servedMaxVersion);
+            SyncGroupResponse synced = call(ApiKey.SYNC_GROUP, sync, new SyncGroupRequest(group, 1, member, null,
+                sync >= 5 ? "consumer" : null, sync >= 5 ? "range" : null,
+                List.of(new SyncGroupRequest.SyncGroupRequestAssignment(member, new byte[] {9}))));
+            assertEquals(Errors.NONE.code, synced.errorCode(), "SyncGroup v" + sync);
+            int beat = Math.min(v, ApiKey.HEARTBEAT.servedMaxVersion);
+            HeartbeatResponse beaten = call(ApiKey.HEARTBEAT, beat, new HeartbeatRequest(group, 1, member, null));
+            assertEquals(Errors.NONE.code, beaten.errorCode(), "Heartbeat v" + beat);
+            int leave = Math.min(v, ApiKey.LEAVE_GROUP.servedMaxVersion);
+            LeaveGroupRequest leaving = leave >= 3
+                ? new LeaveGroupRequest(group, "", List.of(new LeaveGroupRequest.MemberIdentity(member, null, null)))
+                : new LeaveGroupRequest(group, member, List.of());
+            LeaveGroupResponse left = call(ApiKey.LEAVE_GROUP, leave, leaving);
+            assertEquals(Errors.NONE.code, left.errorCode(), "LeaveGroup v" + leave);
+            if (leave >= 3) {
+                assertEquals(Errors.NONE.code, left.members().get(0).errorCode(), "LeaveGroup v" + leave);
+            }
+        }
+    }
+
     private UUID topicId(String name) throws IOException {
         MetadataResponse m = call(ApiKey.METADATA, 12, new MetadataRequest(List.of(
             new MetadataRequest.MetadataRequestTopic(NO_ID, name)), false, false, false));
