@@ -26,7 +26,7 @@ class ProtocolDocTest {
         }
         List<String> served = new ArrayList<>();
         for (ApiKey key : ApiKey.values()) {
-            served.add(key.displayName + " | " + key.id + " | " + key.minVersion + "-" + key.maxVersion);
+            served.add(key.displayName + " | " + key.id + " | " + key.advertisedMinVersion() + "-" + key.servedMaxVersion);
         }
         assertEquals(served, documented, DOC + " disagrees with ApiKey");
     }

@@ -127,7 +127,7 @@ final class ClassicGroup {
     }
 
     /** Whether a member with these protocols could join: same type and a protocol in common with everyone. */
-    boolean supportsProtocols(String type, java.util.List<io.varve.protocol.message.JoinGroupRequest.Protocol> protocols) {
+    boolean supportsProtocols(String type, java.util.List<io.varve.protocol.generated.JoinGroupRequest.JoinGroupRequestProtocol> protocols) {
         if (protocols.isEmpty() || type.isEmpty()) {
             return false;
         }

@@ -4,7 +4,7 @@ import io.varve.common.TopicPartition;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupRequest;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,8 +169,8 @@ public final class CoordinatorRecords {
     }
 
     /** The protocols a loaded member is known to support: the selected one, with its subscription. */
-    static List<JoinGroupRequest.Protocol> protocolsOf(LoadedGroup g, LoadedMember m) {
-        return g.protocolName() == null ? List.of() : List.of(new JoinGroupRequest.Protocol(g.protocolName(),
+    static List<JoinGroupRequest.JoinGroupRequestProtocol> protocolsOf(LoadedGroup g, LoadedMember m) {
+        return g.protocolName() == null ? List.of() : List.of(new JoinGroupRequest.JoinGroupRequestProtocol(g.protocolName(),
             m.subscription()));
     }
 }

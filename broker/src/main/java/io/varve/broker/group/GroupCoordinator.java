@@ -1,14 +1,14 @@
 package io.varve.broker.group;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.HeartbeatRequest;
-import io.varve.protocol.message.HeartbeatResponse;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.LeaveGroupResponse;
-import io.varve.protocol.message.SyncGroupRequest;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.HeartbeatRequest;
+import io.varve.protocol.generated.HeartbeatResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.LeaveGroupRequest;
+import io.varve.protocol.generated.LeaveGroupResponse;
+import io.varve.protocol.generated.SyncGroupRequest;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -65,24 +65,43 @@ public final class GroupCoordinator {
         return g == null ? null : g.state();
     }
 
+    /** A JoinGroup answer that carries only {@code error} (and the member id the client should use). */
+    public static JoinGroupResponse joinError(Errors error, String memberId) {
+        return new JoinGroupResponse(0, error.code, -1, null, null, "", false, memberId, List.of());
+    }
+
+    /** A SyncGroup answer that carries only {@code error}. */
+    public static SyncGroupResponse syncError(Errors error) {
+        return new SyncGroupResponse(0, error.code, null, null, new byte[0]);
+    }
+
     // ---------------------------------------------------------------------------------------- join
 
     /** JoinGroup: answers through {@code done}, at once or when the rebalance completes. */
     public void join(JoinGroupRequest req, String clientId, String clientHost, long nowMs,
             Consumer<JoinGroupResponse> done) {
+        join(req, true, clientId, clientHost, nowMs, done);
+    }
+
+    /**
+     * JoinGroup; {@code memberIdRequired} (v4+) sends a new dynamic member away with its id first
+     * (MEMBER_ID_REQUIRED), older versions join it at once under the id the broker chose.
+     */
+    public void join(JoinGroupRequest req, boolean memberIdRequired, String clientId, String clientHost, long nowMs,
+            Consumer<JoinGroupResponse> done) {
         if (req.groupId().isEmpty()) {
-            done.accept(JoinGroupResponse.error(Errors.INVALID_GROUP_ID, req.memberId()));
+            done.accept(GroupCoordinator.joinError(Errors.INVALID_GROUP_ID, req.memberId()));
             return;
         }
         if (req.sessionTimeoutMs() < config.minSessionTimeoutMs()
                 || req.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            done.accept(JoinGroupResponse.error(Errors.INVALID_SESSION_TIMEOUT, req.memberId()));
+            done.accept(GroupCoordinator.joinError(Errors.INVALID_SESSION_TIMEOUT, req.memberId()));
             return;
         }
         ClassicGroup group = groups.get(req.groupId());
         if (group == null) {
             if (!req.memberId().isEmpty()) {
-                done.accept(JoinGroupResponse.error(Errors.UNKNOWN_MEMBER_ID, req.memberId()));
+                done.accept(GroupCoordinator.joinError(Errors.UNKNOWN_MEMBER_ID, req.memberId()));
                 return;
             }
             group = new ClassicGroup(req.groupId());
@@ -91,18 +110,18 @@ public final class GroupCoordinator {
         }
         if (!group.supportsProtocols(req.protocolType(), req.protocols())
                 && !(group.members.size() == 1 && group.members.containsKey(req.memberId()))) {
-            done.accept(JoinGroupResponse.error(Errors.INCONSISTENT_GROUP_PROTOCOL, req.memberId()));
+            done.accept(GroupCoordinator.joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, req.memberId()));
             return;
         }
         if (req.memberId().isEmpty()) {
-            joinUnknownMember(group, req, clientId, clientHost, nowMs, done);
+            joinUnknownMember(group, req, memberIdRequired, clientId, clientHost, nowMs, done);
         } else {
             joinKnownMember(group, req, clientId, clientHost, nowMs, done);
         }
     }
 
-    private void joinUnknownMember(ClassicGroup group, JoinGroupRequest req, String clientId, String clientHost,
-            long nowMs, Consumer<JoinGroupResponse> done) {
+    private void joinUnknownMember(ClassicGroup group, JoinGroupRequest req, boolean memberIdRequired,
+            String clientId, String clientHost, long nowMs, Consumer<JoinGroupResponse> done) {
         String newMemberId = (clientId == null ? "" : clientId) + "-" + memberIdSuffix.get();
         String instanceId = req.groupInstanceId();
         if (instanceId != null && group.staticMembers.containsKey(instanceId)) {
@@ -111,12 +130,12 @@ public final class GroupCoordinator {
             return;
         }
         if (group.members.size() + group.pendingMembers.size() >= config.maxSize()) {
-            done.accept(JoinGroupResponse.error(Errors.GROUP_MAX_SIZE_REACHED, ""));
+            done.accept(GroupCoordinator.joinError(Errors.GROUP_MAX_SIZE_REACHED, ""));
             return;
         }
-        if (instanceId == null) {
+        if (instanceId == null && memberIdRequired) {
             group.pendingMembers.put(newMemberId, nowMs + req.sessionTimeoutMs());
-            done.accept(JoinGroupResponse.error(Errors.MEMBER_ID_REQUIRED, newMemberId));
+            done.accept(GroupCoordinator.joinError(Errors.MEMBER_ID_REQUIRED, newMemberId));
             return;
         }
         addMemberAndRebalance(group, newMemberId, req, clientId, clientHost, nowMs, done);
@@ -132,7 +151,7 @@ public final class GroupCoordinator {
         GroupMember member = group.members.get(memberId);
         Errors error = validateMember(group, memberId, req.groupInstanceId());
         if (error != Errors.NONE) {
-            done.accept(JoinGroupResponse.error(error, memberId));
+            done.accept(GroupCoordinator.joinError(error, memberId));
             return;
         }
         boolean metadataChanged = !sameProtocols(member.protocols, req.protocols());
@@ -142,7 +161,7 @@ public final class GroupCoordinator {
         member.heartbeat(nowMs);
         if (member.awaitingJoin != null) {
             // a retried join replaces the waiting one, as in Kafka
-            member.awaitingJoin.accept(JoinGroupResponse.error(Errors.UNKNOWN_MEMBER_ID, memberId));
+            member.awaitingJoin.accept(GroupCoordinator.joinError(Errors.UNKNOWN_MEMBER_ID, memberId));
         }
         member.awaitingJoin = done;
         switch (group.state()) {
@@ -168,11 +187,11 @@ public final class GroupCoordinator {
             long nowMs, Consumer<JoinGroupResponse> done) {
         String oldMemberId = old.memberId;
         if (old.awaitingJoin != null) {
-            old.awaitingJoin.accept(JoinGroupResponse.error(Errors.FENCED_INSTANCE_ID, oldMemberId));
+            old.awaitingJoin.accept(GroupCoordinator.joinError(Errors.FENCED_INSTANCE_ID, oldMemberId));
             old.awaitingJoin = null;
         }
         if (old.awaitingSync != null) {
-            old.awaitingSync.accept(SyncGroupResponse.error(Errors.FENCED_INSTANCE_ID));
+            old.awaitingSync.accept(GroupCoordinator.syncError(Errors.FENCED_INSTANCE_ID));
             old.awaitingSync = null;
         }
         boolean unchanged = sameProtocols(old.protocols, req.protocols());
@@ -191,7 +210,7 @@ public final class GroupCoordinator {
         if (group.is(GroupState.STABLE) && unchanged) {
             Errors persisted = log.append(group.groupId, List.of(CoordinatorRecords.group(group, nowMs)));
             if (persisted != Errors.NONE) {
-                done.accept(JoinGroupResponse.error(persisted, ""));
+                done.accept(GroupCoordinator.joinError(persisted, ""));
                 return;
             }
             // the leader learns the members but keeps the assignment (KIP-814 skip_assignment)
@@ -231,7 +250,7 @@ public final class GroupCoordinator {
             for (GroupMember m : group.members.values()) {
                 m.assignment = new byte[0];
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.accept(SyncGroupResponse.error(Errors.REBALANCE_IN_PROGRESS));
+                    m.awaitingSync.accept(GroupCoordinator.syncError(Errors.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
                 }
             }
@@ -285,11 +304,11 @@ public final class GroupCoordinator {
     }
 
     private static JoinGroupResponse joinResponse(ClassicGroup group, GroupMember m, boolean skipAssignment) {
-        List<JoinGroupResponse.Member> members = new ArrayList<>();
+        List<JoinGroupResponse.JoinGroupResponseMember> members = new ArrayList<>();
         if (m.memberId.equals(group.leaderId)) {
             for (GroupMember other : group.members.values()) {
                 byte[] metadata = other.metadata(group.protocolName);
-                members.add(new JoinGroupResponse.Member(other.memberId, other.groupInstanceId,
+                members.add(new JoinGroupResponse.JoinGroupResponseMember(other.memberId, other.groupInstanceId,
                     metadata == null ? new byte[0] : metadata));
             }
         }
@@ -297,7 +316,7 @@ public final class GroupCoordinator {
             group.protocolName, group.leaderId, skipAssignment, m.memberId, members);
     }
 
-    private static boolean sameProtocols(List<JoinGroupRequest.Protocol> a, List<JoinGroupRequest.Protocol> b) {
+    private static boolean sameProtocols(List<JoinGroupRequest.JoinGroupRequestProtocol> a, List<JoinGroupRequest.JoinGroupRequestProtocol> b) {
         return a.equals(b);
     }
 
@@ -325,7 +344,7 @@ public final class GroupCoordinator {
     public void sync(SyncGroupRequest req, long nowMs, Consumer<SyncGroupResponse> done) {
         ClassicGroup group = groups.get(req.groupId());
         if (group == null || group.is(GroupState.EMPTY) || group.is(GroupState.DEAD)) {
-            done.accept(SyncGroupResponse.error(Errors.UNKNOWN_MEMBER_ID));
+            done.accept(GroupCoordinator.syncError(Errors.UNKNOWN_MEMBER_ID));
             return;
         }
         Errors error = validateMember(group, req.memberId(), req.groupInstanceId());
@@ -340,7 +359,7 @@ public final class GroupCoordinator {
             error = Errors.REBALANCE_IN_PROGRESS;
         }
         if (error != Errors.NONE) {
-            done.accept(SyncGroupResponse.error(error));
+            done.accept(GroupCoordinator.syncError(error));
             return;
         }
         GroupMember member = group.members.get(req.memberId());
@@ -352,7 +371,7 @@ public final class GroupCoordinator {
         member.awaitingSync = done;
         if (req.memberId().equals(group.leaderId)) {
             Map<String, byte[]> assignments = new HashMap<>();
-            for (SyncGroupRequest.Assignment a : req.assignments()) {
+            for (SyncGroupRequest.SyncGroupRequestAssignment a : req.assignments()) {
                 assignments.put(a.memberId(), a.assignment());
             }
             for (GroupMember m : group.members.values()) {
@@ -446,11 +465,11 @@ public final class GroupCoordinator {
             group.staticMembers.remove(m.groupInstanceId);
         }
         if (m.awaitingJoin != null) {
-            m.awaitingJoin.accept(JoinGroupResponse.error(Errors.UNKNOWN_MEMBER_ID, m.memberId));
+            m.awaitingJoin.accept(GroupCoordinator.joinError(Errors.UNKNOWN_MEMBER_ID, m.memberId));
             m.awaitingJoin = null;
         }
         if (m.awaitingSync != null) {
-            m.awaitingSync.accept(SyncGroupResponse.error(Errors.UNKNOWN_MEMBER_ID));
+            m.awaitingSync.accept(GroupCoordinator.syncError(Errors.UNKNOWN_MEMBER_ID));
             m.awaitingSync = null;
         }
     }
@@ -477,11 +496,11 @@ public final class GroupCoordinator {
             }
             for (GroupMember m : g.members.values()) {
                 if (m.awaitingJoin != null) {
-                    m.awaitingJoin.accept(JoinGroupResponse.error(Errors.NOT_COORDINATOR, m.memberId));
+                    m.awaitingJoin.accept(GroupCoordinator.joinError(Errors.NOT_COORDINATOR, m.memberId));
                     m.awaitingJoin = null;
                 }
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.accept(SyncGroupResponse.error(Errors.NOT_COORDINATOR));
+                    m.awaitingSync.accept(GroupCoordinator.syncError(Errors.NOT_COORDINATOR));
                     m.awaitingSync = null;
                 }
             }

@@ -7,23 +7,26 @@ import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ErrorResponses;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.DeleteGroupsRequest;
-import io.varve.protocol.message.DeleteGroupsResponse;
-import io.varve.protocol.message.DescribeGroupsRequest;
-import io.varve.protocol.message.DescribeGroupsResponse;
-import io.varve.protocol.message.FindCoordinatorRequest;
-import io.varve.protocol.message.FindCoordinatorResponse;
-import io.varve.protocol.message.HeartbeatRequest;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.ListGroupsRequest;
-import io.varve.protocol.message.ListGroupsResponse;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
-import io.varve.protocol.message.SyncGroupRequest;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.DeleteGroupsRequest;
+import io.varve.protocol.generated.DeleteGroupsResponse;
+import io.varve.protocol.generated.DescribeGroupsRequest;
+import io.varve.protocol.generated.DescribeGroupsResponse;
+import io.varve.protocol.generated.FindCoordinatorRequest;
+import io.varve.protocol.generated.FindCoordinatorResponse;
+import io.varve.protocol.generated.HeartbeatRequest;
+import io.varve.protocol.generated.HeartbeatResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.LeaveGroupRequest;
+import io.varve.protocol.generated.LeaveGroupResponse;
+import io.varve.protocol.generated.ListGroupsRequest;
+import io.varve.protocol.generated.ListGroupsResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetFetchRequest;
+import io.varve.protocol.generated.OffsetFetchResponse;
+import io.varve.protocol.generated.SyncGroupRequest;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
@@ -66,6 +69,9 @@ import org.slf4j.LoggerFactory;
  * (the whole-cluster simulation's seam).
  */
 public final class GroupCoordinatorService implements AutoCloseable {
+
+    /** FindCoordinator key type of a consumer group. */
+    private static final byte KEY_TYPE_GROUP = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinatorService.class);
 
@@ -268,13 +274,15 @@ public final class GroupCoordinatorService implements AutoCloseable {
      * {@code done}, answered only once everything this coordinator wrote to the partitions of
      * {@code groupIds} before the answer is replicated ({@link ReplicationBarrier}).
      */
-    private ResponseCallback afterReplication(ApiRequest request, ResponseCallback done, String... groupIds) {
+    private ResponseCallback afterReplication(RequestContext context, GeneratedMessage request, ResponseCallback done,
+                                              String... groupIds) {
         int[] partitions = new int[groupIds.length];
         for (int i = 0; i < groupIds.length; i++) {
             partitions[i] = partitionFor(groupIds[i]);
         }
         return response -> {
-            barrier.respond(partitions, request, response, done, this::ledPartition, clock.wallClockMs());
+            barrier.respond(partitions, request, context.apiVersion(), response, done, this::ledPartition,
+                clock.wallClockMs());
             holding = !barrier.isEmpty();
         };
     }
@@ -292,64 +300,73 @@ public final class GroupCoordinatorService implements AutoCloseable {
     // --------------------------------------------------------------------------------- requests
 
     /** Serves one group API request; answers through {@code done}, now or later. */
-    public void handle(RequestContext context, ApiRequest request, ResponseCallback done) {
+    public void handle(RequestContext context, GeneratedMessage request, ResponseCallback done) {
         if (request instanceof FindCoordinatorRequest find) {
-            done.respond(findCoordinator(find));
+            done.respond(findCoordinator(find, context.apiVersion()));
             return;
         }
         String clientHost = context.remoteAddress() instanceof InetSocketAddress a
             ? "/" + a.getAddress().getHostAddress() : String.valueOf(context.remoteAddress());
         boolean queued = queue.offer(() -> serve(context, clientHost, request, done));
         if (!queued) {
-            done.respond(request.errorResponse(Errors.COORDINATOR_NOT_AVAILABLE));
+            done.respond(ErrorResponses.of(request, context.apiVersion(), Errors.COORDINATOR_NOT_AVAILABLE));
         }
     }
 
-    private void serve(RequestContext context, String clientHost, ApiRequest request, ResponseCallback done) {
+    private void serve(RequestContext context, String clientHost, GeneratedMessage request, ResponseCallback done) {
         long now = clock.wallClockMs();
-        switch (request.apiKey()) {
+        short version = context.apiVersion();
+        switch (context.apiKey()) {
             case JOIN_GROUP -> {
-                JoinGroupRequest r = (JoinGroupRequest) request;
+                JoinGroupRequest r = GroupVersions.join((JoinGroupRequest) request, version);
                 Errors owner = ownership(r.groupId());
+                ResponseCallback answer = afterReplication(context, r, done, r.groupId());
                 if (owner != Errors.NONE) {
-                    done.respond(r.errorResponse(owner));
+                    done.respond(GroupVersions.join(GroupCoordinator.joinError(owner, r.memberId()), version));
                 } else {
-                    core.join(r, context.clientId(), clientHost, now, afterReplication(r, done, r.groupId())::respond);
+                    core.join(r, version >= 4, context.clientId(), clientHost, now,
+                        response -> answer.respond(GroupVersions.join(response, version)));
                 }
             }
             case SYNC_GROUP -> {
                 SyncGroupRequest r = (SyncGroupRequest) request;
                 Errors owner = ownership(r.groupId());
                 if (owner != Errors.NONE) {
-                    done.respond(r.errorResponse(owner));
+                    done.respond(GroupCoordinator.syncError(owner));
                 } else {
-                    core.sync(r, now, afterReplication(r, done, r.groupId())::respond);
+                    ResponseCallback answer = afterReplication(context, r, done, r.groupId());
+                    core.sync(r, now, response -> answer.respond(GroupVersions.sync(response, version)));
                 }
             }
             case HEARTBEAT -> {
                 HeartbeatRequest r = (HeartbeatRequest) request;
                 Errors owner = ownership(r.groupId());
-                done.respond(owner != Errors.NONE ? r.errorResponse(owner) : core.heartbeat(r, now));
+                done.respond(owner != Errors.NONE ? new HeartbeatResponse(0, owner.code) : core.heartbeat(r, now));
             }
             case LEAVE_GROUP -> {
-                LeaveGroupRequest r = (LeaveGroupRequest) request;
+                LeaveGroupRequest r = GroupVersions.leave((LeaveGroupRequest) request, version);
                 Errors owner = ownership(r.groupId());
                 if (owner != Errors.NONE) {
-                    done.respond(r.errorResponse(owner));
+                    done.respond(new LeaveGroupResponse(0, owner.code, List.of()));
                 } else {
-                    afterReplication(r, done, r.groupId()).respond(core.leave(r, now));
+                    afterReplication(context, r, done, r.groupId())
+                        .respond(GroupVersions.leave(core.leave(r, now), version));
                 }
             }
             case OFFSET_COMMIT -> {
                 OffsetCommitRequest r = (OffsetCommitRequest) request;
                 Errors owner = ownership(r.groupId());
                 if (owner != Errors.NONE) {
-                    done.respond(r.errorResponse(owner));
+                    done.respond(ErrorResponses.of(r, version, owner));
+                } else if (version >= 10) {
+                    OffsetCommitRequest named = TopicIds.named(r, replicas.image());
+                    afterReplication(context, r, done, r.groupId())
+                        .respond(TopicIds.byId(offsets.commit(named, version, now), named));
                 } else {
-                    afterReplication(r, done, r.groupId()).respond(offsets.commit(r, now));
+                    afterReplication(context, r, done, r.groupId()).respond(offsets.commit(r, version, now));
                 }
             }
-            case OFFSET_FETCH -> done.respond(offsetFetch((OffsetFetchRequest) request));
+            case OFFSET_FETCH -> done.respond(offsetFetch((OffsetFetchRequest) request, version));
             case LIST_GROUPS -> {
                 ListGroupsRequest r = (ListGroupsRequest) request;
                 done.respond(new ListGroupsResponse(0, Errors.NONE.code, offsets.list(r.statesFilter(),
@@ -359,69 +376,98 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
                 for (String g : ((DescribeGroupsRequest) request).groups()) {
                     Errors owner = ownership(g);
-                    out.add(owner != Errors.NONE ? DescribeGroupsResponse.DescribedGroup.error(g, owner)
-                        : offsets.describe(g, context.apiVersion()));
+                    out.add(owner != Errors.NONE ? ErrorResponses.describedGroupError(g, owner)
+                        : offsets.describe(g, version));
                 }
                 done.respond(new DescribeGroupsResponse(0, out));
             }
             case DELETE_GROUPS -> {
-                List<DeleteGroupsResponse.Result> out = new ArrayList<>();
+                List<DeleteGroupsResponse.DeletableGroupResult> out = new ArrayList<>();
                 List<String> deleted = new ArrayList<>();
                 for (String g : ((DeleteGroupsRequest) request).groupsNames()) {
                     Errors owner = ownership(g);
-                    out.add(owner != Errors.NONE ? new DeleteGroupsResponse.Result(g, owner.code)
+                    out.add(owner != Errors.NONE ? new DeleteGroupsResponse.DeletableGroupResult(g, owner.code)
                         : offsets.delete(g, now));
                     if (owner == Errors.NONE) {
                         deleted.add(g);
                     }
                 }
-                afterReplication(request, done, deleted.toArray(String[]::new)).respond(new DeleteGroupsResponse(0, out));
+                afterReplication(context, request, done, deleted.toArray(String[]::new))
+                    .respond(new DeleteGroupsResponse(0, out));
             }
-            default -> throw new IllegalArgumentException("not a group API: " + request.apiKey());
+            default -> throw new IllegalArgumentException("not a group API: " + context.apiKey());
         }
     }
 
-    private OffsetFetchResponse offsetFetch(OffsetFetchRequest request) {
-        List<OffsetFetchResponse.Group> out = new ArrayList<>();
-        for (OffsetFetchRequest.Group g : request.groups()) {
+    /**
+     * OffsetFetch: v8+ batches groups; before v8 one group at top level (null topics = all committed from
+     * v2), with the group's error at top level from v2 and on every partition (as Kafka does).
+     */
+    private OffsetFetchResponse offsetFetch(OffsetFetchRequest request, short version) {
+        if (version < 8) {
+            Errors owner = ownership(request.groupId());
+            if (owner != Errors.NONE) {
+                return (OffsetFetchResponse) ErrorResponses.of(request, version, owner);
+            }
+            return GroupVersions.singleGroup(offsets.fetch(GroupVersions.singleGroup(request)), version);
+        }
+        List<OffsetFetchResponse.OffsetFetchResponseGroup> out = new ArrayList<>();
+        for (OffsetFetchRequest.OffsetFetchRequestGroup g : request.groups()) {
             Errors owner = ownership(g.groupId());
-            out.add(owner != Errors.NONE ? new OffsetFetchResponse.Group(g.groupId(), List.of(), owner.code)
-                : offsets.fetch(g));
+            if (owner != Errors.NONE) {
+                out.add(new OffsetFetchResponse.OffsetFetchResponseGroup(g.groupId(), List.of(), owner.code));
+            } else if (version >= 10) { // topics by id (KIP-848)
+                MetadataImage image = replicas.image();
+                out.add(TopicIds.byId(offsets.fetch(TopicIds.named(g, image)), g, image));
+            } else {
+                out.add(offsets.fetch(g));
+            }
         }
-        return new OffsetFetchResponse(0, out);
+        return new OffsetFetchResponse(0, List.of(), (short) 0, out);
     }
 
-    private FindCoordinatorResponse findCoordinator(FindCoordinatorRequest request) {
-        MetadataImage image = replicas.image();
-        TopicImage topic = image.topic(OffsetsTopic.NAME);
+    /** FindCoordinator: batched keys from v4; before v4 one key (group type unless v1+ says otherwise). */
+    private FindCoordinatorResponse findCoordinator(FindCoordinatorRequest request, short version) {
+        if (version < 4) {
+            FindCoordinatorResponse.Coordinator c = coordinator(request.key(), request.keyType());
+            return FindCoordinatorResponse.builder().errorCode(c.errorCode())
+                .errorMessage(version >= 1 ? c.errorMessage() : null).nodeId(c.nodeId()).host(c.host())
+                .port(c.port()).build();
+        }
         List<FindCoordinatorResponse.Coordinator> out = new ArrayList<>();
         for (String key : request.coordinatorKeys()) {
-            if (request.keyType() != FindCoordinatorRequest.KEY_TYPE_GROUP) {
-                out.add(new FindCoordinatorResponse.Coordinator(key, -1, "", -1, Errors.INVALID_REQUEST.code,
-                    "only consumer group coordinators are served"));
-                continue;
-            }
-            if (key.isEmpty()) {
-                out.add(FindCoordinatorResponse.Coordinator.error(key, Errors.INVALID_GROUP_ID));
-                continue;
-            }
-            if (topic == null) {
-                createOffsetsTopic();
-                out.add(FindCoordinatorResponse.Coordinator.error(key, Errors.COORDINATOR_NOT_AVAILABLE));
-                continue;
-            }
-            int p = partitionFor(key);
-            PartitionImage partition = topic.partition(p);
-            BrokerRegistration leader = partition == null ? null : image.broker(partition.leader());
-            boolean loading = partition != null && partition.leader() == nodeId && !loaded.contains(p);
-            if (leader == null || loading) {
-                out.add(FindCoordinatorResponse.Coordinator.error(key, Errors.COORDINATOR_NOT_AVAILABLE));
-            } else {
-                out.add(new FindCoordinatorResponse.Coordinator(key, leader.nodeId(), leader.host(), leader.port(),
-                    Errors.NONE.code, null));
-            }
+            out.add(coordinator(key, request.keyType()));
         }
-        return new FindCoordinatorResponse(0, out);
+        return FindCoordinatorResponse.builder().coordinators(out).build();
+    }
+
+    private FindCoordinatorResponse.Coordinator coordinator(String key, byte keyType) {
+        if (keyType != KEY_TYPE_GROUP) {
+            return new FindCoordinatorResponse.Coordinator(key, -1, "", -1, Errors.INVALID_REQUEST.code,
+                "only consumer group coordinators are served");
+        }
+        if (key.isEmpty()) {
+            return coordinatorError(key, Errors.INVALID_GROUP_ID);
+        }
+        MetadataImage image = replicas.image();
+        TopicImage topic = image.topic(OffsetsTopic.NAME);
+        if (topic == null) {
+            createOffsetsTopic();
+            return coordinatorError(key, Errors.COORDINATOR_NOT_AVAILABLE);
+        }
+        int p = partitionFor(key);
+        PartitionImage partition = topic.partition(p);
+        BrokerRegistration leader = partition == null ? null : image.broker(partition.leader());
+        boolean loading = partition != null && partition.leader() == nodeId && !loaded.contains(p);
+        if (leader == null || loading) {
+            return coordinatorError(key, Errors.COORDINATOR_NOT_AVAILABLE);
+        }
+        return new FindCoordinatorResponse.Coordinator(key, leader.nodeId(), leader.host(), leader.port(),
+            Errors.NONE.code, null);
+    }
+
+    private static FindCoordinatorResponse.Coordinator coordinatorError(String key, Errors error) {
+        return new FindCoordinatorResponse.Coordinator(key, -1, "", -1, error.code, null);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.varve.broker.group;
 
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -18,7 +18,7 @@ final class GroupMember {
     String clientHost;
     int sessionTimeoutMs;
     int rebalanceTimeoutMs;
-    List<JoinGroupRequest.Protocol> protocols;
+    List<JoinGroupRequest.JoinGroupRequestProtocol> protocols;
     byte[] assignment = new byte[0];
     /** The session expires here unless the member heartbeats, joins, syncs or commits first. */
     long sessionDeadlineMs;
@@ -28,7 +28,7 @@ final class GroupMember {
     Consumer<SyncGroupResponse> awaitingSync;
 
     GroupMember(String memberId, String groupInstanceId, String clientId, String clientHost, int sessionTimeoutMs,
-            int rebalanceTimeoutMs, List<JoinGroupRequest.Protocol> protocols) {
+            int rebalanceTimeoutMs, List<JoinGroupRequest.JoinGroupRequestProtocol> protocols) {
         this.memberId = memberId;
         this.groupInstanceId = groupInstanceId;
         this.clientId = clientId;
@@ -40,7 +40,7 @@ final class GroupMember {
 
     /** This member's metadata for {@code protocol}, or null when it does not support it. */
     byte[] metadata(String protocol) {
-        for (JoinGroupRequest.Protocol p : protocols) {
+        for (JoinGroupRequest.JoinGroupRequestProtocol p : protocols) {
             if (p.name().equals(protocol)) {
                 return p.metadata();
             }

@@ -1,19 +1,21 @@
 package io.varve.broker.group;
 
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ErrorResponses;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.DeleteGroupsResponse;
-import io.varve.protocol.message.DescribeGroupsResponse;
-import io.varve.protocol.message.ListGroupsResponse;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetCommitResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.generated.DeleteGroupsResponse;
+import io.varve.protocol.generated.DescribeGroupsResponse;
+import io.varve.protocol.generated.ListGroupsResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetCommitResponse;
+import io.varve.protocol.generated.OffsetFetchRequest;
+import io.varve.protocol.generated.OffsetFetchResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.ToLongFunction;
 
 /**
@@ -29,6 +31,8 @@ public final class OffsetManager {
     /** What ListGroups reports as every classic group's type (v5+). */
     public static final String CLASSIC = "classic";
 
+    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
+
     private final GroupCoordinator groups;
 
     public OffsetManager(GroupCoordinator groups) {
@@ -36,26 +40,26 @@ public final class OffsetManager {
     }
 
     /** OffsetCommit: written through the coordinator's {@link GroupLog} before it is answered. */
-    public OffsetCommitResponse commit(OffsetCommitRequest req, long nowMs) {
+    public OffsetCommitResponse commit(OffsetCommitRequest req, short version, long nowMs) {
         Errors error = validateCommit(req, nowMs);
         if (error != Errors.NONE) {
-            return req.errorResponse(error);
+            return (OffsetCommitResponse) ErrorResponses.of(req, version, error);
         }
         List<CoordinatorRecord> records = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> accepted = new java.util.LinkedHashMap<>();
-        List<OffsetCommitResponse.Topic> topics = new ArrayList<>(req.topics().size());
+        List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>(req.topics().size());
         int maxMetadata = groups.config().offsetMetadataMaxBytes();
-        for (OffsetCommitRequest.Topic t : req.topics()) {
-            List<OffsetCommitResponse.Partition> partitions = new ArrayList<>(t.partitions().size());
-            for (OffsetCommitRequest.Partition p : t.partitions()) {
+        for (OffsetCommitRequest.OffsetCommitRequestTopic t : req.topics()) {
+            List<OffsetCommitResponse.OffsetCommitResponsePartition> partitions = new ArrayList<>(t.partitions().size());
+            for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
                 String metadata = p.committedMetadata();
                 if (!TopicPartition.isValidTopicName(t.name()) || p.partitionIndex() < 0) {
-                    partitions.add(new OffsetCommitResponse.Partition(p.partitionIndex(),
+                    partitions.add(new OffsetCommitResponse.OffsetCommitResponsePartition(p.partitionIndex(),
                         Errors.UNKNOWN_TOPIC_OR_PARTITION.code));
                     continue;
                 }
                 if (metadata != null && metadata.getBytes(StandardCharsets.UTF_8).length > maxMetadata) {
-                    partitions.add(new OffsetCommitResponse.Partition(p.partitionIndex(),
+                    partitions.add(new OffsetCommitResponse.OffsetCommitResponsePartition(p.partitionIndex(),
                         Errors.OFFSET_METADATA_TOO_LARGE.code));
                     continue;
                 }
@@ -64,14 +68,14 @@ public final class OffsetManager {
                     nowMs);
                 accepted.put(tp, o);
                 records.add(CoordinatorRecords.offset(req.groupId(), tp, o));
-                partitions.add(new OffsetCommitResponse.Partition(p.partitionIndex(), Errors.NONE.code));
+                partitions.add(new OffsetCommitResponse.OffsetCommitResponsePartition(p.partitionIndex(), Errors.NONE.code));
             }
-            topics.add(new OffsetCommitResponse.Topic(t.name(), partitions));
+            topics.add(new OffsetCommitResponse.OffsetCommitResponseTopic(t.name(), t.topicId(), partitions));
         }
         if (!records.isEmpty()) {
             Errors written = groups.log().append(req.groupId(), records);
             if (written != Errors.NONE) {
-                return req.errorResponse(written);
+                return (OffsetCommitResponse) ErrorResponses.of(req, version, written);
             }
         }
         ClassicGroup group = groups.groups.computeIfAbsent(req.groupId(), id -> {
@@ -90,16 +94,16 @@ public final class OffsetManager {
         ClassicGroup group = groups.groups.get(req.groupId());
         if (group == null) {
             // a standalone consumer's commit creates an empty group; a member's needs its group
-            return req.generationId() < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+            return req.generationIdOrMemberEpoch() < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
         }
-        if (req.generationId() < 0 && group.is(GroupState.EMPTY)) {
+        if (req.generationIdOrMemberEpoch() < 0 && group.is(GroupState.EMPTY)) {
             return Errors.NONE;
         }
         Errors error = GroupCoordinator.validateMember(group, req.memberId(), req.groupInstanceId());
         if (error != Errors.NONE) {
             return error;
         }
-        if (req.generationId() != group.generationId) {
+        if (req.generationIdOrMemberEpoch() != group.generationId) {
             return Errors.ILLEGAL_GENERATION;
         }
         if (group.is(GroupState.COMPLETING_REBALANCE)) {
@@ -110,21 +114,21 @@ public final class OffsetManager {
     }
 
     /** One group of an OffsetFetch: every committed partition (topics null) or the ones asked, -1 where none. */
-    public OffsetFetchResponse.Group fetch(OffsetFetchRequest.Group req) {
+    public OffsetFetchResponse.OffsetFetchResponseGroup fetch(OffsetFetchRequest.OffsetFetchRequestGroup req) {
         ClassicGroup group = groups.groups.get(req.groupId());
         Map<TopicPartition, OffsetAndMetadata> offsets = group == null ? Map.of() : group.offsets;
-        Map<String, List<OffsetFetchResponse.Partition>> byTopic = new TreeMap<>();
+        Map<String, List<OffsetFetchResponse.OffsetFetchResponsePartitions>> byTopic = new TreeMap<>();
         if (req.topics() == null) {
             for (var e : new TreeMap<>(offsets).entrySet()) {
                 byTopic.computeIfAbsent(e.getKey().topic(), t -> new ArrayList<>())
                     .add(partition(e.getKey().partition(), e.getValue()));
             }
         } else {
-            for (OffsetFetchRequest.Topic t : req.topics()) {
-                List<OffsetFetchResponse.Partition> ps = byTopic.computeIfAbsent(t.name(), n -> new ArrayList<>());
+            for (OffsetFetchRequest.OffsetFetchRequestTopics t : req.topics()) {
+                List<OffsetFetchResponse.OffsetFetchResponsePartitions> ps = byTopic.computeIfAbsent(t.name(), n -> new ArrayList<>());
                 for (int p : t.partitionIndexes()) {
                     if (!TopicPartition.isValidTopicName(t.name()) || p < 0) {
-                        ps.add(new OffsetFetchResponse.Partition(p, -1L, -1, "",
+                        ps.add(new OffsetFetchResponse.OffsetFetchResponsePartitions(p, -1L, -1, "",
                             Errors.UNKNOWN_TOPIC_OR_PARTITION.code));
                     } else {
                         ps.add(partition(p, offsets.get(new TopicPartition(t.name(), p))));
@@ -132,14 +136,14 @@ public final class OffsetManager {
                 }
             }
         }
-        List<OffsetFetchResponse.Topic> topics = new ArrayList<>(byTopic.size());
-        byTopic.forEach((name, ps) -> topics.add(new OffsetFetchResponse.Topic(name, ps)));
-        return new OffsetFetchResponse.Group(req.groupId(), topics, Errors.NONE.code);
+        List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>(byTopic.size());
+        byTopic.forEach((name, ps) -> topics.add(new OffsetFetchResponse.OffsetFetchResponseTopics(name, NO_TOPIC_ID, ps)));
+        return new OffsetFetchResponse.OffsetFetchResponseGroup(req.groupId(), topics, Errors.NONE.code);
     }
 
-    private static OffsetFetchResponse.Partition partition(int index, OffsetAndMetadata o) {
-        return o == null ? new OffsetFetchResponse.Partition(index, -1L, -1, "", Errors.NONE.code)
-            : new OffsetFetchResponse.Partition(index, o.offset(), o.leaderEpoch(), o.metadata(), Errors.NONE.code);
+    private static OffsetFetchResponse.OffsetFetchResponsePartitions partition(int index, OffsetAndMetadata o) {
+        return o == null ? new OffsetFetchResponse.OffsetFetchResponsePartitions(index, -1L, -1, "", Errors.NONE.code)
+            : new OffsetFetchResponse.OffsetFetchResponsePartitions(index, o.offset(), o.leaderEpoch(), o.metadata(), Errors.NONE.code);
     }
 
     /** The groups in one of {@code states} (every state when empty), of the classic type unless filtered out. */
@@ -165,31 +169,31 @@ public final class OffsetManager {
             if (version >= 6) {
                 return new DescribeGroupsResponse.DescribedGroup(Errors.GROUP_ID_NOT_FOUND.code,
                     "group " + groupId + " not found", groupId, GroupState.DEAD.displayName, "", "", List.of(),
-                    DescribeGroupsResponse.AUTHORIZED_OPERATIONS_OMITTED);
+                    ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED);
             }
             return new DescribeGroupsResponse.DescribedGroup(Errors.NONE.code, null, groupId,
-                GroupState.DEAD.displayName, "", "", List.of(), DescribeGroupsResponse.AUTHORIZED_OPERATIONS_OMITTED);
+                GroupState.DEAD.displayName, "", "", List.of(), ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED);
         }
-        List<DescribeGroupsResponse.Member> members = new ArrayList<>();
+        List<DescribeGroupsResponse.DescribedGroupMember> members = new ArrayList<>();
         for (GroupMember m : g.members.values()) {
             byte[] metadata = g.protocolName == null ? null : m.metadata(g.protocolName);
             boolean stable = g.is(GroupState.STABLE);
-            members.add(new DescribeGroupsResponse.Member(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+            members.add(new DescribeGroupsResponse.DescribedGroupMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
                 stable && metadata != null ? metadata : new byte[0], stable ? m.assignment : new byte[0]));
         }
         String protocol = g.is(GroupState.STABLE) && g.protocolName != null ? g.protocolName : "";
         return new DescribeGroupsResponse.DescribedGroup(Errors.NONE.code, null, groupId, g.state().displayName,
-            g.protocolType, protocol, members, DescribeGroupsResponse.AUTHORIZED_OPERATIONS_OMITTED);
+            g.protocolType, protocol, members, ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED);
     }
 
     /** DeleteGroups for one group: only an empty one, whose offsets and metadata are tombstoned. */
-    public DeleteGroupsResponse.Result delete(String groupId, long nowMs) {
+    public DeleteGroupsResponse.DeletableGroupResult delete(String groupId, long nowMs) {
         ClassicGroup g = groups.groups.get(groupId);
         if (g == null || g.is(GroupState.DEAD)) {
-            return new DeleteGroupsResponse.Result(groupId, Errors.GROUP_ID_NOT_FOUND.code);
+            return new DeleteGroupsResponse.DeletableGroupResult(groupId, Errors.GROUP_ID_NOT_FOUND.code);
         }
         if (!g.is(GroupState.EMPTY)) {
-            return new DeleteGroupsResponse.Result(groupId, Errors.NON_EMPTY_GROUP.code);
+            return new DeleteGroupsResponse.DeletableGroupResult(groupId, Errors.NON_EMPTY_GROUP.code);
         }
         List<CoordinatorRecord> tombstones = new ArrayList<>();
         for (TopicPartition tp : g.offsets.keySet()) {
@@ -198,11 +202,11 @@ public final class OffsetManager {
         tombstones.add(CoordinatorRecords.groupTombstone(groupId));
         Errors written = groups.log().append(groupId, tombstones);
         if (written != Errors.NONE) {
-            return new DeleteGroupsResponse.Result(groupId, written.code);
+            return new DeleteGroupsResponse.DeletableGroupResult(groupId, written.code);
         }
         g.transitionTo(GroupState.DEAD);
         groups.groups.remove(groupId);
-        return new DeleteGroupsResponse.Result(groupId, Errors.NONE.code);
+        return new DeleteGroupsResponse.DeletableGroupResult(groupId, Errors.NONE.code);
     }
 
     /**

@@ -3,9 +3,9 @@ package io.varve.broker.group;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicationRules;
+import io.varve.protocol.ErrorResponses;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -38,7 +38,7 @@ final class ReplicationBarrier {
     private final long[] writtenEnd;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
 
-    private record Held(int[] partitions, long[] required, long deadlineMs, ApiRequest request, ApiResponse response,
+    private record Held(int[] partitions, long[] required, long deadlineMs, GeneratedMessage request, short version, GeneratedMessage response,
                         ResponseCallback done) {
     }
 
@@ -73,13 +73,13 @@ final class ReplicationBarrier {
      *
      * @param leaders the partition this node leads for an offsets partition index, or null
      */
-    void respond(int[] partitions, ApiRequest request, ApiResponse response, ResponseCallback done,
+    void respond(int[] partitions, GeneratedMessage request, short version, GeneratedMessage response, ResponseCallback done,
                  IntFunction<Partition> leaders, long nowMs) {
         long[] required = new long[partitions.length];
         for (int i = 0; i < partitions.length; i++) {
             required[i] = writtenEnd[partitions[i]];
         }
-        Held h = new Held(partitions, required, nowMs + timeoutMs, request, response, done);
+        Held h = new Held(partitions, required, nowMs + timeoutMs, request, version, response, done);
         Errors outcome = outcome(h, leaders, nowMs);
         if (outcome == null && held.size() >= MAX_HELD) {
             outcome = Errors.COORDINATOR_NOT_AVAILABLE;
@@ -124,7 +124,7 @@ final class ReplicationBarrier {
     }
 
     private static void answer(Held h, Errors outcome) {
-        h.done.respond(outcome == Errors.NONE ? h.response : h.request.errorResponse(outcome));
+        h.done.respond(outcome == Errors.NONE ? h.response : ErrorResponses.of(h.request, h.version, outcome));
     }
 
     @Override

@@ -2,18 +2,18 @@ package io.varve.broker.handler;
 
 import io.varve.broker.controller.ControllerChannel;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.CreatePartitionsRequest;
-import io.varve.protocol.message.CreatePartitionsResponse;
-import io.varve.protocol.message.CreateTopicsRequest;
-import io.varve.protocol.message.CreateTopicsResponse.CreatableTopicConfigs;
-import io.varve.protocol.message.CreateTopicsResponse.CreatableTopicResult;
-import io.varve.protocol.message.CreateTopicsResponse;
-import io.varve.protocol.message.DeleteTopicsRequest;
-import io.varve.protocol.message.DeleteTopicsResponse;
-import io.varve.protocol.message.DescribeConfigsRequest;
-import io.varve.protocol.message.DescribeConfigsResponse.DescribeConfigsResourceResult;
-import io.varve.protocol.message.DescribeConfigsResponse.DescribeConfigsResult;
-import io.varve.protocol.message.DescribeConfigsResponse;
+import io.varve.protocol.generated.CreatePartitionsRequest;
+import io.varve.protocol.generated.CreatePartitionsResponse;
+import io.varve.protocol.generated.CreateTopicsRequest;
+import io.varve.protocol.generated.CreateTopicsResponse.CreatableTopicConfigs;
+import io.varve.protocol.generated.CreateTopicsResponse.CreatableTopicResult;
+import io.varve.protocol.generated.CreateTopicsResponse;
+import io.varve.protocol.generated.DeleteTopicsRequest;
+import io.varve.protocol.generated.DeleteTopicsResponse;
+import io.varve.protocol.generated.DescribeConfigsRequest;
+import io.varve.protocol.generated.DescribeConfigsResponse.DescribeConfigsResourceResult;
+import io.varve.protocol.generated.DescribeConfigsResponse.DescribeConfigsResult;
+import io.varve.protocol.generated.DescribeConfigsResponse;
 import io.varve.raft.controller.CreateTopicResult;
 import io.varve.raft.controller.NewPartitions;
 import io.varve.raft.controller.NewTopic;
@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
  * node there is nothing to choose. Thread-safe.
  */
 final class AdminHandler {
+
+    private static final java.util.UUID ZERO_UUID = new java.util.UUID(0L, 0L);
 
     /** Kafka's ConfigSource ids. */
     private static final byte SOURCE_TOPIC = 1;
@@ -84,16 +86,18 @@ final class AdminHandler {
     }
 
     private static CreatableTopicResult failed(String name, Errors error, String message) {
-        return new CreatableTopicResult(name, CreateTopicsResponse.ZERO_UUID, error.code, message, (short) 0, -1,
+        return new CreatableTopicResult(name, ZERO_UUID, error.code, message, (short) 0, -1,
             (short) -1, List.of());
     }
 
-    CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
-        List<TopicRef> refs = request.topics().stream()
+    /** DeleteTopics: by name before v6 ({@code topicNames}), by name or topic id from v6. */
+    CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request, short version) {
+        List<TopicRef> refs = version < 6 ? request.topicNames().stream().map(TopicRef::byName).toList()
+            : request.topics().stream()
             .map(t -> t.name() != null ? TopicRef.byName(t.name()) : TopicRef.byId(t.topicId())).toList();
         return controller.deleteTopics(refs).thenApply(results ->
             new DeleteTopicsResponse(0, results.stream().map(r -> new DeleteTopicsResponse.DeletableTopicResult(
-                r.name(), r.topicId() == null ? CreateTopicsResponse.ZERO_UUID : r.topicId(), r.error().code, r.message()))
+                r.name(), r.topicId() == null ? ZERO_UUID : r.topicId(), r.error().code, r.message()))
                 .toList()));
     }
 

@@ -10,21 +10,23 @@ import io.varve.broker.network.ResponseCallback;
 import io.varve.broker.purgatory.DelayedOperationPurgatory;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.ErrorResponses;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.CreatePartitionsRequest;
-import io.varve.protocol.message.CreateTopicsRequest;
-import io.varve.protocol.message.DeleteTopicsRequest;
-import io.varve.protocol.message.DescribeClusterRequest;
-import io.varve.protocol.message.DescribeClusterResponse;
-import io.varve.protocol.message.DescribeConfigsRequest;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.InitProducerIdRequest;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.MetadataRequest;
-import io.varve.protocol.message.ProduceRequest;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.CreatePartitionsRequest;
+import io.varve.protocol.generated.CreateTopicsRequest;
+import io.varve.protocol.generated.DeleteTopicsRequest;
+import io.varve.protocol.generated.DescribeClusterRequest;
+import io.varve.protocol.generated.DescribeClusterResponse;
+import io.varve.protocol.generated.DescribeConfigsRequest;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.InitProducerIdRequest;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.MetadataRequest;
+import io.varve.protocol.generated.ProduceRequest;
 import io.varve.raft.metadata.MetadataImage;
 import java.util.List;
 import java.util.Map;
@@ -70,25 +72,26 @@ public final class BrokerRequestHandler implements RequestHandler {
     }
 
     @Override
-    public void handle(RequestContext context, ApiRequest request, ResponseCallback done) {
-        switch (request.apiKey()) {
+    public void handle(RequestContext context, GeneratedMessage request, ResponseCallback done) {
+        switch (context.apiKey()) {
             case PRODUCE -> produce.handle(context, (ProduceRequest) request, done);
             case FETCH -> fetch.handle(context, (FetchRequest) request, done);
-            case LIST_OFFSETS -> done.respond(listOffsets.handle((ListOffsetsRequest) request));
-            case METADATA -> answer(request, metadata.handle((MetadataRequest) request), done);
-            case CREATE_TOPICS -> answer(request, admin.createTopics((CreateTopicsRequest) request), done);
-            case DELETE_TOPICS -> answer(request, admin.deleteTopics((DeleteTopicsRequest) request), done);
-            case CREATE_PARTITIONS -> answer(request, admin.createPartitions((CreatePartitionsRequest) request), done);
+            case LIST_OFFSETS -> done.respond(listOffsets.handle((ListOffsetsRequest) request, context.apiVersion()));
+            case METADATA -> answer(context, request, metadata.handle((MetadataRequest) request, context.apiVersion()), done);
+            case CREATE_TOPICS -> answer(context, request, admin.createTopics((CreateTopicsRequest) request), done);
+            case DELETE_TOPICS -> answer(context, request, admin.deleteTopics((DeleteTopicsRequest) request, context.apiVersion()), done);
+            case CREATE_PARTITIONS -> answer(context, request, admin.createPartitions((CreatePartitionsRequest) request), done);
             case DESCRIBE_CONFIGS -> done.respond(admin.describeConfigs((DescribeConfigsRequest) request));
-            case INIT_PRODUCER_ID -> answer(request, producerIds.handle((InitProducerIdRequest) request), done);
+            case INIT_PRODUCER_ID -> answer(context, request, producerIds.handle((InitProducerIdRequest) request), done);
             case DESCRIBE_CLUSTER -> done.respond(metadata.describeCluster((DescribeClusterRequest) request));
-            case API_VERSIONS -> done.respond(ApiVersionsResponse.of(Errors.NONE, List.of()));
+            case API_VERSIONS -> done.respond(ApiKey.apiVersionsResponse(Errors.NONE));
             case FIND_COORDINATOR, JOIN_GROUP, SYNC_GROUP, HEARTBEAT, LEAVE_GROUP, OFFSET_COMMIT, OFFSET_FETCH,
                 LIST_GROUPS, DESCRIBE_GROUPS, DELETE_GROUPS -> groups.handle(context, request, done);
         }
     }
 
-    private static void answer(ApiRequest request, CompletableFuture<? extends ApiResponse> response, ResponseCallback done) {
+    private static void answer(RequestContext context, GeneratedMessage request,
+                               CompletableFuture<? extends GeneratedMessage> response, ResponseCallback done) {
         response.whenComplete((r, error) -> {
             if (error == null) {
                 done.respond(r);
@@ -97,9 +100,10 @@ public final class BrokerRequestHandler implements RequestHandler {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             boolean busy = cause instanceof ControllerService.ControllerBusyException;
             if (!busy) {
-                LOG.error("Answering {} failed", request.apiKey(), cause);
+                LOG.error("Answering {} failed", context.apiKey(), cause);
             }
-            done.respond(request.errorResponse(busy ? Errors.REQUEST_TIMED_OUT : Errors.UNKNOWN_SERVER_ERROR));
+            done.respond(ErrorResponses.of(request, context.apiVersion(),
+                busy ? Errors.REQUEST_TIMED_OUT : Errors.UNKNOWN_SERVER_ERROR));
         });
     }
 }

@@ -9,10 +9,11 @@ import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
-import io.varve.protocol.message.FetchResponse.PartitionData;
-import io.varve.protocol.message.LeaderIdAndEpoch;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
+import io.varve.protocol.generated.FetchResponse.LeaderIdAndEpoch;
+import io.varve.protocol.generated.FetchResponse.PartitionData;
+import java.util.UUID;
 import io.varve.storage.LogSlice;
 import io.varve.storage.checkpoint.EpochEndOffset;
 import java.nio.ByteBuffer;
@@ -33,6 +34,8 @@ import java.util.List;
  */
 final class DelayedFetch extends DelayedOperation {
 
+    private static final byte READ_COMMITTED = 1;
+    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
     private static final Records NO_RECORDS = Records.of(ByteBuffer.allocate(0));
 
     private final ReplicaManager replicas;
@@ -52,7 +55,7 @@ final class DelayedFetch extends DelayedOperation {
         this.maxResponseBytes = maxResponseBytes;
         this.traffic = traffic;
         this.done = done;
-        this.fromFollower = request.replicaId() >= 0;
+        this.fromFollower = FetchHandler.replicaId(request) >= 0;
     }
 
     @Override
@@ -115,7 +118,7 @@ final class DelayedFetch extends DelayedOperation {
         if (error == Errors.OFFSET_OUT_OF_RANGE && fromFollower) {
             // The follower needs the log start to restart from when retention here went past its offset.
             return new PartitionData(index, error.code, partition.highWatermark(), -1L, partition.logStartOffset(),
-                FetchResponse.EpochEndOffset.NONE, LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE, null, -1,
+                FetchResponse.EpochEndOffset.DEFAULT, LeaderIdAndEpoch.DEFAULT, FetchResponse.SnapshotId.DEFAULT, null, -1,
                 NO_RECORDS);
         }
         if (error != Errors.NONE) {
@@ -128,8 +131,8 @@ final class DelayedFetch extends DelayedOperation {
         EpochEndOffset diverging = fromFollower ? divergence(p, partition) : null;
         if (diverging != null) {
             return new PartitionData(index, Errors.NONE.code, hwm, hwm, partition.logStartOffset(),
-                new FetchResponse.EpochEndOffset(diverging.epoch(), diverging.endOffset()), LeaderIdAndEpoch.UNKNOWN,
-                FetchResponse.SnapshotId.NONE, null, -1, NO_RECORDS);
+                new FetchResponse.EpochEndOffset(diverging.epoch(), diverging.endOffset()), LeaderIdAndEpoch.DEFAULT,
+                FetchResponse.SnapshotId.DEFAULT, null, -1, NO_RECORDS);
         }
         if (offset < limit(partition) && room > 0) {
             LogSlice slice = partition.read(offset, Math.max(1, Math.min(p.request().partitionMaxBytes(), room)));
@@ -141,9 +144,11 @@ final class DelayedFetch extends DelayedOperation {
                 records = new LogSliceRecords(slice);
             }
         }
+        // No transactions yet: nothing aborted, and the last stable offset is the high watermark. A
+        // read_committed fetch gets an empty aborted list, read_uncommitted none (null), as from Kafka.
         return new PartitionData(index, Errors.NONE.code, hwm, hwm, partition.logStartOffset(),
-            FetchResponse.EpochEndOffset.NONE, LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE,
-            null, -1, records);
+            FetchResponse.EpochEndOffset.DEFAULT, LeaderIdAndEpoch.DEFAULT, FetchResponse.SnapshotId.DEFAULT,
+            request.isolationLevel() == READ_COMMITTED ? List.of() : null, -1, records);
     }
 
     /**
@@ -151,7 +156,7 @@ final class DelayedFetch extends DelayedOperation {
      * partition's replicas), the high-water mark for anyone else.
      */
     private long limit(Partition partition) {
-        return fromFollower && partition.hasReplica(request.replicaId()) ? partition.logEndOffset() : partition.highWatermark();
+        return fromFollower && partition.hasReplica(FetchHandler.replicaId(request)) ? partition.logEndOffset() : partition.highWatermark();
     }
 
     private static EpochEndOffset divergence(FetchedPartition p, Partition partition) {
@@ -164,7 +169,7 @@ final class DelayedFetch extends DelayedOperation {
      * is the log's, so a consumer ahead of a new leader's high-water mark waits instead of being reset.
      */
     private Errors check(FetchedPartition p, Partition partition) {
-        if (p.topicId() != null && !FetchRequest.NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
+        if (p.topicId() != null && !NO_TOPIC_ID.equals(p.topicId()) && !p.topicId().equals(partition.topicId())) {
             return Errors.UNKNOWN_TOPIC_ID;
         }
         int epoch = p.request().currentLeaderEpoch();
@@ -175,7 +180,8 @@ final class DelayedFetch extends DelayedOperation {
             return Errors.UNKNOWN_LEADER_EPOCH;
         }
         if (fromFollower) {
-            Errors notFollower = replicas.followerFetchError(partition, request.replicaId(), request.replicaEpoch(), epoch);
+            Errors notFollower = replicas.followerFetchError(partition, FetchHandler.replicaId(request),
+                FetchHandler.replicaEpoch(request), epoch);
             if (notFollower != Errors.NONE) {
                 return notFollower; // no records, and no progress recorded
             }
@@ -191,7 +197,7 @@ final class DelayedFetch extends DelayedOperation {
     }
 
     private static PartitionData error(int index, Errors error) {
-        return new PartitionData(index, error.code, -1L, -1L, -1L, FetchResponse.EpochEndOffset.NONE,
-            LeaderIdAndEpoch.UNKNOWN, FetchResponse.SnapshotId.NONE, null, -1, NO_RECORDS);
+        return new PartitionData(index, error.code, -1L, -1L, -1L, FetchResponse.EpochEndOffset.DEFAULT,
+            LeaderIdAndEpoch.DEFAULT, FetchResponse.SnapshotId.DEFAULT, null, -1, NO_RECORDS);
     }
 }

@@ -6,11 +6,12 @@ import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.LeaderIdAndEpoch;
-import io.varve.protocol.message.ProduceResponse;
-import io.varve.protocol.message.ProduceResponse.PartitionResponse;
+import io.varve.protocol.generated.ProduceResponse;
+import io.varve.protocol.generated.ProduceResponse.LeaderIdAndEpoch;
+import io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * An {@code acks=all} produce waiting in the produce purgatory (Request Waiting List) until every
@@ -34,10 +35,10 @@ final class DelayedProduce extends DelayedOperation {
     static final class PartitionStatus {
         final TopicPartition tp;
         final long requiredOffset;
-        PartitionResponse response;
+        PartitionProduceResponse response;
         boolean waiting;
 
-        PartitionStatus(TopicPartition tp, long requiredOffset, PartitionResponse response) {
+        PartitionStatus(TopicPartition tp, long requiredOffset, PartitionProduceResponse response) {
             this.tp = tp;
             this.requiredOffset = requiredOffset;
             this.response = response;
@@ -45,7 +46,7 @@ final class DelayedProduce extends DelayedOperation {
         }
     }
 
-    record TopicStatus(String name, List<PartitionStatus> partitions) {
+    record TopicStatus(String name, UUID topicId, List<PartitionStatus> partitions) {
     }
 
     DelayedProduce(long timeoutMs, ReplicaManager replicas, List<TopicStatus> topics, ResponseCallback done) {
@@ -95,22 +96,22 @@ final class DelayedProduce extends DelayedOperation {
 
     private static void finish(PartitionStatus p, Errors error) {
         p.waiting = false;
-        p.response = new PartitionResponse(p.response.index(), error.code, -1L, -1L, -1L, List.of(), null,
-            LeaderIdAndEpoch.UNKNOWN);
+        p.response = new PartitionProduceResponse(p.response.index(), error.code, -1L, -1L, -1L, List.of(), null,
+            LeaderIdAndEpoch.DEFAULT);
     }
 
     @Override
     protected void onComplete() {
-        List<ProduceResponse.TopicResponse> out = new ArrayList<>(topics.size());
+        List<ProduceResponse.TopicProduceResponse> out = new ArrayList<>(topics.size());
         for (TopicStatus t : topics) {
-            List<PartitionResponse> partitions = new ArrayList<>(t.partitions().size());
+            List<PartitionProduceResponse> partitions = new ArrayList<>(t.partitions().size());
             for (PartitionStatus p : t.partitions()) {
                 if (p.waiting) {
                     finish(p, Errors.REQUEST_TIMED_OUT);
                 }
                 partitions.add(p.response);
             }
-            out.add(new ProduceResponse.TopicResponse(t.name(), partitions));
+            out.add(new ProduceResponse.TopicProduceResponse(t.name(), t.topicId(), partitions));
         }
         done.respond(new ProduceResponse(out, 0, List.of()));
     }

@@ -8,7 +8,7 @@ import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.FetchRequest;
+import io.varve.protocol.generated.FetchRequest;
 import io.varve.raft.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +65,7 @@ final class FetchHandler {
                 partitions.add(new FetchedPartition(topic.topic(), topicId, p, tp, error));
             }
         }
-        if (request.replicaId() >= 0) {
+        if (replicaId(request) >= 0) {
             recordFollowerProgress(request, partitions);
         }
         int maxBytes = Math.max(1, Math.min(request.maxBytes() <= 0 ? maxResponseBytes : request.maxBytes(), maxResponseBytes));
@@ -91,12 +91,12 @@ final class FetchHandler {
      * error {@link DelayedFetch} reports, and a made-up replica id moves nothing), and not diverged.
      */
     private void recordFollowerProgress(FetchRequest request, List<FetchedPartition> partitions) {
-        int replicaId = request.replicaId();
+        int replicaId = replicaId(request);
         for (FetchedPartition p : partitions) {
             Partition partition = p.topicPartition() == null ? null : replicas.partition(p.topicPartition());
             FetchRequest.FetchPartition fetch = p.request();
             if (partition == null || p.resolveError() != Errors.NONE || fetch.currentLeaderEpoch() != partition.leaderEpoch()
-                || replicas.followerFetchError(partition, replicaId, request.replicaEpoch(), fetch.currentLeaderEpoch())
+                || replicas.followerFetchError(partition, replicaId, replicaEpoch(request), fetch.currentLeaderEpoch())
                     != Errors.NONE
                 || fetch.fetchOffset() > partition.logEndOffset()
                 || partition.divergence(fetch.fetchOffset(), fetch.lastFetchedEpoch()) != null) {
@@ -104,6 +104,16 @@ final class FetchHandler {
             }
             replicas.onFollowerFetch(partition, replicaId, fetch.fetchOffset());
         }
+    }
+
+    /** The fetching follower's id (v0-14 a field, v15+ in ReplicaState), or -1 for a consumer. */
+    static int replicaId(FetchRequest request) {
+        return request.replicaState().replicaId() >= 0 ? request.replicaState().replicaId() : request.replicaId();
+    }
+
+    /** The fetching follower's broker epoch (v15+), else -1. */
+    static long replicaEpoch(FetchRequest request) {
+        return request.replicaState().replicaEpoch();
     }
 
     /** One partition of a fetch request, resolved: {@code topicPartition} null when it cannot be named. */

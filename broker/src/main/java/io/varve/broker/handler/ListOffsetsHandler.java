@@ -4,9 +4,9 @@ import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.ListOffsetsResponse;
-import io.varve.protocol.message.ListOffsetsResponse.ListOffsetsPartitionResponse;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.ListOffsetsResponse;
+import io.varve.protocol.generated.ListOffsetsResponse.ListOffsetsPartitionResponse;
 import io.varve.storage.TimestampAndOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +25,8 @@ final class ListOffsetsHandler {
     static final long MAX_TIMESTAMP = -3L;
     static final long EARLIEST_LOCAL = -4L;
     static final long LATEST_TIERED = -5L;
+    /** v11: the earliest offset not yet uploaded to remote storage; none is, without tiered storage. */
+    static final long EARLIEST_PENDING_UPLOAD = -6L;
 
     private final ReplicaManager replicas;
 
@@ -33,11 +35,18 @@ final class ListOffsetsHandler {
     }
 
     ListOffsetsResponse handle(ListOffsetsRequest request) {
+        return handle(request, (short) 9);
+    }
+
+    /** ListOffsets at {@code version}: the leader epoch of each answer exists from v4 (-1 before). */
+    ListOffsetsResponse handle(ListOffsetsRequest request, short version) {
         List<ListOffsetsResponse.ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsRequest.ListOffsetsTopic topic : request.topics()) {
             List<ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsRequest.ListOffsetsPartition p : topic.partitions()) {
-                partitions.add(lookup(topic.name(), p));
+                ListOffsetsPartitionResponse found = lookup(topic.name(), p);
+                partitions.add(version >= 4 ? found : new ListOffsetsPartitionResponse(found.partitionIndex(),
+                    found.errorCode(), found.timestamp(), found.offset(), -1));
             }
             topics.add(new ListOffsetsResponse.ListOffsetsTopicResponse(topic.name(), partitions));
         }
@@ -63,7 +72,7 @@ final class ListOffsetsHandler {
         if (timestamp == EARLIEST || timestamp == EARLIEST_LOCAL) {
             return found(index, -1L, partition.logStartOffset(), leaderEpoch);
         }
-        if (timestamp == LATEST_TIERED) {
+        if (timestamp == LATEST_TIERED || timestamp == EARLIEST_PENDING_UPLOAD) {
             return found(index, -1L, -1L, -1);
         }
         Optional<TimestampAndOffset> hit = timestamp == MAX_TIMESTAMP

@@ -2,14 +2,14 @@ package io.varve.broker.handler;
 
 import io.varve.broker.controller.ControllerChannel;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ErrorResponses;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.DescribeClusterRequest;
-import io.varve.protocol.message.DescribeClusterResponse;
-import io.varve.protocol.message.MetadataRequest;
-import io.varve.protocol.message.MetadataResponse;
-import io.varve.protocol.message.MetadataResponse.MetadataResponsePartition;
-import io.varve.protocol.message.MetadataResponse.MetadataResponseTopic;
-import io.varve.protocol.message.NodeEndpoint;
+import io.varve.protocol.generated.DescribeClusterRequest;
+import io.varve.protocol.generated.DescribeClusterResponse;
+import io.varve.protocol.generated.MetadataRequest;
+import io.varve.protocol.generated.MetadataResponse;
+import io.varve.protocol.generated.MetadataResponse.MetadataResponsePartition;
+import io.varve.protocol.generated.MetadataResponse.MetadataResponseTopic;
 import io.varve.raft.controller.NewTopic;
 import io.varve.raft.metadata.BrokerRegistration;
 import io.varve.raft.metadata.MetadataImage;
@@ -39,7 +39,13 @@ final class MetadataHandler {
         this.autoCreateTopics = autoCreateTopics;
     }
 
-    CompletableFuture<MetadataResponse> handle(MetadataRequest request) {
+    CompletableFuture<MetadataResponse> handle(MetadataRequest request, short version) {
+        if (version == 0 && request.topics() != null && request.topics().isEmpty()) {
+            request = request.toBuilder().topics(null).build(); // v0: an empty list asks for every topic
+        }
+        if (version < 4 && request.topics() != null) {
+            request = request.toBuilder().allowAutoTopicCreation(true).build(); // v0-3: always allowed, as Kafka
+        }
         MetadataImage image = controller.image();
         if (request.topics() != null && request.allowAutoTopicCreation() && autoCreateTopics) {
             List<NewTopic> missing = new ArrayList<>();
@@ -49,8 +55,9 @@ final class MetadataHandler {
                 }
             }
             if (!missing.isEmpty()) {
+                MetadataRequest asked = request;
                 return controller.createTopics(missing, false)
-                    .handle((created, error) -> describe(request, controller.image()));
+                    .handle((created, error) -> describe(asked, controller.image()));
             }
         }
         return CompletableFuture.completedFuture(describe(request, image));
@@ -71,18 +78,18 @@ final class MetadataHandler {
                         : Errors.INVALID_TOPIC_EXCEPTION;
                     UUID id = t.topicId() == null ? new UUID(0, 0) : t.topicId();
                     topics.add(new MetadataResponseTopic(error.code, t.name(), id, false, List.of(),
-                        MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED));
+                        ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED));
                 }
             }
         }
-        List<NodeEndpoint> brokers = new ArrayList<>();
+        List<MetadataResponse.MetadataResponseBroker> brokers = new ArrayList<>();
         for (BrokerRegistration b : image.brokers().values()) {
             if (!b.fenced()) { // as Kafka: clients are told of live brokers only
-                brokers.add(new NodeEndpoint(b.nodeId(), b.host(), b.port(), b.rack()));
+                brokers.add(new MetadataResponse.MetadataResponseBroker(b.nodeId(), b.host(), b.port(), b.rack()));
             }
         }
         return new MetadataResponse(0, brokers, image.clusterId(), controller.activeControllerId(), topics,
-            MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED, Errors.NONE.code);
+            ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED, Errors.NONE.code);
     }
 
     /** DescribeCluster from the published image. */
@@ -94,7 +101,7 @@ final class MetadataHandler {
             .map(b -> new DescribeClusterResponse.DescribeClusterBroker(b.nodeId(), b.host(), b.port(), b.rack(), b.fenced()))
             .toList();
         return new DescribeClusterResponse(0, Errors.NONE.code, null, request.endpointType(), image.clusterId(),
-            controller.activeControllerId(), brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED);
+            controller.activeControllerId(), brokers, ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED);
     }
 
     /**
@@ -116,7 +123,7 @@ final class MetadataHandler {
                 boxed(p.replicas()), boxed(p.isr()), offline));
         }
         return new MetadataResponseTopic(Errors.NONE.code, topic.name(), topic.topicId(), false, partitions,
-            MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);
+            ErrorResponses.AUTHORIZED_OPERATIONS_OMITTED);
     }
 
     private static List<Integer> boxed(int[] ids) {

@@ -9,9 +9,11 @@ import io.varve.broker.replica.ReplicaManager;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.LeaderIdAndEpoch;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse.PartitionResponse;
+import io.varve.protocol.ErrorResponses;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse.LeaderIdAndEpoch;
+import io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse;
+import io.varve.raft.metadata.TopicImage;
 import io.varve.storage.AppendResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -48,21 +50,28 @@ final class ProduceHandler {
     void handle(RequestContext context, ProduceRequest request, ResponseCallback done) {
         short acks = request.acks();
         if (acks != 0 && acks != 1 && acks != -1) {
-            done.respond(request.errorResponse(Errors.INVALID_REQUIRED_ACKS));
+            done.respond(ErrorResponses.of(request, context.apiVersion(), Errors.INVALID_REQUIRED_ACKS));
             return;
         }
         if (request.transactionalId() != null) {
-            done.respond(request.errorResponse(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+            done.respond(ErrorResponses.of(request, context.apiVersion(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
             return;
         }
         boolean acksAll = acks == -1;
-        List<DelayedProduce.TopicStatus> topics = new ArrayList<>(request.topics().size());
-        for (ProduceRequest.TopicData topic : request.topics()) {
-            List<DelayedProduce.PartitionStatus> partitions = new ArrayList<>(topic.partitions().size());
-            for (ProduceRequest.PartitionData data : topic.partitions()) {
-                partitions.add(append(topic.name(), data, acksAll));
+        List<DelayedProduce.TopicStatus> topics = new ArrayList<>(request.topicData().size());
+        for (ProduceRequest.TopicProduceData topic : request.topicData()) {
+            // v13 names topics by id (the name is absent); an id this broker does not know: UNKNOWN_TOPIC_ID
+            String name = topic.name();
+            if (context.apiVersion() >= 13) {
+                TopicImage image = replicas.image().topic(topic.topicId());
+                name = image == null ? null : image.name();
             }
-            topics.add(new DelayedProduce.TopicStatus(topic.name(), partitions));
+            List<DelayedProduce.PartitionStatus> partitions = new ArrayList<>(topic.partitionData().size());
+            for (ProduceRequest.PartitionProduceData data : topic.partitionData()) {
+                partitions.add(name == null ? failed(null, data.index(), Errors.UNKNOWN_TOPIC_ID)
+                    : append(name, data, acksAll));
+            }
+            topics.add(new DelayedProduce.TopicStatus(topic.name(), topic.topicId(), partitions));
         }
         DelayedProduce produce = new DelayedProduce(request.timeoutMs(), replicas, topics, acks == 0 ? r -> done.respond(null) : done);
         List<TopicPartition> waiting = produce.waitingPartitions();
@@ -71,7 +80,7 @@ final class ProduceHandler {
         }
     }
 
-    private DelayedProduce.PartitionStatus append(String topic, ProduceRequest.PartitionData data, boolean acksAll) {
+    private DelayedProduce.PartitionStatus append(String topic, ProduceRequest.PartitionProduceData data, boolean acksAll) {
         TopicPartition tp = TopicPartitions.parse(topic, data.index());
         if (tp == null) {
             return failed(null, data.index(), Errors.INVALID_TOPIC_EXCEPTION);
@@ -92,8 +101,8 @@ final class ProduceHandler {
         AppendResult result = append.result();
         Errors error = AppendErrors.toKafka(result);
         if (error != Errors.NONE) {
-            return new DelayedProduce.PartitionStatus(tp, -1, new PartitionResponse(data.index(), error.code, -1L, -1L,
-                -1L, List.of(), AppendErrors.message(result), LeaderIdAndEpoch.UNKNOWN));
+            return new DelayedProduce.PartitionStatus(tp, -1, new PartitionProduceResponse(data.index(), error.code, -1L, -1L,
+                -1L, List.of(), AppendErrors.message(result), LeaderIdAndEpoch.DEFAULT));
         }
         if (!result.duplicate()) {
             traffic.onProduced(topic, bytes.remaining(), result.lastOffset() - result.firstOffset() + 1);
@@ -101,13 +110,13 @@ final class ProduceHandler {
         }
         // A duplicate (a retry of one of the producer's last five batches) is answered with the
         // offsets the original append got, as Kafka does; nothing was written.
-        PartitionResponse ok = new PartitionResponse(data.index(), Errors.NONE.code, result.firstOffset(), -1L,
-            partition.logStartOffset(), List.of(), null, LeaderIdAndEpoch.UNKNOWN);
+        PartitionProduceResponse ok = new PartitionProduceResponse(data.index(), Errors.NONE.code, result.firstOffset(), -1L,
+            partition.logStartOffset(), List.of(), null, LeaderIdAndEpoch.DEFAULT);
         return new DelayedProduce.PartitionStatus(tp, acksAll ? result.lastOffset() + 1 : -1, ok);
     }
 
     private static DelayedProduce.PartitionStatus failed(TopicPartition tp, int index, Errors error) {
         return new DelayedProduce.PartitionStatus(tp, -1,
-            new PartitionResponse(index, error.code, -1L, -1L, -1L, List.of(), null, LeaderIdAndEpoch.UNKNOWN));
+            new PartitionProduceResponse(index, error.code, -1L, -1L, -1L, List.of(), null, LeaderIdAndEpoch.DEFAULT));
     }
 }

@@ -2,8 +2,8 @@ package io.varve.broker.handler;
 
 import io.varve.broker.controller.ControllerChannel;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.InitProducerIdRequest;
-import io.varve.protocol.message.InitProducerIdResponse;
+import io.varve.protocol.generated.InitProducerIdRequest;
+import io.varve.protocol.generated.InitProducerIdResponse;
 import io.varve.raft.controller.ProducerIdBlock;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,7 +34,7 @@ final class ProducerIdManager {
         // An idempotent producer that names its id and epoch (KIP-360) gets a fresh id, as from Kafka: bumping
         // the epoch of whatever id a client names would let it take over another producer's sequence state.
         return nextId().thenApply(id -> id < 0 ? error(Errors.COORDINATOR_NOT_AVAILABLE)
-            : new InitProducerIdResponse(0, Errors.NONE.code, id, (short) 0));
+            : InitProducerIdResponse.builder().producerId(id).producerEpoch((short) 0).build());
     }
 
     /** The next id, or -1 when the controller could not allocate a block. */
@@ -65,6 +65,6 @@ final class ProducerIdManager {
     }
 
     private static InitProducerIdResponse error(Errors error) {
-        return new InitProducerIdResponse(0, error.code, -1L, (short) -1);
+        return InitProducerIdResponse.builder().errorCode(error.code).build();
     }
 }

@@ -7,7 +7,7 @@ import io.varve.broker.network.RequestObserver;
 import io.varve.common.Clock;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -85,7 +85,7 @@ public final class RequestMetrics implements RequestObserver {
     }
 
     @Override
-    public void onResponse(ApiKey api, ApiResponse response) {
+    public void onResponse(ApiKey api, GeneratedMessage response) {
         if (response != null) {
             ResponseErrors.forEach(response, errorSinks[api.ordinal()]);
         }

@@ -1,17 +1,17 @@
 package io.varve.broker.metrics;
 
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.CreatePartitionsResponse;
-import io.varve.protocol.message.CreateTopicsResponse;
-import io.varve.protocol.message.DeleteTopicsResponse;
-import io.varve.protocol.message.DescribeClusterResponse;
-import io.varve.protocol.message.DescribeConfigsResponse;
-import io.varve.protocol.message.FetchResponse;
-import io.varve.protocol.message.InitProducerIdResponse;
-import io.varve.protocol.message.ListOffsetsResponse;
-import io.varve.protocol.message.MetadataResponse;
-import io.varve.protocol.message.ProduceResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.CreatePartitionsResponse;
+import io.varve.protocol.generated.CreateTopicsResponse;
+import io.varve.protocol.generated.DeleteTopicsResponse;
+import io.varve.protocol.generated.DescribeClusterResponse;
+import io.varve.protocol.generated.DescribeConfigsResponse;
+import io.varve.protocol.generated.FetchResponse;
+import io.varve.protocol.generated.InitProducerIdResponse;
+import io.varve.protocol.generated.ListOffsetsResponse;
+import io.varve.protocol.generated.MetadataResponse;
+import io.varve.protocol.generated.ProduceResponse;
 
 /**
  * Walks a response and reports every error code in it, top-level and per topic or partition, as
@@ -30,10 +30,10 @@ final class ResponseErrors {
     }
 
     /** Reports each error code of {@code response}; an API this class does not know reports nothing. */
-    static void forEach(ApiResponse response, Sink sink) {
+    static void forEach(GeneratedMessage response, Sink sink) {
         if (response instanceof ProduceResponse r) {
-            for (ProduceResponse.TopicResponse t : r.responses()) {
-                for (ProduceResponse.PartitionResponse p : t.partitions()) {
+            for (ProduceResponse.TopicProduceResponse t : r.responses()) {
+                for (ProduceResponse.PartitionProduceResponse p : t.partitionResponses()) {
                     sink.onError(p.errorCode());
                 }
             }
@@ -60,7 +60,7 @@ final class ResponseErrors {
         }
     }
 
-    private static void forEachAdmin(ApiResponse response, Sink sink) {
+    private static void forEachAdmin(GeneratedMessage response, Sink sink) {
         if (response instanceof CreateTopicsResponse r) {
             r.topics().forEach(t -> sink.onError(t.errorCode()));
         } else if (response instanceof DeleteTopicsResponse r) {

@@ -1,9 +1,7 @@
 package io.varve.broker.network;
 
 import io.netty.buffer.ByteBuf;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.GeneratedMessage;
 
 /**
  * What the {@link RequestDecoder} hands the {@link RequestDispatcher}: a decoded request together with
@@ -15,14 +13,14 @@ import io.varve.protocol.message.RequestHeader;
  * @param answer          the edge's own response; null for a request to hand to the handler
  * @param responseVersion the version to encode the response at
  */
-record InboundRequest(RequestHeader header, ApiRequest request, ByteBuf frame, long receiveTimeNs,
-                      ApiResponse answer, short responseVersion) {
+record InboundRequest(RequestHeader header, GeneratedMessage request, ByteBuf frame, long receiveTimeNs,
+                      GeneratedMessage answer, short responseVersion) {
 
-    static InboundRequest toHandle(RequestHeader header, ApiRequest request, ByteBuf frame, long receiveTimeNs) {
+    static InboundRequest toHandle(RequestHeader header, GeneratedMessage request, ByteBuf frame, long receiveTimeNs) {
         return new InboundRequest(header, request, frame, receiveTimeNs, null, header.apiVersion());
     }
 
-    static InboundRequest answered(RequestHeader header, ApiResponse answer, short responseVersion, long receiveTimeNs) {
+    static InboundRequest answered(RequestHeader header, GeneratedMessage answer, short responseVersion, long receiveTimeNs) {
         return new InboundRequest(header, null, null, receiveTimeNs, answer, responseVersion);
     }
 }

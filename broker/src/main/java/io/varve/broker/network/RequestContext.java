@@ -1,7 +1,6 @@
 package io.varve.broker.network;
 
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.message.RequestHeader;
 import java.net.SocketAddress;
 
 /**

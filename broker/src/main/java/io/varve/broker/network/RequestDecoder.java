@@ -8,15 +8,13 @@ import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.codec.ProtocolReader;
-import io.varve.protocol.message.ApiMessages;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.RequestHeader;
-import java.util.List;
+import io.varve.protocol.generated.ApiMessageType;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 
 /**
- * Decodes a request frame into its header and body ({@link InboundRequest}), reading the frame in
- * place. What it cannot serve never reaches the handler:
+ * Decodes a request frame into its header and body ({@link InboundRequest}) with the generated codecs,
+ * reading the frame in place. What it cannot serve never reaches the handler:
  * <ul>
  *   <li>unknown API key: close, {@link NetworkMetrics#unknownApiKeys()};</li>
  *   <li>version outside the API's band: for ApiVersions a v0 response with {@code UNSUPPORTED_VERSION}
@@ -29,7 +27,9 @@ import java.util.List;
 final class RequestDecoder extends ChannelInboundHandlerAdapter {
 
     private static final ApiVersionsResponse UNSUPPORTED_API_VERSIONS =
-        ApiVersionsResponse.of(Errors.UNSUPPORTED_VERSION, List.of());
+        ApiKey.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
+    /** api_key int16 | api_version int16 | correlation_id int32: what is read before the header's version is known. */
+    private static final int HEADER_PREFIX_BYTES = 8;
 
     private final NetworkMetrics metrics;
     private final Clock clock;
@@ -61,21 +61,32 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     /** Returns what to pass on, or null after closing the connection. */
     private InboundRequest decode(ChannelHandlerContext ctx, ByteBuf frame) {
         long receiveTimeNs = clock.nanoTime();
-        ProtocolReader reader = new ProtocolReader(frame.nioBuffer());
-        RequestHeader header;
-        try {
-            header = RequestHeader.read(reader);
-        } catch (RequestHeader.UnknownApiException e) {
+        if (frame.readableBytes() < HEADER_PREFIX_BYTES) {
+            metrics.onMalformedRequest();
+            ctx.close();
+            return null;
+        }
+        short keyId = frame.getShort(frame.readerIndex());
+        short version = frame.getShort(frame.readerIndex() + 2);
+        ApiKey key = ApiKey.forId(keyId);
+        if (key == null) {
             metrics.onUnknownApiKey();
             ctx.close();
             return null;
+        }
+        ApiMessageType type = ApiMessageType.forApiKey(keyId);
+        ProtocolReader reader = new ProtocolReader(frame.nioBuffer());
+        RequestHeader header;
+        try {
+            io.varve.protocol.generated.RequestHeader h =
+                io.varve.protocol.generated.RequestHeader.read(reader, type.requestHeaderVersion(version));
+            header = new RequestHeader(key, version, h.correlationId(), h.clientId());
         } catch (MalformedMessageException e) {
             metrics.onMalformedRequest();
             ctx.close();
             return null;
         }
-        ApiKey key = header.apiKey();
-        if (!key.isVersionSupported(header.apiVersion())) {
+        if (!key.isVersionServed(version)) { // Produce v0-2 too: advertised, refused as Kafka does
             metrics.onUnsupportedVersion();
             if (key == ApiKey.API_VERSIONS) {
                 return InboundRequest.answered(header, UNSUPPORTED_API_VERSIONS, (short) 0, receiveTimeNs);
@@ -83,9 +94,10 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
             ctx.close();
             return null;
         }
-        ApiRequest request;
+        GeneratedMessage request;
         try {
-            request = ApiMessages.readRequest(key, reader, header.apiVersion());
+            request = ApiMessageType.readRequest(keyId, reader, version);
+            reader.expectEnd();
         } catch (MalformedMessageException e) {
             metrics.onMalformedRequest();
             ctx.close();

@@ -6,9 +6,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.ErrorResponses;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -98,19 +97,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             metrics.onHandlerError();
             LOG.warn("handler failed on {} from connection {}", in.header(), connectionId, e);
             if (slot.answered.compareAndSet(false, true)) {
-                slot.deliver(errorResponse(in.request()));
+                slot.deliver(ErrorResponses.of(in.request(), in.header().apiVersion(), Errors.UNKNOWN_SERVER_ERROR));
             }
         } finally {
             in.frame().release();
         }
     }
 
-    private static ApiResponse errorResponse(ApiRequest request) {
-        return request.errorResponse(Errors.UNKNOWN_SERVER_ERROR);
-    }
-
     /** A slot's response arrived (on the event loop). */
-    private void onAnswered(Slot slot, ApiResponse response) {
+    private void onAnswered(Slot slot, GeneratedMessage response) {
         if (closed) {
             ResponseEncoder.discard(response, slot.responseVersion);
             return;
@@ -210,15 +205,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** One request's place in the response order; the handler's {@link ResponseCallback}. */
     final class Slot implements ResponseCallback {
         final RequestHeader header;
-        final ApiRequest request;
+        final GeneratedMessage request;
         final short responseVersion;
         final long receiveTimeNs;
         final AtomicBoolean answered = new AtomicBoolean();
         /** Event-loop only from here on. */
-        ApiResponse response;
+        GeneratedMessage response;
         boolean ready;
 
-        Slot(RequestHeader header, ApiRequest request, short responseVersion, long receiveTimeNs) {
+        Slot(RequestHeader header, GeneratedMessage request, short responseVersion, long receiveTimeNs) {
             this.header = header;
             this.request = request;
             this.responseVersion = responseVersion;
@@ -226,8 +221,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void respond(ApiResponse response) {
-            if (response != null && response.apiKey() != header.apiKey()) {
+        public void respond(GeneratedMessage response) {
+            if (response != null && response.apiKey() != header.apiKey().id) {
                 throw new IllegalArgumentException(response.apiKey() + " response to a " + header.apiKey() + " request");
             }
             if (!answered.compareAndSet(false, true)) {
@@ -237,7 +232,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             deliver(response);
         }
 
-        void deliver(ApiResponse response) {
+        void deliver(GeneratedMessage response) {
             EventExecutor loop = ctx.executor();
             if (loop.inEventLoop()) {
                 onAnswered(this, response);

@@ -1,6 +1,6 @@
 package io.varve.broker.network;
 
-import io.varve.protocol.message.ApiRequest;
+import io.varve.protocol.generated.GeneratedMessage;
 
 /**
  * Serves decoded requests: the boundary between the network edge and the broker's logic.
@@ -23,5 +23,5 @@ import io.varve.protocol.message.ApiRequest;
 @FunctionalInterface
 public interface RequestHandler {
 
-    void handle(RequestContext context, ApiRequest request, ResponseCallback done);
+    void handle(RequestContext context, GeneratedMessage request, ResponseCallback done);
 }

@@ -1,7 +1,7 @@
 package io.varve.broker.network;
 
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 
 /**
  * Told by the {@link RequestDispatcher} where each request is in its life, so that the broker's
@@ -27,7 +27,7 @@ public interface RequestObserver {
         }
 
         @Override
-        public void onResponse(ApiKey api, ApiResponse response) {
+        public void onResponse(ApiKey api, GeneratedMessage response) {
         }
 
         @Override
@@ -42,7 +42,7 @@ public interface RequestObserver {
     void onHandleEnd(ApiKey api, long startNs);
 
     /** The request was answered; {@code response} is null when none is sent (Produce with acks=0). */
-    void onResponse(ApiKey api, ApiResponse response);
+    void onResponse(ApiKey api, GeneratedMessage response);
 
     /** The response was written to the socket (or, when none is sent, the request was retired). */
     void onResponseSent(ApiKey api, long receiveTimeNs);

@@ -1,6 +1,6 @@
 package io.varve.broker.network;
 
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 
 /**
  * Where a {@link RequestHandler} puts its answer. Thread-safe: it may be called from any thread, at
@@ -20,5 +20,5 @@ public interface ResponseCallback {
      * @throws IllegalStateException    when the request was already answered
      * @throws IllegalArgumentException when the response belongs to another API
      */
-    void respond(ApiResponse response);
+    void respond(GeneratedMessage response);
 }

@@ -8,8 +8,8 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.varve.protocol.codec.ProtocolWriter;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.ApiMessageType;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +64,10 @@ final class ResponseEncoder extends ChannelOutboundHandlerAdapter {
     static ByteBuf encode(ByteBufAllocator alloc, ProtocolWriter writer, OutboundResponse response,
                           List<NettyRecords> owned) {
         writer.reset();
-        ResponseHeader.write(writer, response.apiKey(), response.version(), response.correlationId());
+        writer.writeInt32(response.correlationId());
+        if (ApiMessageType.forApiKey(response.apiKey().id).responseHeaderVersion(response.version()) >= 1) {
+            writer.writeEmptyTaggedFields();
+        }
         response.body().write(writer, response.version());
         long size = writer.size();
         if (size > Integer.MAX_VALUE - FrameDecoder.SIZE_PREFIX_BYTES) {
@@ -87,7 +90,7 @@ final class ResponseEncoder extends ChannelOutboundHandlerAdapter {
      * Closes the {@link NettyRecords} inside a response that will never be written (its connection
      * closed before its turn): the network edge owns them from the moment the handler responded.
      */
-    static void discard(ApiResponse response, short version) {
+    static void discard(GeneratedMessage response, short version) {
         if (response == null) {
             return;
         }

@@ -1,7 +1,7 @@
 package io.varve.broker.replica;
 
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
 
 /**
  * How a {@link ReplicaFetcher} reaches one source broker: over a connection in production

@@ -4,8 +4,8 @@ import io.varve.broker.replica.LeaderEndpoint.LeaderUnavailableException;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
 import io.varve.storage.checkpoint.EpochEndOffset;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * runs; the round itself runs on one thread at a time.
  */
 public final class ReplicaFetcher implements AutoCloseable {
+
+    private static final UUID NO_DIRECTORY_ID = new UUID(0L, 0L);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFetcher.class);
 
@@ -116,14 +118,15 @@ public final class ReplicaFetcher implements AutoCloseable {
             ids.put(tp.topic(), p.topicId());
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(new FetchRequest.FetchPartition(
                 tp.partition(), epoch, position.fetchOffset(), position.lastFetchedEpoch(), p.logStartOffset(),
-                config.fetchMaxBytes()));
+                config.fetchMaxBytes(), NO_DIRECTORY_ID, -1L));
         }
         if (sent.isEmpty()) {
             return Outcome.IDLE;
         }
         List<FetchRequest.FetchTopic> topics = new ArrayList<>(byTopic.size());
         byTopic.forEach((name, parts) -> topics.add(new FetchRequest.FetchTopic(name, ids.get(name), parts)));
-        FetchRequest request = new FetchRequest(null, localId, brokerEpoch.getAsLong(), config.fetchWaitMaxMs(), config.fetchMinBytes(),
+        FetchRequest request = new FetchRequest(null, -1,
+            new FetchRequest.ReplicaState(localId, brokerEpoch.getAsLong()), config.fetchWaitMaxMs(), config.fetchMinBytes(),
             config.fetchResponseMaxBytes(), (byte) 0, 0, -1, topics, List.of(), "");
         FetchResponse response;
         try {

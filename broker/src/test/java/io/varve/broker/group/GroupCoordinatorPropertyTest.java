@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.SyncGroupRequest;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.LeaveGroupRequest;
+import io.varve.protocol.generated.SyncGroupRequest;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +93,7 @@ class GroupCoordinatorPropertyTest {
             Client c = clients[j.member()];
             JoinGroupRequest req = new JoinGroupRequest(GROUP, GroupFixture.SESSION_MS, GroupFixture.REBALANCE_MS,
                 c.memberId, instanceId(j.member()), "consumer",
-                List.of(new JoinGroupRequest.Protocol("range", new byte[] {j.metadata()})), null);
+                List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[] {j.metadata()})), null);
             f.coordinator.join(req, "client", "/h", f.nowMs, once((JoinGroupResponse r) -> {
                 if (r.errorCode() == Errors.NONE.code || r.errorCode() == Errors.MEMBER_ID_REQUIRED.code) {
                     c.memberId = r.memberId();
@@ -105,21 +105,21 @@ class GroupCoordinatorPropertyTest {
             }));
         } else if (op instanceof Sync s) {
             Client c = clients[s.member()];
-            List<SyncGroupRequest.Assignment> assignments = new ArrayList<>();
+            List<SyncGroupRequest.SyncGroupRequestAssignment> assignments = new ArrayList<>();
             for (Client other : clients) {
                 if (!other.memberId.isEmpty()) {
-                    assignments.add(new SyncGroupRequest.Assignment(other.memberId, new byte[] {1}));
+                    assignments.add(new SyncGroupRequest.SyncGroupRequestAssignment(other.memberId, new byte[] {1}));
                 }
             }
             f.coordinator.sync(new SyncGroupRequest(GROUP, c.generation, c.memberId, instanceId(s.member()), null,
                 null, assignments), f.nowMs, once((SyncGroupResponse r) -> { }));
         } else if (op instanceof Beat b) {
             Client c = clients[b.member()];
-            f.coordinator.heartbeat(new io.varve.protocol.message.HeartbeatRequest(GROUP, c.generation, c.memberId,
+            f.coordinator.heartbeat(new io.varve.protocol.generated.HeartbeatRequest(GROUP, c.generation, c.memberId,
                 instanceId(b.member())), f.nowMs);
         } else if (op instanceof Leave l) {
             Client c = clients[l.member()];
-            f.coordinator.leave(new LeaveGroupRequest(GROUP, List.of(new LeaveGroupRequest.MemberIdentity(
+            f.coordinator.leave(new LeaveGroupRequest(GROUP, "", List.of(new LeaveGroupRequest.MemberIdentity(
                 c.memberId, instanceId(l.member()), null))), f.nowMs);
         } else if (op instanceof Commit cm) {
             Client c = clients[cm.member()];

@@ -9,22 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.broker.network.RequestContext;
+import io.varve.broker.network.RequestHeader;
 import io.varve.broker.replica.Partition;
 import io.varve.broker.replica.ReplicaFixture;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.FindCoordinatorRequest;
-import io.varve.protocol.message.FindCoordinatorResponse;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetCommitResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.FindCoordinatorRequest;
+import io.varve.protocol.generated.FindCoordinatorResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetCommitResponse;
+import io.varve.protocol.generated.OffsetFetchRequest;
+import io.varve.protocol.generated.OffsetFetchResponse;
 import io.varve.raft.metadata.MetadataRecord;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -90,28 +90,28 @@ class GroupCoordinatorServiceTest {
     }
 
     @SuppressWarnings("unchecked")
-    private <R extends ApiResponse> R call(ApiRequest request, short version) throws Exception {
+    private <R extends GeneratedMessage> R call(GeneratedMessage request, short version) throws Exception {
         return (R) send(request, version).get(10, TimeUnit.SECONDS);
     }
 
-    private CompletableFuture<ApiResponse> send(ApiRequest request, short version) {
-        CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
+    private CompletableFuture<GeneratedMessage> send(GeneratedMessage request, short version) {
+        CompletableFuture<GeneratedMessage> answer = new CompletableFuture<>();
         RequestContext context = new RequestContext(1, "PLAINTEXT", new InetSocketAddress("127.0.0.1", 5555),
-            new RequestHeader(request.apiKey(), version, 1, "client"), 0);
+            new RequestHeader(io.varve.protocol.ApiKey.forId(request.apiKey()), version, 1, "client"), 0);
         service.handle(context, request, answer::complete);
         return answer;
     }
 
     private static OffsetCommitRequest commitRequest(String group, long offset) {
-        return new OffsetCommitRequest(group, -1, "", null, List.of(new OffsetCommitRequest.Topic(
-            "orders", List.of(new OffsetCommitRequest.Partition(0, offset, -1, null)))));
+        return new OffsetCommitRequest(group, -1, "", null, -1L, List.of(new OffsetCommitRequest.OffsetCommitRequestTopic(
+            "orders", new java.util.UUID(0L, 0L), List.of(new OffsetCommitRequest.OffsetCommitRequestPartition(0, offset, -1, null)))));
     }
 
     private short commit(String group, long offset) throws Exception {
         return commitError(call(commitRequest(group, offset), ApiKey.OFFSET_COMMIT.maxVersion));
     }
 
-    private static short commitError(ApiResponse response) {
+    private static short commitError(GeneratedMessage response) {
         return ((OffsetCommitResponse) response).topics().get(0).partitions().get(0).errorCode();
     }
 
@@ -119,11 +119,11 @@ class GroupCoordinatorServiceTest {
      * Sends a commit while {@code __consumer_offsets-0} has a follower in its ISR, and returns its answer
      * once the coordinator has certainly written it: a later request on the same single thread came back.
      */
-    private CompletableFuture<ApiResponse> commitWithAFollowerInSync(long offset) throws Exception {
+    private CompletableFuture<GeneratedMessage> commitWithAFollowerInSync(long offset) throws Exception {
         fixture.registerOtherNode();
         service.onImage(fixture.publish(new MetadataRecord.Partition(topicId, 0, new int[] {NODE_ID, OTHER_NODE},
             new int[] {NODE_ID, OTHER_NODE}, NODE_ID, 0, 1)));
-        CompletableFuture<ApiResponse> answer = send(commitRequest(local, offset), ApiKey.OFFSET_COMMIT.maxVersion);
+        CompletableFuture<GeneratedMessage> answer = send(commitRequest(local, offset), ApiKey.OFFSET_COMMIT.maxVersion);
         fetch(local); // served after the commit by the same thread
         return answer;
     }
@@ -135,7 +135,7 @@ class GroupCoordinatorServiceTest {
     /** Issue 11, defect 3: a commit acknowledged before replication is lost if the coordinator's node fails. */
     @Test
     void aCommitIsAnsweredOnlyOnceEveryInSyncReplicaHasIt() throws Exception {
-        CompletableFuture<ApiResponse> answer = commitWithAFollowerInSync(42);
+        CompletableFuture<GeneratedMessage> answer = commitWithAFollowerInSync(42);
 
         assertFalse(answer.isDone(), "written to the leader's log only: not acknowledged yet");
         Partition offsets = offsetsPartition();
@@ -147,7 +147,7 @@ class GroupCoordinatorServiceTest {
 
     @Test
     void aCommitNotReplicatedWithinTheTimeoutIsAnsweredRetriably() throws Exception {
-        CompletableFuture<ApiResponse> answer = commitWithAFollowerInSync(42);
+        CompletableFuture<GeneratedMessage> answer = commitWithAFollowerInSync(42);
         fixture.clock().advanceMs(CONFIG.offsetsCommitTimeoutMs());
         fetch(local); // a turn of the loop after the deadline
 
@@ -156,17 +156,43 @@ class GroupCoordinatorServiceTest {
 
     @Test
     void aCommitWhosePartitionIsLedElsewhereBeforeItIsReplicatedIsAnsweredNotCoordinator() throws Exception {
-        CompletableFuture<ApiResponse> answer = commitWithAFollowerInSync(42);
+        CompletableFuture<GeneratedMessage> answer = commitWithAFollowerInSync(42);
         service.onImage(fixture.publish(new MetadataRecord.Partition(topicId, 0, new int[] {NODE_ID, OTHER_NODE},
             new int[] {OTHER_NODE}, OTHER_NODE, 1, 2)));
 
         assertEquals(Errors.NOT_COORDINATOR.code, commitError(answer.get(10, TimeUnit.SECONDS)));
     }
 
-    private OffsetFetchResponse.Group fetch(String group) throws Exception {
-        OffsetFetchResponse r = call(new OffsetFetchRequest(List.of(new OffsetFetchRequest.Group(group, null, -1,
+    private OffsetFetchResponse.OffsetFetchResponseGroup fetch(String group) throws Exception {
+        OffsetFetchResponse r = call(new OffsetFetchRequest(null, List.of(), List.of(new OffsetFetchRequest.OffsetFetchRequestGroup(group, null, -1,
             null)), false), ApiKey.OFFSET_FETCH.maxVersion);
         return r.groups().get(0);
+    }
+
+    @Test
+    void fromVersion10OffsetsAreCommittedAndFetchedByTopicIdAndAnUnknownIdIsReported() throws Exception {
+        UUID unknown = UUID.randomUUID();
+        OffsetCommitRequest byId = new OffsetCommitRequest(local, -1, "", null, -1L, List.of(
+            new OffsetCommitRequest.OffsetCommitRequestTopic("", topicId, List.of(
+                new OffsetCommitRequest.OffsetCommitRequestPartition(0, 42L, -1, null))),
+            new OffsetCommitRequest.OffsetCommitRequestTopic("", unknown, List.of(
+                new OffsetCommitRequest.OffsetCommitRequestPartition(0, 7L, -1, null)))));
+        OffsetCommitResponse committed = call(byId, (short) 10);
+        assertEquals(topicId, committed.topics().get(0).topicId());
+        assertEquals(Errors.NONE.code, committed.topics().get(0).partitions().get(0).errorCode());
+        assertEquals(unknown, committed.topics().get(1).topicId());
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code, committed.topics().get(1).partitions().get(0).errorCode());
+
+        OffsetFetchResponse fetched = call(new OffsetFetchRequest(null, List.of(), List.of(
+            new OffsetFetchRequest.OffsetFetchRequestGroup(local, null, -1, List.of(
+                new OffsetFetchRequest.OffsetFetchRequestTopics("", topicId, List.of(0)),
+                new OffsetFetchRequest.OffsetFetchRequestTopics("", unknown, List.of(0))))), false), (short) 10);
+        List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = fetched.groups().get(0).topics();
+        assertEquals(2, topics.size());
+        assertEquals(topicId, topics.get(0).topicId());
+        assertEquals(42L, topics.get(0).partitions().get(0).committedOffset());
+        assertEquals(unknown, topics.get(1).topicId());
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code, topics.get(1).partitions().get(0).errorCode());
     }
 
     @Test
@@ -176,7 +202,7 @@ class GroupCoordinatorServiceTest {
         assertEquals(Errors.NOT_COORDINATOR.code, commit(remote, 1));
         assertEquals(Errors.NOT_COORDINATOR.code, fetch(remote).errorCode());
 
-        FindCoordinatorResponse found = call(new FindCoordinatorRequest(FindCoordinatorRequest.KEY_TYPE_GROUP,
+        FindCoordinatorResponse found = call(new FindCoordinatorRequest("", (byte) 0,
             List.of(local, remote)), (short) 4);
         assertEquals(NODE_ID, found.coordinators().get(0).nodeId());
         assertEquals(9091, found.coordinators().get(0).port());
@@ -184,7 +210,7 @@ class GroupCoordinatorServiceTest {
         assertEquals("127.0.0.2", found.coordinators().get(1).host());
 
         JoinGroupRequest join = new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
-            List.of(new JoinGroupRequest.Protocol("range", new byte[] {1})), null);
+            List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[] {1})), null);
         JoinGroupResponse first = call(join, ApiKey.JOIN_GROUP.maxVersion);
         assertEquals(Errors.MEMBER_ID_REQUIRED.code, first.errorCode());
         assertEquals("client-", first.memberId().substring(0, 7));

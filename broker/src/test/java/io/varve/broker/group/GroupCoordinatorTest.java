@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.LeaveGroupResponse;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.LeaveGroupRequest;
+import io.varve.protocol.generated.LeaveGroupResponse;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -123,7 +123,7 @@ class GroupCoordinatorTest {
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code, f.heartbeat(b, 2));
         JoinGroupResponse rejoined = f.join(a).get();
         assertEquals(3, rejoined.generationId());
-        assertEquals(List.of(a), rejoined.members().stream().map(JoinGroupResponse.Member::memberId).toList());
+        assertEquals(List.of(a), rejoined.members().stream().map(JoinGroupResponse.JoinGroupResponseMember::memberId).toList());
     }
 
     @Test
@@ -146,7 +146,7 @@ class GroupCoordinatorTest {
     @Test
     void leavingEmptiesTheGroupAndLeavingTwiceIsUnknown() {
         String a = stableSingleMember();
-        LeaveGroupResponse left = f.coordinator.leave(new LeaveGroupRequest(GROUP,
+        LeaveGroupResponse left = f.coordinator.leave(new LeaveGroupRequest(GROUP, "",
             List.of(new LeaveGroupRequest.MemberIdentity(a, null, "closing"),
                 new LeaveGroupRequest.MemberIdentity("ghost", null, null))), f.nowMs);
         assertEquals(Errors.NONE.code, left.members().get(0).errorCode());
@@ -170,7 +170,7 @@ class GroupCoordinatorTest {
         assertTrue(again.skipAssignment(), "the leader keeps the current assignment");
         assertEquals(GroupState.STABLE, f.group().state());
         assertEquals(Errors.FENCED_INSTANCE_ID.code, f.coordinator.heartbeat(
-            new io.varve.protocol.message.HeartbeatRequest(GROUP, 1, oldId, "instance-1"), f.nowMs).errorCode());
+            new io.varve.protocol.generated.HeartbeatRequest(GROUP, 1, oldId, "instance-1"), f.nowMs).errorCode());
         assertArrayEquals(new byte[] {9}, f.sync(again.memberId(), 1, Map.of()).get().assignment(),
             "the new id inherits the assignment");
     }
@@ -181,7 +181,7 @@ class GroupCoordinatorTest {
         f.sync(oldId, 1, Map.of());
         JoinGroupResponse changed = f.join("", "instance-1", new byte[] {2}).get();
         assertEquals(2, changed.generationId(), "new subscription: new generation");
-        LeaveGroupResponse left = f.coordinator.leave(new LeaveGroupRequest(GROUP,
+        LeaveGroupResponse left = f.coordinator.leave(new LeaveGroupRequest(GROUP, "",
             List.of(new LeaveGroupRequest.MemberIdentity("", "instance-1", null))), f.nowMs);
         assertEquals(Errors.NONE.code, left.members().get(0).errorCode());
         assertEquals(GroupState.EMPTY, f.group().state());
@@ -192,10 +192,10 @@ class GroupCoordinatorTest {
         stableSingleMember();
         AtomicReference<JoinGroupResponse> answer = new AtomicReference<>();
         f.coordinator.join(new JoinGroupRequest(GROUP, SESSION_MS, REBALANCE_MS, "", null, "consumer",
-            List.of(new JoinGroupRequest.Protocol("roundrobin", new byte[0])), null), "c", "h", f.nowMs, answer::set);
+            List.of(new JoinGroupRequest.JoinGroupRequestProtocol("roundrobin", new byte[0])), null), "c", "h", f.nowMs, answer::set);
         assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code, answer.get().errorCode());
         f.coordinator.join(new JoinGroupRequest(GROUP, 10, REBALANCE_MS, "", null, "consumer",
-            List.of(new JoinGroupRequest.Protocol("range", new byte[0])), null), "c", "h", f.nowMs, answer::set);
+            List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[0])), null), "c", "h", f.nowMs, answer::set);
         assertEquals(Errors.INVALID_SESSION_TIMEOUT.code, answer.get().errorCode());
     }
 
@@ -211,15 +211,15 @@ class GroupCoordinatorTest {
     void aProtocolEveryMemberSupportsIsChosenByVote() {
         ClassicGroup g = new ClassicGroup("v");
         g.members.put("a", new GroupMember("a", null, "c", "h", 1, 1, List.of(
-            new JoinGroupRequest.Protocol("cooperative-sticky", new byte[0]),
-            new JoinGroupRequest.Protocol("range", new byte[0]))));
+            new JoinGroupRequest.JoinGroupRequestProtocol("cooperative-sticky", new byte[0]),
+            new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[0]))));
         g.members.put("b", new GroupMember("b", null, "c", "h", 1, 1, List.of(
-            new JoinGroupRequest.Protocol("range", new byte[0]),
-            new JoinGroupRequest.Protocol("cooperative-sticky", new byte[0]))));
+            new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[0]),
+            new JoinGroupRequest.JoinGroupRequestProtocol("cooperative-sticky", new byte[0]))));
         g.members.put("c", new GroupMember("c", null, "c", "h", 1, 1, List.of(
-            new JoinGroupRequest.Protocol("cooperative-sticky", new byte[0]),
-            new JoinGroupRequest.Protocol("range", new byte[0]),
-            new JoinGroupRequest.Protocol("roundrobin", new byte[0]))));
+            new JoinGroupRequest.JoinGroupRequestProtocol("cooperative-sticky", new byte[0]),
+            new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[0]),
+            new JoinGroupRequest.JoinGroupRequestProtocol("roundrobin", new byte[0]))));
         assertEquals("cooperative-sticky", g.selectProtocol());
     }
 

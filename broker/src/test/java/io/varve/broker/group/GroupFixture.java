@@ -1,12 +1,12 @@
 package io.varve.broker.group;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.HeartbeatRequest;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.SyncGroupRequest;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.HeartbeatRequest;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.SyncGroupRequest;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ final class GroupFixture {
 
     static JoinGroupRequest joinRequest(String memberId, String instanceId, byte[] metadata) {
         return new JoinGroupRequest(GROUP, SESSION_MS, REBALANCE_MS, memberId, instanceId, "consumer",
-            List.of(new JoinGroupRequest.Protocol("range", metadata)), null);
+            List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", metadata)), null);
     }
 
     /** Sends a JoinGroup; the reference holds the answer once there is one. */
@@ -69,8 +69,8 @@ final class GroupFixture {
 
     AtomicReference<SyncGroupResponse> sync(String memberId, int generation, Map<String, byte[]> assignments) {
         AtomicReference<SyncGroupResponse> answer = new AtomicReference<>();
-        List<SyncGroupRequest.Assignment> list = new ArrayList<>();
-        assignments.forEach((m, a) -> list.add(new SyncGroupRequest.Assignment(m, a)));
+        List<SyncGroupRequest.SyncGroupRequestAssignment> list = new ArrayList<>();
+        assignments.forEach((m, a) -> list.add(new SyncGroupRequest.SyncGroupRequestAssignment(m, a)));
         coordinator.sync(new SyncGroupRequest(GROUP, generation, memberId, null, "consumer", "range", list), nowMs,
             answer::set);
         return answer;
@@ -81,9 +81,9 @@ final class GroupFixture {
     }
 
     short commit(String memberId, int generation, String topic, int partition, long offset) {
-        OffsetCommitRequest req = new OffsetCommitRequest(GROUP, generation, memberId, null, List.of(
-            new OffsetCommitRequest.Topic(topic, List.of(new OffsetCommitRequest.Partition(partition, offset, -1, "")))));
-        return offsets.commit(req, nowMs).topics().get(0).partitions().get(0).errorCode();
+        OffsetCommitRequest req = new OffsetCommitRequest(GROUP, generation, memberId, null, -1L, List.of(
+            new OffsetCommitRequest.OffsetCommitRequestTopic(topic, new java.util.UUID(0L, 0L), List.of(new OffsetCommitRequest.OffsetCommitRequestPartition(partition, offset, -1, "")))));
+        return offsets.commit(req, (short) 9, nowMs).topics().get(0).partitions().get(0).errorCode();
     }
 
     void advance(long ms) {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.DescribeGroupsResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.generated.DescribeGroupsResponse;
+import io.varve.protocol.generated.OffsetFetchRequest;
+import io.varve.protocol.generated.OffsetFetchResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,8 @@ class OffsetManagerTest {
     }
 
     private long fetched(String topic, int partition) {
-        OffsetFetchResponse.Group g = f.offsets.fetch(new OffsetFetchRequest.Group(GROUP, null, -1,
-            List.of(new OffsetFetchRequest.Topic(topic, List.of(partition)))));
+        OffsetFetchResponse.OffsetFetchResponseGroup g = f.offsets.fetch(new OffsetFetchRequest.OffsetFetchRequestGroup(GROUP, null, -1,
+            List.of(new OffsetFetchRequest.OffsetFetchRequestTopics(topic, new java.util.UUID(0L, 0L), List.of(partition)))));
         return g.topics().get(0).partitions().get(0).committedOffset();
     }
 
@@ -72,13 +72,13 @@ class OffsetManagerTest {
     void tooLargeMetadataAndBadTopicNamesFailPerPartition() {
         GroupFixture small = new GroupFixture(Map.of(GroupCoordinatorConfig.OFFSET_METADATA_MAX_BYTES, 2,
             GroupCoordinatorConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, 0));
-        var req = new io.varve.protocol.message.OffsetCommitRequest(GROUP, -1, "", null, List.of(
-            new io.varve.protocol.message.OffsetCommitRequest.Topic("t", List.of(
-                new io.varve.protocol.message.OffsetCommitRequest.Partition(0, 1, -1, "abc"),
-                new io.varve.protocol.message.OffsetCommitRequest.Partition(1, 1, -1, "ab"))),
-            new io.varve.protocol.message.OffsetCommitRequest.Topic("bad/name", List.of(
-                new io.varve.protocol.message.OffsetCommitRequest.Partition(0, 1, -1, null)))));
-        var response = small.offsets.commit(req, small.nowMs);
+        var req = new io.varve.protocol.generated.OffsetCommitRequest(GROUP, -1, "", null, -1L, List.of(
+            new io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestTopic("t", new java.util.UUID(0L, 0L), List.of(
+                new io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestPartition(0, 1, -1, "abc"),
+                new io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestPartition(1, 1, -1, "ab"))),
+            new io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestTopic("bad/name", new java.util.UUID(0L, 0L), List.of(
+                new io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestPartition(0, 1, -1, null)))));
+        var response = small.offsets.commit(req, (short) 9, small.nowMs);
         assertEquals(Errors.OFFSET_METADATA_TOO_LARGE.code, response.topics().get(0).partitions().get(0).errorCode());
         assertEquals(Errors.NONE.code, response.topics().get(0).partitions().get(1).errorCode());
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code, response.topics().get(1).partitions().get(0).errorCode());
@@ -88,8 +88,8 @@ class OffsetManagerTest {
     void fetchingEveryPartitionListsWhatWasCommitted() {
         f.commit("", -1, "b", 1, 5);
         f.commit("", -1, "a", 0, 7);
-        OffsetFetchResponse.Group all = f.offsets.fetch(new OffsetFetchRequest.Group(GROUP, null, -1, null));
-        assertEquals(List.of("a", "b"), all.topics().stream().map(OffsetFetchResponse.Topic::name).toList());
+        OffsetFetchResponse.OffsetFetchResponseGroup all = f.offsets.fetch(new OffsetFetchRequest.OffsetFetchRequestGroup(GROUP, null, -1, null));
+        assertEquals(List.of("a", "b"), all.topics().stream().map(OffsetFetchResponse.OffsetFetchResponseTopics::name).toList());
     }
 
     @Test
@@ -107,8 +107,8 @@ class OffsetManagerTest {
         assertEquals("Dead", f.offsets.describe("nope", (short) 5).groupState());
 
         assertEquals(Errors.NON_EMPTY_GROUP.code, f.offsets.delete(GROUP, f.nowMs).errorCode());
-        f.coordinator.leave(new io.varve.protocol.message.LeaveGroupRequest(GROUP,
-            List.of(new io.varve.protocol.message.LeaveGroupRequest.MemberIdentity(a, null, null))), f.nowMs);
+        f.coordinator.leave(new io.varve.protocol.generated.LeaveGroupRequest(GROUP, "",
+            List.of(new io.varve.protocol.generated.LeaveGroupRequest.MemberIdentity(a, null, null))), f.nowMs);
         int before = f.written.size();
         assertEquals(Errors.NONE.code, f.offsets.delete(GROUP, f.nowMs).errorCode());
         assertEquals(before + 2, f.written.size(), "an offset tombstone and a group tombstone");

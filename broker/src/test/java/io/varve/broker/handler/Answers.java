@@ -9,10 +9,10 @@ import io.varve.broker.network.RequestContext;
 import io.varve.broker.network.ResponseCallback;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
+import io.varve.broker.network.RequestHeader;
 import io.varve.storage.LogManager;
 import io.varve.storage.PartitionLog;
 import java.io.IOException;
@@ -39,11 +39,11 @@ final class Answers {
 
     /** One request's callback; {@link #get()} is null until it is answered. */
     final class Answer implements ResponseCallback {
-        private ApiResponse response;
+        private GeneratedMessage response;
         private int calls;
 
         @Override
-        public void respond(ApiResponse r) {
+        public void respond(GeneratedMessage r) {
             calls++;
             assertEquals(1, calls, "a request is answered exactly once");
             response = r;
@@ -61,7 +61,7 @@ final class Answers {
         }
 
         @SuppressWarnings("unchecked")
-        <R extends ApiResponse> R get() {
+        <R extends GeneratedMessage> R get() {
             assertTrue(answered(), "not answered");
             return (R) response;
         }
@@ -77,9 +77,7 @@ final class Answers {
      * out of the leader's segments, as the network would, and the leader's slices closed.
      */
     FetchResponse fetchNow(FetchHandler fetch, FetchRequest request) {
-        FetchRequest now = new FetchRequest(request.clusterId(), request.replicaId(), request.replicaEpoch(), 0,
-            request.minBytes(), request.maxBytes(), request.isolationLevel(), request.sessionId(),
-            request.sessionEpoch(), request.topics(), request.forgottenTopicsData(), request.rackId());
+        FetchRequest now = request.toBuilder().maxWaitMs(0).build();
         Answer answer = next();
         fetch.handle(context(ApiKey.FETCH, 12), now, answer);
         FetchResponse response = answer.get();

@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.varve.broker.controller.ControllerService;
 import io.varve.common.ManualClock;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.DescribeClusterRequest;
-import io.varve.protocol.message.DescribeClusterResponse;
-import io.varve.protocol.message.InitProducerIdRequest;
-import io.varve.protocol.message.InitProducerIdResponse;
-import io.varve.protocol.message.MetadataRequest;
-import io.varve.protocol.message.MetadataResponse;
-import io.varve.protocol.message.NodeEndpoint;
+import io.varve.protocol.generated.DescribeClusterRequest;
+import io.varve.protocol.generated.DescribeClusterResponse;
+import io.varve.protocol.generated.InitProducerIdRequest;
+import io.varve.protocol.generated.InitProducerIdResponse;
+import io.varve.protocol.generated.MetadataRequest;
+import io.varve.protocol.generated.MetadataResponse;
 import io.varve.raft.controller.Controller;
 import io.varve.raft.controller.ControllerConfig;
 import io.varve.raft.controller.CreateTopicResult;
@@ -79,9 +78,9 @@ class ClusterMetadataTest {
 
     @Test
     void metadataOffersOnlyLiveBrokersAndListsReplicasOnFencedOnesAsOffline() throws Exception {
-        MetadataResponse response = metadata.handle(new MetadataRequest(null, false, false, false)).get(10, TimeUnit.SECONDS);
+        MetadataResponse response = metadata.handle(new MetadataRequest(null, false, false, false), (short) 12).get(10, TimeUnit.SECONDS);
 
-        assertEquals(List.of(1), response.brokers().stream().map(NodeEndpoint::nodeId).toList());
+        assertEquals(List.of(1), response.brokers().stream().map(MetadataResponse.MetadataResponseBroker::nodeId).toList());
         MetadataResponse.MetadataResponsePartition partition = response.topics().get(0).partitions().get(0);
         assertEquals(List.of(1, 2), partition.replicaNodes().stream().sorted().toList());
         assertEquals(List.of(2), partition.offlineReplicas());
@@ -95,9 +94,9 @@ class ClusterMetadataTest {
             c -> c.brokerHeartbeat(2, epoch2, clock.monotonicMs(), false, true)).get(10, TimeUnit.SECONDS);
         assertEquals(Errors.NONE, beat.error());
 
-        MetadataResponse response = metadata.handle(new MetadataRequest(null, false, false, false)).get(10, TimeUnit.SECONDS);
+        MetadataResponse response = metadata.handle(new MetadataRequest(null, false, false, false), (short) 12).get(10, TimeUnit.SECONDS);
 
-        assertEquals(List.of(1, 2), response.brokers().stream().map(NodeEndpoint::nodeId).sorted().toList(),
+        assertEquals(List.of(1, 2), response.brokers().stream().map(MetadataResponse.MetadataResponseBroker::nodeId).sorted().toList(),
             "it heartbeats: a live broker");
         MetadataResponse.MetadataResponsePartition partition = response.topics().get(0).partitions().get(0);
         assertEquals(List.of(2), partition.offlineReplicas(), "but its replica cannot serve");
@@ -119,11 +118,11 @@ class ClusterMetadataTest {
     @Test
     void initProducerIdNamingAnIdGetsAFreshIdNotABumpedEpochOfAnyIdItNames() throws Exception {
         ProducerIdManager ids = new ProducerIdManager(service, 1);
-        InitProducerIdResponse first = ids.handle(new InitProducerIdRequest(null, -1, -1L, (short) -1)).get(10, TimeUnit.SECONDS);
+        InitProducerIdResponse first = ids.handle(InitProducerIdRequest.builder().transactionalId(null).build()).get(10, TimeUnit.SECONDS);
         assertEquals(Errors.NONE.code, first.errorCode());
 
         long madeUp = first.producerId() + 1_000_000;
-        InitProducerIdResponse claimed = ids.handle(new InitProducerIdRequest(null, -1, madeUp, (short) 3))
+        InitProducerIdResponse claimed = ids.handle(InitProducerIdRequest.builder().transactionalId(null).producerId(madeUp).producerEpoch((short) 3).build())
             .get(10, TimeUnit.SECONDS);
 
         assertEquals(Errors.NONE.code, claimed.errorCode());

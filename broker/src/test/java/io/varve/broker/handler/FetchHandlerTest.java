@@ -14,11 +14,11 @@ import io.varve.broker.replica.ReplicaFixture;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchRequest.FetchPartition;
-import io.varve.protocol.message.FetchRequest.FetchTopic;
-import io.varve.protocol.message.FetchResponse;
-import io.varve.protocol.message.FetchResponse.PartitionData;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchRequest.FetchPartition;
+import io.varve.protocol.generated.FetchRequest.FetchTopic;
+import io.varve.protocol.generated.FetchResponse;
+import io.varve.protocol.generated.FetchResponse.PartitionData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,16 +67,16 @@ class FetchHandlerTest {
     }
 
     private static FetchPartition at(int partition, long offset) {
-        return new FetchPartition(partition, -1, offset, -1, -1L, BROKER_MAX_BYTES);
+        return new FetchPartition(partition, -1, offset, -1, -1L, BROKER_MAX_BYTES, new java.util.UUID(0L, 0L), -1L);
     }
 
     private static FetchRequest request(int minBytes, int maxBytes, FetchTopic... topics) {
-        return new FetchRequest(null, -1, -1L, MAX_WAIT_MS, minBytes, maxBytes, (byte) 0, 0, -1, List.of(topics),
+        return new FetchRequest(null, -1, new FetchRequest.ReplicaState(-1, -1L), MAX_WAIT_MS, minBytes, maxBytes, (byte) 0, 0, -1, List.of(topics),
             List.of(), "");
     }
 
     private static FetchTopic byName(String topic, FetchPartition... partitions) {
-        return new FetchTopic(topic, FetchRequest.NO_TOPIC_ID, List.of(partitions));
+        return new FetchTopic(topic, new java.util.UUID(0L, 0L), List.of(partitions));
     }
 
     private Answer fetch(int version, FetchRequest request) {
@@ -179,7 +179,7 @@ class FetchHandlerTest {
 
     @Test
     void zeroMaxWaitOrZeroMinBytesNeverWaits() {
-        FetchRequest noWait = new FetchRequest(null, -1, -1L, 0, 1, BROKER_MAX_BYTES, (byte) 0, 0, -1,
+        FetchRequest noWait = new FetchRequest(null, -1, new FetchRequest.ReplicaState(-1, -1L), 0, 1, BROKER_MAX_BYTES, (byte) 0, 0, -1,
             List.of(byName("orders", at(0, 0))), List.of(), "");
         assertTrue(fetch(noWait).answered());
         assertTrue(fetch(request(0, BROKER_MAX_BYTES, byName("orders", at(0, 0)))).answered());
@@ -211,7 +211,7 @@ class FetchHandlerTest {
 
     private Answer fetchWithEpoch(int epoch) {
         return fetch(request(1, BROKER_MAX_BYTES,
-            byName("orders", new FetchPartition(0, epoch, 0, -1, -1L, BROKER_MAX_BYTES))));
+            byName("orders", new FetchPartition(0, epoch, 0, -1, -1L, BROKER_MAX_BYTES, new java.util.UUID(0L, 0L), -1L))));
     }
 
     @Test
@@ -288,7 +288,7 @@ class FetchHandlerTest {
 
         // The partition limit bounds each partition, the first batch again always included.
         FetchResponse perPartition = fetch(request(1, BROKER_MAX_BYTES, byName("orders",
-            new FetchPartition(0, -1, 0, -1, -1L, 1), new FetchPartition(1, -1, 0, -1, -1L, 2 * batchBytes)))).get();
+            new FetchPartition(0, -1, 0, -1, -1L, 1, new java.util.UUID(0L, 0L), -1L), new FetchPartition(1, -1, 0, -1, -1L, 2 * batchBytes, new java.util.UUID(0L, 0L), -1L)))).get();
         assertEquals(1, values(perPartition.responses().get(0).partitions().get(0)).size());
         assertEquals(2, values(perPartition.responses().get(0).partitions().get(1)).size());
     }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.varve.broker.replica.Batches;
 import io.varve.broker.replica.ReplicaFixture;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.ListOffsetsResponse.ListOffsetsPartitionResponse;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.ListOffsetsResponse.ListOffsetsPartitionResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -45,7 +45,7 @@ class ListOffsetsHandlerTest {
 
     private ListOffsetsPartitionResponse lookup(String topic, int partition, int epoch, long timestamp) {
         ListOffsetsRequest request = new ListOffsetsRequest(-1, (byte) 0, List.of(new ListOffsetsRequest.ListOffsetsTopic(
-            topic, List.of(new ListOffsetsRequest.ListOffsetsPartition(partition, epoch, timestamp)))));
+            topic, List.of(new ListOffsetsRequest.ListOffsetsPartition(partition, epoch, timestamp)))), 0);
         return handler.handle(request).topics().get(0).partitions().get(0);
     }
 
@@ -63,6 +63,22 @@ class ListOffsetsHandlerTest {
     private void appendTwoBatches() {
         fixture.append("orders", 0, Batches.of(new long[] {100, 300, 200}, "r0", "r1", "r2"));
         fixture.append("orders", 0, Batches.of(new long[] {400, 500}, "r3", "r4"));
+    }
+
+    private ListOffsetsPartitionResponse lookupAt(int version, long timestamp) {
+        ListOffsetsRequest request = new ListOffsetsRequest(-1, (byte) 0, List.of(new ListOffsetsRequest.ListOffsetsTopic(
+            "orders", List.of(new ListOffsetsRequest.ListOffsetsPartition(0, -1, timestamp)))), 0);
+        return handler.handle(request, (short) version).topics().get(0).partitions().get(0);
+    }
+
+    @Test
+    void theLeaderEpochIsAnsweredFromVersion4AndV11sPendingUploadHasNoOffset() {
+        appendTwoBatches();
+        ListOffsetsPartitionResponse v1 = lookupAt(1, 400);
+        assertFound(v1, 400, 3);
+        assertEquals(-1, v1.leaderEpoch(), "v1-3 have no leader epoch");
+        assertEquals(0, lookupAt(4, 400).leaderEpoch(), "v4+ carry the leader's epoch of the hit");
+        assertFound(lookupAt(11, ListOffsetsHandler.EARLIEST_PENDING_UPLOAD), -1, -1);
     }
 
     @Test

@@ -15,9 +15,9 @@ import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
-import io.varve.protocol.message.ProduceResponse.PartitionResponse;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse;
+import io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse;
 import io.varve.storage.LogSlice;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class ProduceHandlerTest {
 
     private Answer produce(String transactionalId, short acks, String topic, int partition, ByteBuffer batch) {
         ProduceRequest request = new ProduceRequest(transactionalId, acks, 30_000, List.of(
-            new ProduceRequest.TopicData(topic, List.of(new ProduceRequest.PartitionData(partition,
+            new ProduceRequest.TopicProduceData(topic, new java.util.UUID(0L, 0L), List.of(new ProduceRequest.PartitionProduceData(partition,
                 batch == null ? null : Records.of(batch))))));
         Answer answer = answers.next();
         handler.handle(Answers.context(ApiKey.PRODUCE, 11), request, answer);
@@ -75,21 +75,41 @@ class ProduceHandlerTest {
         return produce(null, acks, "orders", 0, batch);
     }
 
-    private static PartitionResponse only(Answer answer) {
+    private static PartitionProduceResponse only(Answer answer) {
         ProduceResponse response = answer.get();
         assertEquals(1, response.responses().size());
-        return response.responses().get(0).partitions().get(0);
+        return response.responses().get(0).partitionResponses().get(0);
     }
 
     private long logEnd() {
         return fixture.partition("orders", 0).logEndOffset();
     }
 
+    @Test
+    void fromVersion13TopicsAreNamedByIdAndAnUnknownIdIsReported() {
+        UUID unknown = UUID.randomUUID();
+        ProduceRequest request = new ProduceRequest(null, (short) 1, 30_000, List.of(
+            new ProduceRequest.TopicProduceData("", ordersId, List.of(
+                new ProduceRequest.PartitionProduceData(0, Records.of(Batches.of(1L, "a"))))),
+            new ProduceRequest.TopicProduceData("", unknown, List.of(
+                new ProduceRequest.PartitionProduceData(0, Records.of(Batches.of(1L, "b")))))));
+        Answer answer = answers.next();
+        handler.handle(Answers.context(ApiKey.PRODUCE, 13), request, answer);
+
+        ProduceResponse response = answer.get();
+        assertEquals(2, response.responses().size());
+        assertEquals(ordersId, response.responses().get(0).topicId());
+        assertEquals(Errors.NONE.code, response.responses().get(0).partitionResponses().get(0).errorCode());
+        assertEquals(unknown, response.responses().get(1).topicId());
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code, response.responses().get(1).partitionResponses().get(0).errorCode());
+        assertEquals(1, logEnd(), "only the known topic's batch was written");
+    }
+
     @ParameterizedTest
     @ValueSource(shorts = {1, -1})
     void acksOneAndAllAreAnsweredWithTheBaseOffsetOnceWritten(short acks) {
-        PartitionResponse first = only(produce(acks, Batches.of(1L, "a", "b")));
-        PartitionResponse second = only(produce(acks, Batches.of(2L, "c")));
+        PartitionProduceResponse first = only(produce(acks, Batches.of(1L, "a", "b")));
+        PartitionProduceResponse second = only(produce(acks, Batches.of(2L, "c")));
 
         assertEquals(Errors.NONE.code, first.errorCode());
         assertEquals(0, first.baseOffset());
@@ -135,7 +155,7 @@ class ProduceHandlerTest {
 
     @Test
     void transactionalProduceIsRefusedWithoutACoordinator() {
-        PartitionResponse refused = only(produce("tx-1", (short) -1, "orders", 0, Batches.of(1L, "a")));
+        PartitionProduceResponse refused = only(produce("tx-1", (short) -1, "orders", 0, Batches.of(1L, "a")));
 
         assertEquals(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code, refused.errorCode());
         assertEquals(0, logEnd());
@@ -147,7 +167,7 @@ class ProduceHandlerTest {
         ByteBuffer corrupt = Batches.of(1L, "flipped");
         corrupt.put(corrupt.limit() - 1, (byte) (corrupt.get(corrupt.limit() - 1) ^ 0x01));
 
-        PartitionResponse response = only(produce((short) 1, corrupt));
+        PartitionProduceResponse response = only(produce((short) 1, corrupt));
 
         assertEquals(Errors.CORRUPT_MESSAGE.code, response.errorCode());
         assertEquals(-1, response.baseOffset());
@@ -169,7 +189,7 @@ class ProduceHandlerTest {
         ByteBuffer whole = Batches.of(1L, "a", "b");
         ByteBuffer truncated = whole.slice(0, whole.remaining() - 3);
 
-        PartitionResponse response = only(produce((short) 1, truncated));
+        PartitionProduceResponse response = only(produce((short) 1, truncated));
 
         assertEquals(Errors.INVALID_RECORD.code, response.errorCode());
         assertEquals(0, logEnd());
@@ -202,14 +222,14 @@ class ProduceHandlerTest {
     void oneRefusedPartitionDoesNotStopTheOthersOfTheRequest() {
         ByteBuffer corrupt = Batches.of(1L, "bad");
         corrupt.put(corrupt.limit() - 1, (byte) 0x7f);
-        ProduceRequest request = new ProduceRequest(null, (short) 1, 30_000, List.of(new ProduceRequest.TopicData("orders",
-            List.of(new ProduceRequest.PartitionData(0, Records.of(corrupt)),
-                new ProduceRequest.PartitionData(1, Records.of(Batches.of(1L, "good")))))));
+        ProduceRequest request = new ProduceRequest(null, (short) 1, 30_000, List.of(new ProduceRequest.TopicProduceData("orders", new java.util.UUID(0L, 0L),
+            List.of(new ProduceRequest.PartitionProduceData(0, Records.of(corrupt)),
+                new ProduceRequest.PartitionProduceData(1, Records.of(Batches.of(1L, "good")))))));
         Answer answer = answers.next();
 
         handler.handle(Answers.context(ApiKey.PRODUCE, 11), request, answer);
 
-        List<PartitionResponse> partitions = answer.<ProduceResponse>get().responses().get(0).partitions();
+        List<PartitionProduceResponse> partitions = answer.<ProduceResponse>get().responses().get(0).partitionResponses();
         assertEquals(Errors.CORRUPT_MESSAGE.code, partitions.get(0).errorCode());
         assertEquals(Errors.NONE.code, partitions.get(1).errorCode());
         assertEquals(0, logEnd());
@@ -221,11 +241,11 @@ class ProduceHandlerTest {
         long pid = 4_000L;
         long[] ts = {1L, 1L};
         produce((short) 1, Batches.of(1L, "other"));
-        PartitionResponse first = only(produce((short) -1, Batches.idempotent(pid, (short) 0, 0, ts, "a", "b")));
-        PartitionResponse second = only(produce((short) -1, Batches.idempotent(pid, (short) 0, 2, ts, "c", "d")));
+        PartitionProduceResponse first = only(produce((short) -1, Batches.idempotent(pid, (short) 0, 0, ts, "a", "b")));
+        PartitionProduceResponse second = only(produce((short) -1, Batches.idempotent(pid, (short) 0, 2, ts, "c", "d")));
         int events = appendEvents.size();
 
-        PartitionResponse retry = only(produce((short) -1, Batches.idempotent(pid, (short) 0, 0, ts, "a", "b")));
+        PartitionProduceResponse retry = only(produce((short) -1, Batches.idempotent(pid, (short) 0, 0, ts, "a", "b")));
 
         assertEquals(Errors.NONE.code, retry.errorCode());
         assertEquals(1, first.baseOffset());
@@ -240,7 +260,7 @@ class ProduceHandlerTest {
         long[] ts = {1L};
         produce((short) -1, Batches.idempotent(9L, (short) 0, 0, ts, "a"));
 
-        PartitionResponse gap = only(produce((short) -1, Batches.idempotent(9L, (short) 0, 5, ts, "f")));
+        PartitionProduceResponse gap = only(produce((short) -1, Batches.idempotent(9L, (short) 0, 5, ts, "f")));
 
         assertEquals(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code, gap.errorCode());
         assertEquals(1, logEnd());

@@ -12,8 +12,8 @@ import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse;
 import io.varve.raft.controller.AlterPartitionResult;
 import io.varve.raft.controller.ControllerConfig;
 import io.varve.raft.controller.ControllerResult;
@@ -258,7 +258,7 @@ final class ReplicationSimulation {
             }
             it.remove();
             ProduceResponse response = f.answer().get();
-            ProduceResponse.PartitionResponse r = response.responses().get(0).partitions().get(0);
+            ProduceResponse.PartitionProduceResponse r = response.responses().get(0).partitionResponses().get(0);
             note(r.errorCode());
             if (r.errorCode() == Errors.NONE.code) {
                 for (int i = 0; i < f.values().size(); i++) {
@@ -287,7 +287,7 @@ final class ReplicationSimulation {
             values.add("p" + partition + "-" + nextValue++);
         }
         ProduceRequest request = new ProduceRequest(null, (short) -1, (int) REQUEST_TIMEOUT_MS, List.of(
-            new ProduceRequest.TopicData(TOPIC, List.of(new ProduceRequest.PartitionData(partition,
+            new ProduceRequest.TopicProduceData(TOPIC, new java.util.UUID(0L, 0L), List.of(new ProduceRequest.PartitionProduceData(partition,
                 Records.of(Batches.of(clock.wallClockMs(), values.toArray(String[]::new))))))));
         Answers.Answer answer = target.answers().next();
         target.produce().handle(Answers.context(ApiKey.PRODUCE, 9), request, answer);
@@ -568,7 +568,7 @@ final class ReplicationSimulation {
     private Answers.Answer produceTo(int partition, SimBroker leader) {
         String value = "heal-" + partition + "-" + nextValue++;
         ProduceRequest request = new ProduceRequest(null, (short) -1, (int) REQUEST_TIMEOUT_MS, List.of(
-            new ProduceRequest.TopicData(TOPIC, List.of(new ProduceRequest.PartitionData(partition,
+            new ProduceRequest.TopicProduceData(TOPIC, new java.util.UUID(0L, 0L), List.of(new ProduceRequest.PartitionProduceData(partition,
                 Records.of(Batches.of(clock.wallClockMs(), value)))))));
         Answers.Answer answer = leader.answers().next();
         leader.produce().handle(Answers.context(ApiKey.PRODUCE, 9), request, answer);
@@ -578,7 +578,7 @@ final class ReplicationSimulation {
 
     private static boolean acknowledged(Answers.Answer answer) {
         ProduceResponse response = answer.get();
-        return response.responses().get(0).partitions().get(0).errorCode() == Errors.NONE.code;
+        return response.responses().get(0).partitionResponses().get(0).errorCode() == Errors.NONE.code;
     }
 
     private boolean inFlight(Answers.Answer answer) {

@@ -12,11 +12,11 @@ import io.varve.broker.replica.ReplicaFetcher;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
-import io.varve.protocol.message.ProduceResponse.PartitionResponse;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse;
+import io.varve.protocol.generated.ProduceResponse.PartitionProduceResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +58,16 @@ class ReplicationTest {
     }
 
     private Answer produce(int node, short acks, String... values) {
-        ProduceRequest request = new ProduceRequest(null, acks, 30_000, List.of(new ProduceRequest.TopicData(TOPIC,
-            List.of(new ProduceRequest.PartitionData(0, Records.of(Batches.of(1L, values)))))));
+        ProduceRequest request = new ProduceRequest(null, acks, 30_000, List.of(new ProduceRequest.TopicProduceData(TOPIC, new java.util.UUID(0L, 0L),
+            List.of(new ProduceRequest.PartitionProduceData(0, Records.of(Batches.of(1L, values)))))));
         Answer answer = answers.next();
         cluster.node(node).produce.handle(Answers.context(ApiKey.PRODUCE, 11), request, answer);
         return answer;
     }
 
-    private static PartitionResponse only(Answer answer) {
+    private static PartitionProduceResponse only(Answer answer) {
         ProduceResponse response = answer.get();
-        return response.responses().get(0).partitions().get(0);
+        return response.responses().get(0).partitionResponses().get(0);
     }
 
     /** Rounds until every follower has fetched twice: the second fetch tells the leader what the first brought. */
@@ -306,9 +306,9 @@ class ReplicationTest {
     /** A fetch sent to {@code node} that names itself replica {@code replicaId} at broker epoch {@code brokerEpoch}. */
     private FetchResponse.PartitionData fetchAs(int node, int replicaId, long brokerEpoch, UUID topicId, int leaderEpoch,
                                                 long fetchOffset) {
-        FetchRequest request = new FetchRequest(null, replicaId, brokerEpoch, 0, 1, 1 << 20, (byte) 0, 0, -1, List.of(
+        FetchRequest request = new FetchRequest(null, -1, new FetchRequest.ReplicaState(replicaId, brokerEpoch), 0, 1, 1 << 20, (byte) 0, 0, -1, List.of(
             new FetchRequest.FetchTopic(TOPIC, topicId, List.of(new FetchRequest.FetchPartition(0, leaderEpoch,
-                fetchOffset, -1, 0, 1 << 20)))), List.of(), "");
+                fetchOffset, -1, 0, 1 << 20, new java.util.UUID(0L, 0L), -1L)))), List.of(), "");
         Answer answer = answers.next();
         cluster.node(node).fetch.handle(Answers.context(ApiKey.FETCH, 15), request, answer);
         FetchResponse response = answer.get();

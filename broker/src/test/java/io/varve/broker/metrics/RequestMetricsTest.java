@@ -8,8 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.varve.common.ManualClock;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.LeaderIdAndEpoch;
-import io.varve.protocol.message.ProduceResponse;
+import io.varve.protocol.generated.ProduceResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class RequestMetricsTest {
 
     @Test
     void errorCodesAreCountedPerApiAndErrorButNoneIsNot() {
-        ProduceResponse response = new ProduceResponse(List.of(new ProduceResponse.TopicResponse("t", List.of(
+        ProduceResponse response = new ProduceResponse(List.of(new ProduceResponse.TopicProduceResponse("t", new java.util.UUID(0L, 0L), List.of(
             partition(0, Errors.NONE), partition(1, Errors.NOT_LEADER_OR_FOLLOWER), partition(2, Errors.NOT_LEADER_OR_FOLLOWER),
             partition(3, Errors.MESSAGE_TOO_LARGE)))), 0, List.of());
 
@@ -57,7 +56,7 @@ class RequestMetricsTest {
         assertNull(registry.find(RequestMetrics.ERRORS).tag("error", "NONE").counter());
     }
 
-    private static ProduceResponse.PartitionResponse partition(int index, Errors error) {
-        return new ProduceResponse.PartitionResponse(index, error.code, -1L, -1L, -1L, List.of(), null, LeaderIdAndEpoch.UNKNOWN);
+    private static ProduceResponse.PartitionProduceResponse partition(int index, Errors error) {
+        return io.varve.protocol.ErrorResponses.produceError(index, error);
     }
 }

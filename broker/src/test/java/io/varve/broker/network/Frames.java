@@ -3,11 +3,10 @@ package io.varve.broker.network;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.ApiMessage;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.RequestHeader;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.ApiMessageType;
 import java.nio.ByteBuffer;
 
 /** Builds request frames and reads response frames with the project's own codecs. */
@@ -19,11 +18,13 @@ final class Frames {
     }
 
     /** A whole frame, size prefix included. */
-    static byte[] request(RequestHeader header, ApiMessage body) {
+    static byte[] request(RequestHeader header, GeneratedMessage body) {
         ProtocolWriter w = new ProtocolWriter();
-        header.write(w);
+        writeHeader(w, header);
         if (body != null) {
-            body.write(w, header.apiVersion());
+            // a version past the codec's range (ApiVersions probing) carries the newest body
+            ApiMessageType type = ApiMessageType.forApiKey(header.apiKey().id);
+            body.write(w, (short) Math.min(header.apiVersion(), type.highestVersion));
         }
         return withPrefix(w.toByteBuffer());
     }
@@ -36,10 +37,17 @@ final class Frames {
     /** A frame of a header followed by raw body bytes. */
     static byte[] rawBody(RequestHeader header, byte[] body) {
         ProtocolWriter w = new ProtocolWriter();
-        header.write(w);
+        writeHeader(w, header);
         ByteBuffer head = w.toByteBuffer();
         ByteBuffer all = ByteBuffer.allocate(head.remaining() + body.length).put(head).put(body).flip();
         return withPrefix(all);
+    }
+
+    /** Writes a request header (v1, or v2 for a flexible version) with the generated codec. */
+    static void writeHeader(ProtocolWriter w, RequestHeader header) {
+        ApiMessageType type = ApiMessageType.forApiKey(header.apiKey().id);
+        new io.varve.protocol.generated.RequestHeader(header.apiKey().id, header.apiVersion(), header.correlationId(),
+            header.clientId()).write(w, type.requestHeaderVersion(header.apiVersion()));
     }
 
     /** A frame whose header is written by hand: api key, version, correlation id, null client id. */
@@ -61,7 +69,7 @@ final class Frames {
 
     static ApiVersionsAnswer readApiVersions(ByteBuffer frameBody, short version) {
         ProtocolReader r = new ProtocolReader(frameBody);
-        int correlationId = ResponseHeader.read(r, ApiKey.API_VERSIONS, version);
+        int correlationId = r.readInt32(); // ApiVersions: response header v0 always
         ApiVersionsResponse response = ApiVersionsResponse.read(r, version);
         r.expectEnd();
         return new ApiVersionsAnswer(correlationId, response);

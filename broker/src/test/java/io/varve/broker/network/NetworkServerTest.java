@@ -8,9 +8,8 @@ import io.varve.common.Clock;
 import io.varve.config.BrokerConfig;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.ApiVersionsResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -167,8 +166,14 @@ class NetworkServerTest {
 
     @Test
     void unsupportedVersionOfAnotherApiClosesTheConnection() throws Exception {
-        byte[] metadataV1 = Frames.rawHeader(ApiKey.METADATA.id, (short) 1, 7);
-        assertBadInputIsolated(metadataV1, metrics::unsupportedVersions, "unsupportedVersions");
+        byte[] fetchV3 = Frames.rawHeader(ApiKey.FETCH.id, (short) 3, 7); // below Kafka 4's floor
+        assertBadInputIsolated(fetchV3, metrics::unsupportedVersions, "unsupportedVersions");
+    }
+
+    @Test
+    void produceV2IsAdvertisedButRefusedByClosingAsKafkaDoes() throws Exception {
+        byte[] produceV2 = Frames.rawHeader(ApiKey.PRODUCE.id, (short) 2, 7);
+        assertBadInputIsolated(produceV2, metrics::unsupportedVersions, "unsupportedVersions");
     }
 
     @Test
@@ -209,7 +214,7 @@ class NetworkServerTest {
         Frames.ApiVersionsAnswer answer = Frames.readApiVersions(client.readFrame(), (short) 0);
         assertEquals(42, answer.correlationId());
         assertEquals(Errors.UNSUPPORTED_VERSION.code, answer.response().errorCode());
-        assertEquals(ApiVersionsResponse.of(Errors.NONE, List.of()).apiKeys(), answer.response().apiKeys());
+        assertEquals(ApiKey.apiVersionsResponse(Errors.NONE).apiKeys(), answer.response().apiKeys());
         assertEquals(1, metrics.unsupportedVersions());
 
         // The client retries at a supported version on the same connection.

@@ -1,8 +1,8 @@
 package io.varve.broker.network;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ApiVersionsResponse;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Request handlers for the network tests. */
 final class TestHandlers {
 
-    static final ApiVersionsResponse SUPPORTED = ApiVersionsResponse.of(Errors.NONE, List.of());
+    static final ApiVersionsResponse SUPPORTED = io.varve.protocol.ApiKey.apiVersionsResponse(Errors.NONE);
 
     private TestHandlers() {
     }
@@ -20,7 +20,7 @@ final class TestHandlers {
     static final RequestHandler ANSWER_AT_ONCE = (context, request, done) -> done.respond(SUPPORTED);
 
     /** One request the holding handler has not answered yet. */
-    record Held(RequestContext context, ApiRequest request, ResponseCallback done) {
+    record Held(RequestContext context, GeneratedMessage request, ResponseCallback done) {
         void answer() {
             done.respond(SUPPORTED);
         }
@@ -34,7 +34,7 @@ final class TestHandlers {
         private final AtomicInteger maxUnanswered = new AtomicInteger();
 
         @Override
-        public void handle(RequestContext context, ApiRequest request, ResponseCallback done) {
+        public void handle(RequestContext context, GeneratedMessage request, ResponseCallback done) {
             received.incrementAndGet();
             maxUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
             held.add(new Held(context, request, response -> {

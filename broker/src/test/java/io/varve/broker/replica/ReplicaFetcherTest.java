@@ -6,8 +6,8 @@ import static io.varve.broker.replica.ReplicaFixture.partitionRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
 import io.varve.raft.metadata.MetadataRecord;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,10 +8,10 @@ import io.varve.broker.network.NetworkMetrics;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse;
+import io.varve.testkit.WireHeader;
 import io.varve.testkit.EmbeddedVarve;
 import java.io.EOFException;
 import java.io.IOException;
@@ -215,15 +215,15 @@ class MalformedInputTest {
             random.nextBytes(body);
             try (RawClient client = connect()) {
                 client.send(RawClient.frame(client.header(key, version), body));
-                RequestHeader probe = client.header(ApiKey.API_VERSIONS, 3);
-                client.send(RawClient.frame(probe, new io.varve.protocol.message.ApiVersionsRequest("probe", "1")));
+                WireHeader probe = client.header(ApiKey.API_VERSIONS, 3);
+                client.send(RawClient.frame(probe, new io.varve.protocol.generated.ApiVersionsRequest("probe", "1")));
                 assertAnsweredOrClosed(client, probe, "seed 0x5eed, frame " + i + ": " + key + " v" + version);
             }
         }
     }
 
     /** Reads until the probe's answer (the connection survived) or the end of stream (it was closed). */
-    private static void assertAnsweredOrClosed(RawClient client, RequestHeader probe, String what) throws IOException {
+    private static void assertAnsweredOrClosed(RawClient client, WireHeader probe, String what) throws IOException {
         try {
             while (true) {
                 ByteBuffer frame = client.readFrame();
@@ -245,8 +245,8 @@ class MalformedInputTest {
     private void assertProduceRefused(ByteBuffer batch, Errors expected) throws IOException {
         try (RawClient client = connect()) {
             ProduceResponse response = client.produce(new ProduceRequest(null, (short) -1, 10_000, List.of(
-                new ProduceRequest.TopicData(VICTIM, List.of(new ProduceRequest.PartitionData(0, Records.of(batch)))))));
-            ProduceResponse.PartitionResponse partition = response.responses().get(0).partitions().get(0);
+                new ProduceRequest.TopicProduceData(VICTIM, new java.util.UUID(0L, 0L), List.of(new ProduceRequest.PartitionProduceData(0, Records.of(batch)))))));
+            ProduceResponse.PartitionProduceResponse partition = response.responses().get(0).partitionResponses().get(0);
             assertEquals(expected.code, partition.errorCode(), "error of the refused batch");
             assertEquals(-1, partition.baseOffset());
             assertEquals(Errors.NONE.code, client.apiVersions(3).errorCode(), "a refused batch does not cost the connection");
@@ -294,13 +294,13 @@ class MalformedInputTest {
     void aValidBatchAfterABadOneOnTheSameConnectionIsStillStored() throws Exception {
         try (RawClient client = connect()) {
             ProduceResponse bad = client.produce(new ProduceRequest(null, (short) 1, 10_000, List.of(
-                new ProduceRequest.TopicData(HEALTHY, List.of(new ProduceRequest.PartitionData(0,
+                new ProduceRequest.TopicProduceData(HEALTHY, new java.util.UUID(0L, 0L), List.of(new ProduceRequest.PartitionProduceData(0,
                     Records.of(BadBatches.badCrc())))))));
-            assertEquals(Errors.CORRUPT_MESSAGE.code, bad.responses().get(0).partitions().get(0).errorCode());
+            assertEquals(Errors.CORRUPT_MESSAGE.code, bad.responses().get(0).partitionResponses().get(0).errorCode());
             ProduceResponse good = client.produce(new ProduceRequest(null, (short) 1, 10_000, List.of(
-                new ProduceRequest.TopicData(HEALTHY, List.of(new ProduceRequest.PartitionData(0,
+                new ProduceRequest.TopicProduceData(HEALTHY, new java.util.UUID(0L, 0L), List.of(new ProduceRequest.PartitionProduceData(0,
                     Records.of(BadBatches.bytes(BadBatches.valid("raw-1", "raw-2")))))))));
-            ProduceResponse.PartitionResponse stored = good.responses().get(0).partitions().get(0);
+            ProduceResponse.PartitionProduceResponse stored = good.responses().get(0).partitionResponses().get(0);
             assertEquals(Errors.NONE.code, stored.errorCode());
             assertEquals(healthy.size(), stored.baseOffset(), "right after what was there: nothing of the bad batch");
             assertFalse(healthy.contains("raw-1"));

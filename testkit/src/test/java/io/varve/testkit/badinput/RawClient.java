@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.ApiMessage;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
-import io.varve.protocol.message.RequestHeader;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse;
+import io.varve.testkit.WireHeader;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,20 +49,21 @@ final class RawClient implements AutoCloseable {
     }
 
     /** The header of the next request: a fresh correlation id. */
-    RequestHeader header(ApiKey key, int version) {
-        return new RequestHeader(key, (short) version, ++correlationId, "bad-input-test");
+    WireHeader header(ApiKey key, int version) {
+        return new WireHeader(key, (short) version, ++correlationId, "bad-input-test");
     }
 
     /** Header and body, size prefix included. */
-    static byte[] frame(RequestHeader header, ApiMessage body) {
+    static byte[] frame(WireHeader header, GeneratedMessage body) {
         ProtocolWriter w = new ProtocolWriter();
         header.write(w);
-        body.write(w, header.apiVersion());
+        body.write(w, (short) Math.min(header.apiVersion(),
+            io.varve.protocol.generated.ApiMessageType.forApiKey(header.apiKey().id).highestVersion));
         return withPrefix(w.toByteBuffer());
     }
 
     /** A well-formed header followed by {@code body} as raw bytes. */
-    static byte[] frame(RequestHeader header, byte[] body) {
+    static byte[] frame(WireHeader header, byte[] body) {
         ProtocolWriter w = new ProtocolWriter();
         header.write(w);
         ByteBuffer head = w.toByteBuffer();
@@ -83,24 +83,29 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads one response frame and checks its correlation id; returns a reader at the body. */
-    ProtocolReader response(RequestHeader header) throws IOException {
+    ProtocolReader response(WireHeader header) throws IOException {
+        return response(header, header.apiVersion());
+    }
+
+    /** As {@link #response(WireHeader)}, for an answer at {@code version}. */
+    ProtocolReader response(WireHeader header, short version) throws IOException {
         ProtocolReader r = new ProtocolReader(readFrame());
-        assertEquals(header.correlationId(), ResponseHeader.read(r, header.apiKey(), header.apiVersion()));
+        assertEquals(header.correlationId(), header.readResponseHeader(r, version));
         return r;
     }
 
     ProduceResponse produce(ProduceRequest request) throws IOException {
-        RequestHeader header = header(ApiKey.PRODUCE, 11);
+        WireHeader header = header(ApiKey.PRODUCE, 11);
         send(frame(header, request));
         return ProduceResponse.read(response(header), header.apiVersion());
     }
 
     ApiVersionsResponse apiVersions(int version) throws IOException {
-        RequestHeader header = header(ApiKey.API_VERSIONS, version);
+        WireHeader header = header(ApiKey.API_VERSIONS, version);
         send(frame(header, new ApiVersionsRequest("bad-input-test", "1.0")));
         // A version the broker does not know is answered at v0 (as Kafka does), so the client can pick one.
         short answered = ApiKey.API_VERSIONS.isVersionSupported((short) version) ? (short) version : 0;
-        return ApiVersionsResponse.read(response(header), answered);
+        return ApiVersionsResponse.read(response(header, answered), answered);
     }
 
     /** The server closed the connection: a read sees end of stream (or a reset) before the timeout. */

@@ -8,15 +8,14 @@ import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.ApiMessage;
-import io.varve.protocol.message.CreatePartitionsRequest;
-import io.varve.protocol.message.CreatePartitionsResponse;
-import io.varve.protocol.message.DeleteTopicsRequest;
-import io.varve.protocol.message.DeleteTopicsResponse;
-import io.varve.protocol.message.MetadataRequest;
-import io.varve.protocol.message.MetadataResponse;
-import io.varve.protocol.message.RequestHeader;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.CreatePartitionsRequest;
+import io.varve.protocol.generated.CreatePartitionsResponse;
+import io.varve.protocol.generated.DeleteTopicsRequest;
+import io.varve.protocol.generated.DeleteTopicsResponse;
+import io.varve.protocol.generated.MetadataRequest;
+import io.varve.protocol.generated.MetadataResponse;
+import io.varve.testkit.WireHeader;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -168,7 +167,7 @@ class ReplicationAcrossProcessesTest {
             CreatePartitionsResponse::read);
         assertEquals(Errors.NONE.code, grown.results().get(0).errorCode(), String.valueOf(grown));
         DeleteTopicsResponse deleted = call(followerPort, ApiKey.DELETE_TOPICS, 6, new DeleteTopicsRequest(
-            List.of(new DeleteTopicsRequest.DeleteTopicState("doomed", new UUID(0, 0))), 30_000), DeleteTopicsResponse::read);
+            List.of(new DeleteTopicsRequest.DeleteTopicState("doomed", new UUID(0, 0))), List.of(), 30_000), DeleteTopicsResponse::read);
         assertEquals(Errors.NONE.code, deleted.responses().get(0).errorCode(), String.valueOf(deleted));
         // Answered once the forwarding node's own image shows the change: its Metadata says so at once.
         Map<String, Integer> seen = topicsOn(followerPort);
@@ -259,8 +258,8 @@ class ReplicationAcrossProcessesTest {
     }
 
     /** One request on a plain socket to {@code port}, bounded by a read timeout. */
-    private static <R> R call(int port, ApiKey key, int version, ApiMessage body, Reader<R> reader) throws Exception {
-        RequestHeader header = new RequestHeader(key, (short) version, 1, "replication-test");
+    private static <R> R call(int port, ApiKey key, int version, GeneratedMessage body, Reader<R> reader) throws Exception {
+        WireHeader header = new WireHeader(key, version, 1, "replication-test");
         ProtocolWriter w = new ProtocolWriter();
         header.write(w);
         body.write(w, header.apiVersion());
@@ -275,7 +274,7 @@ class ReplicationAcrossProcessesTest {
             byte[] response = new byte[size];
             in.readFully(response);
             ProtocolReader r = new ProtocolReader(ByteBuffer.wrap(response));
-            assertEquals(1, ResponseHeader.read(r, key, header.apiVersion()));
+            assertEquals(1, header.readResponseHeader(r, header.apiVersion()));
             return reader.read(r, header.apiVersion());
         }
     }
