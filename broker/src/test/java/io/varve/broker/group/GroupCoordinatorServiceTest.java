@@ -223,9 +223,10 @@ class GroupCoordinatorServiceTest {
         service.close();
         service = GroupCoordinatorService.driven(NODE_ID, CONFIG, fixture.replicas(), null, fixture.clock(),
             () -> "fixed");
-        CompletableFuture<ApiResponse> commit = send(commitRequest(local, 7), ApiKey.OFFSET_COMMIT.maxVersion);
-        CompletableFuture<ApiResponse> join = send(new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
-            List.of(new JoinGroupRequest.Protocol("range", new byte[] {1})), null), ApiKey.JOIN_GROUP.maxVersion);
+        CompletableFuture<GeneratedMessage> commit = send(commitRequest(local, 7), ApiKey.OFFSET_COMMIT.maxVersion);
+        CompletableFuture<GeneratedMessage> join = send(new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
+            List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[] {1})), null),
+            ApiKey.JOIN_GROUP.maxVersion);
         assertFalse(commit.isDone(), "queued: no thread serves it");
 
         assertEquals(2, service.doWork());

@@ -9,16 +9,21 @@ import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetCommitResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestPartition;
+import io.varve.protocol.generated.OffsetCommitRequest.OffsetCommitRequestTopic;
+import io.varve.protocol.generated.OffsetCommitResponse;
+import io.varve.protocol.generated.OffsetFetchRequest;
+import io.varve.protocol.generated.OffsetFetchRequest.OffsetFetchRequestGroup;
+import io.varve.protocol.generated.OffsetFetchRequest.OffsetFetchRequestTopics;
+import io.varve.protocol.generated.OffsetFetchResponse;
 import io.varve.raft.metadata.MetadataImage;
 import io.varve.raft.metadata.PartitionImage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Random;
 
 /**
@@ -35,6 +40,9 @@ import java.util.Random;
  * however many failovers came between. Not thread-safe.
  */
 final class GroupWorkload {
+
+    /** A topic asked for by name: Kafka's all-zero id. */
+    private static final UUID ZERO_UUID = new UUID(0L, 0L);
 
     /**
      * Offsets-topic partitions: one, whose leader coordinates every group (each more would add a log per
@@ -121,18 +129,18 @@ final class GroupWorkload {
             return;
         }
         long[] offsets = new long[topicPartitions];
-        List<OffsetCommitRequest.Partition> parts = new ArrayList<>();
+        List<OffsetCommitRequestPartition> parts = new ArrayList<>();
         for (int p = 0; p < topicPartitions; p++) {
             nextOffset[g][p] += 1 + random.nextInt(5);
             offsets[p] = nextOffset[g][p];
-            parts.add(new OffsetCommitRequest.Partition(p, offsets[p], -1, null));
+            parts.add(new OffsetCommitRequestPartition(p, offsets[p], -1, null));
         }
         send(g, target, offsets, parts);
     }
 
-    private void send(int g, SimBroker target, long[] offsets, List<OffsetCommitRequest.Partition> parts) {
-        OffsetCommitRequest request = new OffsetCommitRequest(groups.get(g), -1, "", null,
-            List.of(new OffsetCommitRequest.Topic(topic, parts)));
+    private void send(int g, SimBroker target, long[] offsets, List<OffsetCommitRequestPartition> parts) {
+        OffsetCommitRequest request = OffsetCommitRequest.builder().groupId(groups.get(g)).generationIdOrMemberEpoch(-1)
+            .topics(List.of(new OffsetCommitRequestTopic(topic, ZERO_UUID, parts))).build();
         Answers.Answer answer = target.answers().next();
         target.groups().handle(Answers.context(ApiKey.OFFSET_COMMIT, ApiKey.OFFSET_COMMIT.maxVersion), request, answer);
         target.groups().doWork();
@@ -166,7 +174,7 @@ final class GroupWorkload {
             answeredNow[c.group()] = true;
             OffsetCommitResponse response = c.answer().get();
             boolean ok = true;
-            for (OffsetCommitResponse.Partition p : response.topics().get(0).partitions()) {
+            for (OffsetCommitResponse.OffsetCommitResponsePartition p : response.topics().get(0).partitions()) {
                 ok &= p.errorCode() == Errors.NONE.code;
                 trace = trace * 31 + p.errorCode();
             }
@@ -202,13 +210,13 @@ final class GroupWorkload {
         if (coordinator == null || !coordinator.active()) {
             return;
         }
-        OffsetFetchRequest request = new OffsetFetchRequest(List.of(new OffsetFetchRequest.Group(groups.get(g), null, -1,
-            List.of(new OffsetFetchRequest.Topic(topic, partitionIndexes())))), false);
+        OffsetFetchRequest request = OffsetFetchRequest.builder().groups(List.of(new OffsetFetchRequestGroup(groups.get(g),
+            null, -1, List.of(new OffsetFetchRequestTopics(topic, ZERO_UUID, partitionIndexes()))))).build();
         Answers.Answer answer = coordinator.answers().next();
         coordinator.groups().handle(Answers.context(ApiKey.OFFSET_FETCH, ApiKey.OFFSET_FETCH.maxVersion), request, answer);
         coordinator.groups().doWork();
         OffsetFetchResponse response = answer.get();
-        OffsetFetchResponse.Group group = response.groups().get(0);
+        OffsetFetchResponse.OffsetFetchResponseGroup group = response.groups().get(0);
         if (group.errorCode() != Errors.NONE.code) {
             return; // still loading, or not yet following the image that made it coordinator
         }
@@ -217,7 +225,7 @@ final class GroupWorkload {
         if (acknowledgedBy[g] != null && !acknowledgedBy[g].equals(by)) {
             checksAfterFailover++;
         }
-        for (OffsetFetchResponse.Partition p : group.topics().get(0).partitions()) {
+        for (OffsetFetchResponse.OffsetFetchResponsePartitions p : group.topics().get(0).partitions()) {
             long ackedOffset = acknowledged[g][p.partitionIndex()];
             if (p.errorCode() == Errors.NONE.code && p.committedOffset() < ackedOffset) {
                 throw new Violation(Name.AcknowledgedCommitNeverLost, groups.get(g) + " " + topic + "-"
@@ -274,10 +282,10 @@ final class GroupWorkload {
             SimBroker target = coordinatorOf(g, committed, brokers);
             if (target != null && target.active() && !busy(g)) {
                 long[] offsets = new long[topicPartitions];
-                List<OffsetCommitRequest.Partition> parts = new ArrayList<>();
+                List<OffsetCommitRequestPartition> parts = new ArrayList<>();
                 for (int p = 0; p < topicPartitions; p++) {
                     offsets[p] = ++nextOffset[g][p];
-                    parts.add(new OffsetCommitRequest.Partition(p, offsets[p], -1, null));
+                    parts.add(new OffsetCommitRequestPartition(p, offsets[p], -1, null));
                 }
                 send(g, target, offsets, parts);
             }
