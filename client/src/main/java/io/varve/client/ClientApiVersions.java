@@ -19,30 +19,32 @@ public final class ClientApiVersions {
     private static final short[] MAX = new short[ApiKey.values().length];
 
     // Bands shared with an API the consumer or producer still sends through the hand-written codecs
-    // (FindCoordinator, OffsetFetch, OffsetCommit, ListOffsets, Fetch, Produce, group membership,
-    // InitProducerId) stay within the hand-written codec's range until that caller moves.
+    // (FindCoordinator, OffsetFetch, OffsetCommit, ListOffsets, Fetch, group membership) stay within the hand-written codec's range until that caller moves.
     static {
         for (ApiKey key : ApiKey.values()) {
             MIN[key.ordinal()] = -1;
             MAX[key.ordinal()] = -1;
         }
         // Produce by topic name (v13 is by topic id); RecordBatch v2 needs v3+.
-        band(ApiKey.PRODUCE, 9, 12);
+        band(ApiKey.PRODUCE, 3, 12);
         // Below v13 partitions are fetched by topic name, from v13 by topic id.
-        band(ApiKey.FETCH, 12, 16);
-        band(ApiKey.LIST_OFFSETS, 6, 9);
+        band(ApiKey.FETCH, 4, 16);
+        // From v1 (one offset per partition); the leader epoch is ignorable below v4.
+        band(ApiKey.LIST_OFFSETS, 1, 9);
         // From v4 (allowAutoTopicCreation); below v10 a Metadata answer carries no topic ids.
         band(ApiKey.METADATA, 4, 13);
-        band(ApiKey.OFFSET_COMMIT, 8, 9);
-        // Below v8 OffsetFetch asks for one group per request.
-        band(ApiKey.OFFSET_FETCH, 8, 9);
+        // By topic name (v10 is by topic id); v2-4 carry a retention time, left at its default.
+        band(ApiKey.OFFSET_COMMIT, 2, 9);
+        // From v2 (a null topic list asks for every partition); below v8 one group per request.
+        band(ApiKey.OFFSET_FETCH, 2, 9);
         // Below v4 FindCoordinator carries a single key.
-        band(ApiKey.FIND_COORDINATOR, 4, 6);
+        band(ApiKey.FIND_COORDINATOR, 0, 6);
         // Below v4 JoinGroup has no MEMBER_ID_REQUIRED round trip.
-        band(ApiKey.JOIN_GROUP, 6, 9);
-        band(ApiKey.HEARTBEAT, 4, 4);
-        band(ApiKey.LEAVE_GROUP, 4, 5);
-        band(ApiKey.SYNC_GROUP, 4, 5);
+        band(ApiKey.JOIN_GROUP, 0, 9);
+        band(ApiKey.HEARTBEAT, 0, 4);
+        // Below v3 LeaveGroup names one member in a top-level field.
+        band(ApiKey.LEAVE_GROUP, 0, 5);
+        band(ApiKey.SYNC_GROUP, 0, 5);
         band(ApiKey.DESCRIBE_GROUPS, 0, 6);
         // Below v4 ListGroups answers no group state (it reads as empty).
         band(ApiKey.LIST_GROUPS, 0, 5);
@@ -50,7 +52,8 @@ public final class ClientApiVersions {
         band(ApiKey.CREATE_TOPICS, 5, 7);
         // Below v6 DeleteTopics names topics in a plain list.
         band(ApiKey.DELETE_TOPICS, 1, 6);
-        band(ApiKey.INIT_PRODUCER_ID, 2, 5);
+        // The producer asks with every field at its default, which means the same at every version.
+        band(ApiKey.INIT_PRODUCER_ID, 0, 5);
         band(ApiKey.DESCRIBE_CONFIGS, 1, 4);
         band(ApiKey.CREATE_PARTITIONS, 0, 3);
         band(ApiKey.DELETE_GROUPS, 0, 2);

@@ -149,7 +149,10 @@ public final class NetworkClient implements AutoCloseable {
         return sendNoResponse(node, apiKeyOf(request), v -> request);
     }
 
-    /** Transitional: a hand-written request, answered with a hand-written response. */
+    /**
+     * Transitional: a hand-written request, answered with a hand-written response. Only the broker's
+     * replica fetcher still calls this; it goes once that sends generated messages.
+     */
     public CompletableFuture<ApiResponse> send(Node node, ApiRequest request) {
         return send(node, request, config.requestTimeoutMs());
     }

@@ -54,9 +54,9 @@ class NetworkClientNegotiationTest {
     void eachApiIsSentAtTheHighestVersionBothSidesSupport() throws Exception {
         broker.advertised = List.of(
             band(ApiKey.API_VERSIONS, 0, 3),     // narrower than ours (0-4)
-            band(ApiKey.FETCH, 4, 17),           // wider than ours (12-16)
-            band(ApiKey.METADATA, 10, 11),       // inside ours (9-13)
-            band(ApiKey.PRODUCE, 3, 8));         // below ours (9-12): no overlap
+            band(ApiKey.FETCH, 0, 17),           // wider than ours (4-16)
+            band(ApiKey.METADATA, 10, 11),       // inside ours (4-13)
+            band(ApiKey.PRODUCE, 0, 2));         // below ours (3-12): no overlap
         client = new NetworkClient(config(broker), new ManualClock(), new Random(1));
         Node node = broker.node(1);
 
@@ -73,7 +73,7 @@ class NetworkClientNegotiationTest {
 
     @Test
     void aRequestWithNoCommonVersionFailsWithoutBeingSentAndTheConnectionStays() throws Exception {
-        broker.advertised = List.of(band(ApiKey.API_VERSIONS, 0, 4), band(ApiKey.PRODUCE, 3, 8));
+        broker.advertised = List.of(band(ApiKey.API_VERSIONS, 0, 4), band(ApiKey.PRODUCE, 0, 2));
         client = new NetworkClient(config(broker), new ManualClock(), new Random(1));
         Node node = broker.node(1);
         AtomicInteger seen = new AtomicInteger();
@@ -87,7 +87,7 @@ class NetworkClientNegotiationTest {
 
         assertEquals(NetworkClientException.Reason.UNSUPPORTED_VERSION, produce.reason());
         assertFalse(produce.isRetriable());
-        assertTrue(produce.getMessage().contains("no common version of Produce: broker supports [3, 8], this client [9, 12]"),
+        assertTrue(produce.getMessage().contains("no common version of Produce: broker supports [0, 2], this client [3, 12]"),
             produce.getMessage());
         assertTrue(createTopics.getMessage().contains("does not support CreateTopics"), createTopics.getMessage());
         assertEquals("after", echoed(await(client.send(node, echo("after")))));

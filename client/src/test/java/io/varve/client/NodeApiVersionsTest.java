@@ -37,12 +37,12 @@ class NodeApiVersionsTest {
 
     @Test
     void bandsThatDoNotOverlapGiveNoVersionAndSayWhy() {
-        NodeApiVersions v = NodeApiVersions.negotiate(List.of(band(ApiKey.PRODUCE, 3, 8), band(ApiKey.FETCH, 17, 18)));
+        NodeApiVersions v = NodeApiVersions.negotiate(List.of(band(ApiKey.PRODUCE, 0, 2), band(ApiKey.FETCH, 17, 18)));
 
         assertFalse(v.isSupported(ApiKey.PRODUCE));
         assertEquals(-1, v.usableVersion(ApiKey.PRODUCE));
         assertFalse(v.isSupported(ApiKey.FETCH));
-        assertEquals("no common version of Produce: broker supports [3, 8], this client [9, 12]",
+        assertEquals("no common version of Produce: broker supports [0, 2], this client [3, 12]",
             v.describeMismatch(ApiKey.PRODUCE));
     }
 

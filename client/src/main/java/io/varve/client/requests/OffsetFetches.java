@@ -32,18 +32,28 @@ public final class OffsetFetches {
      * @param partitions the partitions wanted, by topic; null for every partition the group committed
      */
     public static RequestBuilder request(String groupId, Map<String, List<Integer>> partitions) {
+        return request(groupId, partitions, false);
+    }
+
+    /**
+     * As {@link #request(String, Map)}, asking from v7 that offsets of pending transactions be
+     * waited for ({@code requireStable}). Below v7 the flag does not exist and is dropped: such a
+     * broker predates transactional offset commits being held back (KIP-447).
+     */
+    public static RequestBuilder request(String groupId, Map<String, List<Integer>> partitions, boolean requireStable) {
         return version -> {
+            boolean stable = requireStable && version >= 7;
             if (version >= 8) {
                 List<OffsetFetchRequest.OffsetFetchRequestTopics> topics = partitions == null ? null
                     : partitions.entrySet().stream().map(e -> OffsetFetchRequest.OffsetFetchRequestTopics.builder()
                         .name(e.getKey()).partitionIndexes(List.copyOf(e.getValue())).build()).toList();
                 return OffsetFetchRequest.builder().groups(List.of(OffsetFetchRequest.OffsetFetchRequestGroup.builder()
-                    .groupId(groupId).topics(topics).build())).build();
+                    .groupId(groupId).topics(topics).build())).requireStable(stable).build();
             }
             List<OffsetFetchRequest.OffsetFetchRequestTopic> topics = partitions == null ? null
                 : partitions.entrySet().stream().map(e -> OffsetFetchRequest.OffsetFetchRequestTopic.builder()
                     .name(e.getKey()).partitionIndexes(List.copyOf(e.getValue())).build()).toList();
-            return OffsetFetchRequest.builder().groupId(groupId).topics(topics).build();
+            return OffsetFetchRequest.builder().groupId(groupId).topics(topics).requireStable(stable).build();
         };
     }
 
