@@ -2,11 +2,11 @@ package io.varve.consumer;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.metadata.Cluster;
 import io.varve.client.metadata.MetadataManager;
 import io.varve.common.Clock;
 import io.varve.config.ClientConfig;
-import io.varve.client.RequestBuilder;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.generated.GeneratedMessage;
 import java.util.Collection;

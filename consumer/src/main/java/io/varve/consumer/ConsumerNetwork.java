@@ -1,8 +1,8 @@
 package io.varve.consumer;
 
 import io.varve.client.Node;
-import io.varve.client.metadata.Cluster;
 import io.varve.client.RequestBuilder;
+import io.varve.client.metadata.Cluster;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.generated.GeneratedMessage;
 import java.util.Collection;

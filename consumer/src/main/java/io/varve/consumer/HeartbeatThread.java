@@ -1,13 +1,12 @@
 package io.varve.consumer;
 
 import io.varve.client.Node;
-import io.varve.common.Clock;
-import io.varve.protocol.Errors;
 import io.varve.client.requests.LeaveGroups;
+import io.varve.common.Clock;
 import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
 import io.varve.protocol.generated.HeartbeatRequest;
 import io.varve.protocol.generated.HeartbeatResponse;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**

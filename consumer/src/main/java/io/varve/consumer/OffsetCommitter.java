@@ -2,11 +2,11 @@ package io.varve.consumer;
 
 import io.varve.client.ExponentialBackoff;
 import io.varve.client.Node;
-import io.varve.common.TopicPartition;
-import io.varve.protocol.Errors;
 import io.varve.client.RequestBuilder;
 import io.varve.client.requests.OffsetFetches;
+import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
 import io.varve.protocol.generated.GeneratedMessage;
 import io.varve.protocol.generated.OffsetCommitRequest;
 import io.varve.protocol.generated.OffsetCommitResponse;

@@ -1,16 +1,16 @@
 package io.varve.consumer;
 
+import io.varve.client.ClientApiVersions;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.metadata.Cluster;
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
-import io.varve.protocol.Errors;
-import io.varve.protocol.codec.Records;
-import io.varve.client.ClientApiVersions;
-import io.varve.client.RequestBuilder;
 import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
+import io.varve.protocol.codec.Records;
 import io.varve.protocol.generated.ApiMessageType;
 import io.varve.protocol.generated.FetchRequest;
 import io.varve.protocol.generated.FetchResponse;

@@ -2,9 +2,9 @@ package io.varve.client.admin;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.NetworkClientException;
-import io.varve.protocol.Errors;
 import io.varve.client.RequestBuilder;
 import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
 import io.varve.protocol.generated.GeneratedMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

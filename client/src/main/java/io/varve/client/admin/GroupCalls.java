@@ -2,14 +2,14 @@ package io.varve.client.admin;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.Node;
-import io.varve.client.group.ConsumerProtocol;
-import io.varve.common.TopicPartition;
-import io.varve.protocol.Errors;
-import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.client.RequestBuilder;
+import io.varve.client.group.ConsumerProtocol;
 import io.varve.client.requests.FindCoordinators;
 import io.varve.client.requests.OffsetFetches;
+import io.varve.common.TopicPartition;
 import io.varve.protocol.ApiKey;
+import io.varve.protocol.Errors;
+import io.varve.protocol.codec.MalformedMessageException;
 import io.varve.protocol.generated.DeleteGroupsRequest;
 import io.varve.protocol.generated.DeleteGroupsResponse;
 import io.varve.protocol.generated.DescribeGroupsRequest;
