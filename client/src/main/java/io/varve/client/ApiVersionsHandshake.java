@@ -3,9 +3,8 @@ package io.varve.client;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolReader;
-import io.varve.protocol.message.ApiMessages;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.ResponseHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,7 +34,7 @@ final class ApiVersionsHandshake {
     record Failed(String why) implements Outcome {
     }
 
-    private short version = ApiKey.API_VERSIONS.maxVersion;
+    private short version = ClientApiVersions.maxVersion(ApiKey.API_VERSIONS);
     private int correlationId = -1;
     private boolean fellBack;
 
@@ -56,7 +55,7 @@ final class ApiVersionsHandshake {
      */
     Outcome onResponse(ByteBuffer frame) {
         ProtocolReader reader = new ProtocolReader(frame);
-        int answered = ResponseHeader.read(reader, ApiKey.API_VERSIONS, version);
+        int answered = ResponseHeader.read(reader, (short) 0).correlationId();
         if (answered != correlationId) {
             return new Failed("ApiVersions answered with correlation id " + answered + ", expected " + correlationId);
         }
@@ -79,8 +78,8 @@ final class ApiVersionsHandshake {
                 brokerMax = v.maxVersion();
             }
         }
-        short retry = (short) Math.min(ApiKey.API_VERSIONS.maxVersion, brokerMax);
-        if (retry < ApiKey.API_VERSIONS.minVersion || retry >= version) {
+        short retry = (short) Math.min(ClientApiVersions.maxVersion(ApiKey.API_VERSIONS), brokerMax);
+        if (retry < ClientApiVersions.minVersion(ApiKey.API_VERSIONS) || retry >= version) {
             return new Failed("broker rejected ApiVersions v" + version + " and offers no lower version");
         }
         fellBack = true;
@@ -89,6 +88,6 @@ final class ApiVersionsHandshake {
     }
 
     private static ApiVersionsResponse read(ByteBuffer body, short version) {
-        return (ApiVersionsResponse) ApiMessages.readResponse(ApiKey.API_VERSIONS, new ProtocolReader(body), version);
+        return ApiVersionsResponse.read(new ProtocolReader(body), version);
     }
 }

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.varve.common.Clock;
 import io.varve.config.ClientConfig;
 import io.varve.protocol.ApiKey;
+import io.varve.protocol.generated.GeneratedMessage;
 import io.varve.protocol.message.ApiRequest;
 import io.varve.protocol.message.ApiResponse;
 import java.util.Objects;
@@ -102,19 +103,35 @@ public final class NetworkClient implements AutoCloseable {
 
     /**
      * Sends {@code request} to {@code node} and completes with its response, which is of the
-     * response type of the request's API. Times out after {@code request.timeout.ms}.
+     * response type of the request's API. Times out after {@code request.timeout.ms}. Use this for a
+     * request whose fields mean the same at every version the client implements; otherwise
+     * {@link #send(Node, ApiKey, RequestBuilder)}.
      *
      * <p>The future fails with {@link NetworkClientException} for the expected failures (see the
-     * reasons), and with the encoder's exception if the request cannot be encoded.
+     * reasons), and with the encoder's exception if the request cannot be encoded at the negotiated
+     * version.
      */
-    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request) {
-        return send(node, request, config.requestTimeoutMs());
+    public CompletableFuture<GeneratedMessage> send(Node node, GeneratedMessage request) {
+        return send(node, apiKeyOf(request), v -> request, config.requestTimeoutMs());
     }
 
-    /** As {@link #send(Node, ApiRequest)}, with its own timeout (for example a CreateTopics that waits on the broker). */
-    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
-        PendingRequest p = submit(node, request, true, timeoutMs);
-        return p.future.thenApply(ApiResponse.class::cast);
+    /** As {@link #send(Node, GeneratedMessage)}, with its own timeout. */
+    public CompletableFuture<GeneratedMessage> send(Node node, GeneratedMessage request, long timeoutMs) {
+        return send(node, apiKeyOf(request), v -> request, timeoutMs);
+    }
+
+    /**
+     * Sends the request {@code builder} makes at the version negotiated with {@code node} for
+     * {@code apiKey} (see {@link RequestBuilder}); completes with the response.
+     */
+    public CompletableFuture<GeneratedMessage> send(Node node, ApiKey apiKey, RequestBuilder builder) {
+        return send(node, apiKey, builder, config.requestTimeoutMs());
+    }
+
+    /** As {@link #send(Node, ApiKey, RequestBuilder)}, with its own timeout (for example a CreateTopics that waits on the broker). */
+    public CompletableFuture<GeneratedMessage> send(Node node, ApiKey apiKey, RequestBuilder builder, long timeoutMs) {
+        PendingRequest p = submit(node, apiKey, builder, true, timeoutMs);
+        return p.future.thenApply(GeneratedMessage.class::cast);
     }
 
     /**
@@ -122,18 +139,56 @@ public final class NetworkClient implements AutoCloseable {
      * once the request is written to the socket; it is ordered with the connection's other requests
      * but takes no in-flight slot.
      */
-    public CompletableFuture<Void> sendNoResponse(Node node, ApiRequest request) {
-        PendingRequest p = submit(node, request, false, config.requestTimeoutMs());
+    public CompletableFuture<Void> sendNoResponse(Node node, ApiKey apiKey, RequestBuilder builder) {
+        PendingRequest p = submit(node, apiKey, builder, false, config.requestTimeoutMs());
         return p.future.thenApply(ignored -> null);
     }
 
-    private PendingRequest submit(Node node, ApiRequest request, boolean expectResponse, long timeoutMs) {
-        Objects.requireNonNull(node, "node");
+    /** As {@link #sendNoResponse(Node, ApiKey, RequestBuilder)}, for a request that means the same at every version. */
+    public CompletableFuture<Void> sendNoResponse(Node node, GeneratedMessage request) {
+        return sendNoResponse(node, apiKeyOf(request), v -> request);
+    }
+
+    /**
+     * Transitional: a hand-written request, answered with a hand-written response. Only the broker's
+     * replica fetcher still calls this; it goes once that sends generated messages.
+     */
+    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request) {
+        return send(node, request, config.requestTimeoutMs());
+    }
+
+    /** Transitional: as {@link #send(Node, ApiRequest)} with its own timeout. */
+    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
         Objects.requireNonNull(request, "request");
+        PendingRequest p = submit(node, request.apiKey(), new LegacyRequest(request), true, timeoutMs);
+        return p.future.thenApply(ApiResponse.class::cast);
+    }
+
+    /** Transitional: a hand-written request without an answer. */
+    public CompletableFuture<Void> sendNoResponse(Node node, ApiRequest request) {
+        Objects.requireNonNull(request, "request");
+        PendingRequest p = submit(node, request.apiKey(), new LegacyRequest(request), false, config.requestTimeoutMs());
+        return p.future.thenApply(ignored -> null);
+    }
+
+    private static ApiKey apiKeyOf(GeneratedMessage request) {
+        Objects.requireNonNull(request, "request");
+        ApiKey key = ApiKey.forId(request.apiKey());
+        if (key == null) {
+            throw new IllegalArgumentException("API " + request.apiKey() + " is not one the client sends");
+        }
+        return key;
+    }
+
+    private PendingRequest submit(Node node, ApiKey apiKey, RequestBuilder builder, boolean expectResponse,
+            long timeoutMs) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(builder, "builder");
         if (timeoutMs <= 0) {
             throw new IllegalArgumentException("timeout must be positive: " + timeoutMs);
         }
-        PendingRequest p = new PendingRequest(request, expectResponse,
+        PendingRequest p = new PendingRequest(apiKey, builder, expectResponse,
             clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
         if (closed.get()) {
             p.future.completeExceptionally(new NetworkClientException(CLIENT_CLOSED, "the client is closed"));

@@ -1,14 +1,15 @@
 package io.varve.client;
 
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.message.ApiVersionsResponse.ApiVersion;
+import io.varve.protocol.generated.ApiVersionsResponse.ApiVersion;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The versions a client uses with one broker, negotiated from the broker's ApiVersions answer: for
  * each API, the highest version in both bands, that is {@code min(our max, broker max)} provided it
- * is at least {@code max(our min, broker min)}. An API the broker does not list, or whose bands do
+ * is at least {@code max(our min, broker min)}, where "ours" is {@link ClientApiVersions}, what the
+ * client code implements (not the broker's served table). An API the broker does not list, or whose bands do
  * not overlap, has no usable version, and requests for it fail without being sent.
  *
  * <p>Immutable and thread-safe.
@@ -33,9 +34,11 @@ public final class NodeApiVersions {
             int i = key.ordinal();
             brokerMin[i] = v.minVersion();
             brokerMax[i] = v.maxVersion();
-            short lo = (short) Math.max(key.minVersion, v.minVersion());
-            short hi = (short) Math.min(key.maxVersion, v.maxVersion());
-            usable[i] = hi >= lo ? hi : NONE;
+            short ourMin = ClientApiVersions.minVersion(key);
+            short ourMax = ClientApiVersions.maxVersion(key);
+            short lo = (short) Math.max(ourMin, v.minVersion());
+            short hi = (short) Math.min(ourMax, v.maxVersion());
+            usable[i] = ourMax >= 0 && hi >= lo ? hi : NONE;
         }
     }
 
@@ -56,7 +59,7 @@ public final class NodeApiVersions {
     /** Why {@code key} cannot be used, for error messages: both bands, or that the broker lacks the API. */
     public String describeMismatch(ApiKey key) {
         int i = key.ordinal();
-        String ours = "[" + key.minVersion + ", " + key.maxVersion + "]";
+        String ours = "[" + ClientApiVersions.minVersion(key) + ", " + ClientApiVersions.maxVersion(key) + "]";
         if (brokerMax[i] == NONE) {
             return "the broker does not support " + key.displayName + " (this client supports versions " + ours + ")";
         }

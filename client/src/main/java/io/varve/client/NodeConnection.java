@@ -21,11 +21,11 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.varve.config.ClientConfig;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.codec.ProtocolReader;
-import io.varve.protocol.message.ApiMessages;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.RequestHeader;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.ApiMessageType;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.RequestHeader;
+import io.varve.protocol.generated.ResponseHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -197,7 +197,7 @@ final class NodeConnection {
         short version = handshake.version();
         int correlationId = nextCorrelationId();
         handshake.sent(correlationId);
-        RequestHeader header = new RequestHeader(ApiKey.API_VERSIONS, version, correlationId, config.clientId());
+        RequestHeader header = new RequestHeader(ApiKey.API_VERSIONS.id, version, correlationId, config.clientId());
         ByteBuf frame = RequestEncoder.encode(header, new ApiVersionsRequest(SOFTWARE_NAME, SOFTWARE_VERSION), version);
         ch.writeAndFlush(frame).addListener(this::onWritten);
     }
@@ -252,16 +252,19 @@ final class NodeConnection {
             return;
         }
         ProtocolReader reader = new ProtocolReader(frame);
-        int correlationId = ResponseHeader.read(reader, head.apiKey, head.version);
+        ApiMessageType type = ApiMessageType.forApiKey(head.apiKey.id);
+        int correlationId = ResponseHeader.read(reader, type.responseHeaderVersion(head.version)).correlationId();
         if (correlationId != head.correlationId) {
             failConnection("correlation id mismatch: expected " + head.correlationId + " for " + head
                 + ", got " + correlationId, null);
             return;
         }
         inFlight.pollFirst();
-        ApiResponse response;
+        Object response;
         try {
-            response = ApiMessages.readResponse(head.apiKey, reader, head.version);
+            response = head.builder instanceof LegacyRequest legacy
+                ? legacy.readResponse(reader, head.version)
+                : ApiMessageType.readResponse(head.apiKey.id, reader, head.version);
         } catch (RuntimeException e) {
             fail(head, PROTOCOL_ERROR, "cannot decode the response to " + head + " from " + node + ": " + e, e);
             failConnection("undecodable response to " + head, e);
@@ -287,8 +290,9 @@ final class NodeConnection {
             p.correlationId = nextCorrelationId();
             ByteBuf frame;
             try {
-                frame = RequestEncoder.encode(new RequestHeader(p.apiKey, version, p.correlationId, config.clientId()),
-                    p.body, version);
+                GeneratedMessage body = p.builder.build(version);
+                frame = RequestEncoder.encode(new RequestHeader(p.apiKey.id, version, p.correlationId, config.clientId()),
+                    body, version);
             } catch (RuntimeException e) {
                 settle(p, null, e);
                 continue;

@@ -1,7 +1,6 @@
 package io.varve.client;
 
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.message.ApiRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,18 +9,18 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PendingRequest {
 
-    final ApiRequest body;
     final ApiKey apiKey;
+    final RequestBuilder builder;
     final boolean expectResponse;
     final long deadlineNs;
-    /** Completed with the {@code ApiResponse}, or with null when no response is expected. */
+    /** Completed with the response body, or with null when no response is expected. */
     final CompletableFuture<Object> future = new CompletableFuture<>();
     short version = -1;
     int correlationId;
 
-    PendingRequest(ApiRequest body, boolean expectResponse, long deadlineNs) {
-        this.body = body;
-        this.apiKey = body.apiKey();
+    PendingRequest(ApiKey apiKey, RequestBuilder builder, boolean expectResponse, long deadlineNs) {
+        this.apiKey = apiKey;
+        this.builder = builder;
         this.expectResponse = expectResponse;
         this.deadlineNs = deadlineNs;
     }

@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.varve.protocol.codec.ProtocolWriter;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.ApiMessageType;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.RequestHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,15 @@ final class RequestEncoder {
     }
 
     /** The frame as one buffer the caller owns (and hands to the channel, which releases it). */
-    static ByteBuf encode(RequestHeader header, ApiRequest body, short version) {
+    static ByteBuf encode(RequestHeader header, GeneratedMessage body, short version) {
+        ApiMessageType type = ApiMessageType.forApiKey(body.apiKey());
+        if (type == null || header.requestApiKey() != body.apiKey()) {
+            throw new IllegalArgumentException("header of API " + header.requestApiKey() + " for a body of API "
+                + body.apiKey());
+        }
         ProtocolWriter w = new ProtocolWriter();
         w.writeInt32(0);
-        header.write(w);
+        header.write(w, type.requestHeaderVersion(version));
         body.write(w, version);
         long size = w.size() - 4;
         if (size > Integer.MAX_VALUE) {

@@ -4,9 +4,11 @@
  * correlation id, bounded queues, request timeouts and reconnect backoff. The metadata cache, the
  * admin client, the producer and the consumer are built on it.
  *
- * <p>Netty stays inside this package's connection classes; callers see {@link
- * io.varve.protocol.message.ApiRequest}, {@link io.varve.protocol.message.ApiResponse} and
- * {@link java.util.concurrent.CompletableFuture}s. This package may use {@code config} and
- * {@code protocol}, never the broker.
+ * <p>Netty stays inside this package's connection classes; callers see the generated messages
+ * ({@link io.varve.protocol.generated.GeneratedMessage}), a {@link io.varve.client.RequestBuilder}
+ * that builds a request once its version is negotiated, and {@link
+ * java.util.concurrent.CompletableFuture}s. What versions the client implements is
+ * {@link io.varve.client.ClientApiVersions}, apart from the broker's served table. This package may
+ * use {@code config} and {@code protocol}, never the broker.
  */
 package io.varve.client;

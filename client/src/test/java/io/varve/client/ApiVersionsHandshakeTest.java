@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.ApiVersionsResponse.ApiVersion;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.ApiVersionsResponse.ApiVersion;
+import io.varve.protocol.generated.ResponseHeader;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,8 @@ class ApiVersionsHandshakeTest {
     /** A response frame (no size prefix) as a broker writes it: header v0, body at {@code version}. */
     private static ByteBuffer answer(int correlationId, Errors error, List<ApiVersion> band, short version) {
         ProtocolWriter w = new ProtocolWriter();
-        ResponseHeader.write(w, ApiKey.API_VERSIONS, version, correlationId);
-        new ApiVersionsResponse(error.code, band, 0, List.of(), -1L, List.of()).write(w, version);
+        new ResponseHeader(correlationId).write(w, (short) 0);
+        ApiVersionsResponse.builder().errorCode(error.code).apiKeys(band).build().write(w, version);
         return w.toByteBuffer();
     }
 
@@ -36,10 +36,10 @@ class ApiVersionsHandshakeTest {
         handshake.sent(7);
 
         ApiVersionsHandshake.Outcome outcome = handshake.onResponse(
-            answer(7, Errors.NONE, ApiVersionsResponse.of(Errors.NONE, List.of()).apiKeys(), (short) 4));
+            answer(7, Errors.NONE, FakeBroker.servedTable(), (short) 4));
 
         NodeApiVersions versions = assertInstanceOf(ApiVersionsHandshake.Ready.class, outcome).versions();
-        assertEquals(ApiKey.FETCH.maxVersion, versions.usableVersion(ApiKey.FETCH));
+        assertEquals(ClientApiVersions.maxVersion(ApiKey.FETCH), versions.usableVersion(ApiKey.FETCH));
     }
 
     @Test

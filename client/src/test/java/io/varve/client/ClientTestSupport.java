@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.varve.config.ClientConfig;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +41,7 @@ final class ClientTestSupport {
     }
 
     /** The name an echoed response carries. */
-    static String echoed(ApiResponse response) {
+    static String echoed(GeneratedMessage response) {
         return ((ApiVersionsResponse) response).supportedFeatures().get(0).name();
     }
 

@@ -21,13 +21,14 @@ import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.ApiMessage;
-import io.varve.protocol.message.ApiVersionsRequest;
-import io.varve.protocol.message.ApiVersionsResponse;
-import io.varve.protocol.message.ApiVersionsResponse.ApiVersion;
-import io.varve.protocol.message.ApiVersionsResponse.SupportedFeature;
-import io.varve.protocol.message.RequestHeader;
-import io.varve.protocol.message.ResponseHeader;
+import io.varve.protocol.generated.ApiMessageType;
+import io.varve.protocol.generated.ApiVersionsRequest;
+import io.varve.protocol.generated.ApiVersionsResponse;
+import io.varve.protocol.generated.ApiVersionsResponse.ApiVersion;
+import io.varve.protocol.generated.ApiVersionsResponse.SupportedFeatureKey;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.RequestHeader;
+import io.varve.protocol.generated.ResponseHeader;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -54,20 +55,21 @@ final class FakeBroker implements AutoCloseable {
     record Exchange(Channel channel, RequestHeader header, ByteBuffer body) {
 
         ApiVersionsRequest apiVersionsRequest() {
-            return ApiVersionsRequest.read(new ProtocolReader(body), header.apiVersion());
+            return ApiVersionsRequest.read(new ProtocolReader(body), header.requestApiVersion());
         }
 
         /** Answers with {@code response} at the request's version. */
-        void respond(ApiMessage response) {
+        void respond(GeneratedMessage response) {
             respond(header.correlationId(), response);
         }
 
         /** Answers under any correlation id (to provoke a mismatch). */
-        void respond(int correlationId, ApiMessage response) {
+        void respond(int correlationId, GeneratedMessage response) {
             ProtocolWriter w = new ProtocolWriter();
             w.writeInt32(0);
-            ResponseHeader.write(w, header.apiKey(), header.apiVersion(), correlationId);
-            response.write(w, header.apiVersion());
+            ApiMessageType type = ApiMessageType.forApiKey(header.requestApiKey());
+            new ResponseHeader(correlationId).write(w, type.responseHeaderVersion(header.requestApiVersion()));
+            response.write(w, header.requestApiVersion());
             w.putInt32At(0, (int) w.size() - 4);
             channel.writeAndFlush(Unpooled.wrappedBuffer(w.toByteBuffer()));
         }
@@ -82,13 +84,22 @@ final class FakeBroker implements AutoCloseable {
         }
     }
 
-    static ApiVersionsResponse echoOf(String name) {
-        return new ApiVersionsResponse(Errors.NONE.code, List.of(), 0, List.of(new SupportedFeature(name, (short) 0, (short) 0)),
-            -1L, List.of());
+    /** Varve's served table, as its broker advertises it. */
+    static List<ApiVersion> servedTable() {
+        List<ApiVersion> out = new java.util.ArrayList<>();
+        for (ApiKey key : ApiKey.values()) {
+            out.add(new ApiVersion(key.id, key.minVersion, key.maxVersion));
+        }
+        return List.copyOf(out);
     }
 
-    volatile List<ApiVersion> advertised = ApiVersionsResponse.of(Errors.NONE, List.of()).apiKeys();
-    volatile short maxApiVersionsVersion = ApiKey.API_VERSIONS.maxVersion;
+    static ApiVersionsResponse echoOf(String name) {
+        return ApiVersionsResponse.builder()
+            .supportedFeatures(List.of(new SupportedFeatureKey(name, (short) 0, (short) 0))).build();
+    }
+
+    volatile List<ApiVersion> advertised = servedTable();
+    volatile short maxApiVersionsVersion = ClientApiVersions.maxVersion(ApiKey.API_VERSIONS);
     volatile boolean answerHandshake = true;
     volatile Consumer<Exchange> handler = Exchange::echo;
 
@@ -171,10 +182,13 @@ final class FakeBroker implements AutoCloseable {
                 buf.release();
             }
             ProtocolReader reader = new ProtocolReader(frame.flip());
-            RequestHeader header = RequestHeader.read(reader);
+            short apiKey = frame.getShort(0);
+            short apiVersion = frame.getShort(2);
+            ApiMessageType type = ApiMessageType.forApiKey(apiKey);
+            RequestHeader header = RequestHeader.read(reader, type.requestHeaderVersion(apiVersion));
             ByteBuffer body = frame.slice(reader.position(), reader.remaining());
             Exchange exchange = new Exchange(ctx.channel(), header, body);
-            if (header.apiKey() == ApiKey.API_VERSIONS && ctx.channel().attr(HANDSHAKEN).get() == null) {
+            if (header.requestApiKey() == ApiKey.API_VERSIONS.id && ctx.channel().attr(HANDSHAKEN).get() == null) {
                 handshake(exchange);
             } else {
                 handler.accept(exchange);
@@ -182,7 +196,7 @@ final class FakeBroker implements AutoCloseable {
         }
 
         private void handshake(Exchange exchange) {
-            short version = exchange.header().apiVersion();
+            short version = exchange.header().requestApiVersion();
             handshakeVersions.add(version);
             if (!answerHandshake) {
                 return;
@@ -191,14 +205,14 @@ final class FakeBroker implements AutoCloseable {
                 // As Kafka does: a v0 body with the error and the broker's band, under a v0 header.
                 ProtocolWriter w = new ProtocolWriter();
                 w.writeInt32(0).writeInt32(exchange.header().correlationId());
-                new ApiVersionsResponse(Errors.UNSUPPORTED_VERSION.code, advertised, 0, List.of(), -1L, List.of())
+                ApiVersionsResponse.builder().errorCode(Errors.UNSUPPORTED_VERSION.code).apiKeys(advertised).build()
                     .write(w, (short) 0);
                 w.putInt32At(0, (int) w.size() - 4);
                 exchange.channel().writeAndFlush(Unpooled.wrappedBuffer(w.toByteBuffer()));
                 return;
             }
             exchange.channel().attr(HANDSHAKEN).set(Boolean.TRUE);
-            exchange.respond(new ApiVersionsResponse(Errors.NONE.code, advertised, 0, List.of(), -1L, List.of()));
+            exchange.respond(ApiVersionsResponse.builder().apiKeys(advertised).build());
         }
 
         @Override

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.handler.codec.TooLongFrameException;
 import io.varve.common.ManualClock;
 import io.varve.config.ClientConfig;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -45,8 +45,8 @@ class NetworkClientFailureTest {
         broker.hold();
         client = new NetworkClient(config(broker), clock, new Random(SEED));
         Node node = broker.node(1);
-        CompletableFuture<ApiResponse> first = client.send(node, echo("first"));
-        CompletableFuture<ApiResponse> second = client.send(node, echo("second"));
+        CompletableFuture<GeneratedMessage> first = client.send(node, echo("first"));
+        CompletableFuture<GeneratedMessage> second = client.send(node, echo("second"));
         FakeBroker.Exchange exchange = broker.nextHeld();
         broker.nextHeld();
 
@@ -67,7 +67,7 @@ class NetworkClientFailureTest {
         broker.hold();
         client = new NetworkClient(config(broker, ClientConfig.REQUEST_TIMEOUT_MS, 1_000), clock, new Random(SEED));
         Node node = broker.node(1);
-        CompletableFuture<ApiResponse> slow = client.send(node, echo("slow"));
+        CompletableFuture<GeneratedMessage> slow = client.send(node, echo("slow"));
         FakeBroker.Exchange exchange = broker.nextHeld();
 
         clock.advanceMs(999);
@@ -88,12 +88,12 @@ class NetworkClientFailureTest {
         client = new NetworkClient(config(broker), clock, new Random(SEED));
         Node node = broker.node(1);
 
-        List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
+        List<CompletableFuture<GeneratedMessage>> futures = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             futures.add(client.send(node, echo("r" + i)));
         }
 
-        for (CompletableFuture<ApiResponse> f : futures) {
+        for (CompletableFuture<GeneratedMessage> f : futures) {
             NetworkClientException e = failure(f);
             assertTrue(e.isRetriable(), e.toString());
             assertTrue(e.reason() == NetworkClientException.Reason.DISCONNECTED
@@ -175,7 +175,7 @@ class NetworkClientFailureTest {
         client = new NetworkClient(config(broker, ClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS, 2_000L,
             ClientConfig.REQUEST_TIMEOUT_MS, 60_000), clock, new Random(SEED));
         Node node = broker.node(1);
-        CompletableFuture<ApiResponse> waiting = client.send(node, echo("waiting"));
+        CompletableFuture<GeneratedMessage> waiting = client.send(node, echo("waiting"));
         awaitCondition(() -> broker.handshakeVersions.size() == 1, "the handshake reaches the broker");
         assertEquals(ConnectionState.CONNECTING, client.connectionState(node));
 

@@ -11,11 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.common.ManualClock;
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolWriter;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ApiVersionsResponse.ApiVersion;
+import io.varve.protocol.generated.ApiVersionsResponse.ApiVersion;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,14 +24,14 @@ import org.junit.jupiter.api.Test;
 class NetworkClientNegotiationTest {
 
     /** A request of any API whose body is empty: enough to see whether the client would send it. */
-    record EmptyRequest(ApiKey apiKey) implements ApiRequest {
+    record EmptyRequest(ApiKey key) implements GeneratedMessage {
         @Override
-        public void write(ProtocolWriter writer, short version) {
+        public short apiKey() {
+            return key.id;
         }
 
         @Override
-        public ApiResponse errorResponse(Errors error) {
-            throw new UnsupportedOperationException();
+        public void write(ProtocolWriter writer, short version) {
         }
     }
 
@@ -56,9 +54,9 @@ class NetworkClientNegotiationTest {
     void eachApiIsSentAtTheHighestVersionBothSidesSupport() throws Exception {
         broker.advertised = List.of(
             band(ApiKey.API_VERSIONS, 0, 3),     // narrower than ours (0-4)
-            band(ApiKey.FETCH, 4, 17),           // wider than ours (12-16)
-            band(ApiKey.METADATA, 10, 11),       // inside ours (9-13)
-            band(ApiKey.PRODUCE, 3, 8));         // below ours (9-12): no overlap
+            band(ApiKey.FETCH, 0, 17),           // wider than ours (4-16)
+            band(ApiKey.METADATA, 10, 11),       // inside ours (4-13)
+            band(ApiKey.PRODUCE, 0, 2));         // below ours (3-12): no overlap
         client = new NetworkClient(config(broker), new ManualClock(), new Random(1));
         Node node = broker.node(1);
 
@@ -75,7 +73,7 @@ class NetworkClientNegotiationTest {
 
     @Test
     void aRequestWithNoCommonVersionFailsWithoutBeingSentAndTheConnectionStays() throws Exception {
-        broker.advertised = List.of(band(ApiKey.API_VERSIONS, 0, 4), band(ApiKey.PRODUCE, 3, 8));
+        broker.advertised = List.of(band(ApiKey.API_VERSIONS, 0, 4), band(ApiKey.PRODUCE, 0, 2));
         client = new NetworkClient(config(broker), new ManualClock(), new Random(1));
         Node node = broker.node(1);
         AtomicInteger seen = new AtomicInteger();
@@ -89,7 +87,7 @@ class NetworkClientNegotiationTest {
 
         assertEquals(NetworkClientException.Reason.UNSUPPORTED_VERSION, produce.reason());
         assertFalse(produce.isRetriable());
-        assertTrue(produce.getMessage().contains("no common version of Produce: broker supports [3, 8], this client [9, 12]"),
+        assertTrue(produce.getMessage().contains("no common version of Produce: broker supports [0, 2], this client [3, 12]"),
             produce.getMessage());
         assertTrue(createTopics.getMessage().contains("does not support CreateTopics"), createTopics.getMessage());
         assertEquals("after", echoed(await(client.send(node, echo("after")))));
@@ -104,10 +102,10 @@ class NetworkClientNegotiationTest {
         client = new NetworkClient(config(broker), new ManualClock(), new Random(1));
         Node node = broker.node(1);
 
-        ApiResponse response = await(client.send(node, echo("ignored at v2")));
+        GeneratedMessage response = await(client.send(node, echo("ignored at v2")));
 
         assertEquals(List.of((short) 4, (short) 2), broker.handshakeVersions);
-        assertEquals(ApiKey.API_VERSIONS, response.apiKey());
+        assertEquals(ApiKey.API_VERSIONS.id, response.apiKey());
         assertEquals(2, client.usableVersion(node, ApiKey.API_VERSIONS));
         assertEquals(12, client.usableVersion(node, ApiKey.METADATA));
         assertEquals(1, broker.accepted.get(), "the retry uses the same connection");

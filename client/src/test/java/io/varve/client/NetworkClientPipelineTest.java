@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.common.ManualClock;
 import io.varve.config.ClientConfig;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -48,9 +48,9 @@ class NetworkClientPipelineTest {
         Node node = broker.node(1);
         int count = 200;
         List<String> completed = new CopyOnWriteArrayList<>();
-        List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
+        List<CompletableFuture<GeneratedMessage>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            CompletableFuture<ApiResponse> f = client.send(node, echo("req-" + i));
+            CompletableFuture<GeneratedMessage> f = client.send(node, echo("req-" + i));
             f.thenAccept(r -> completed.add(echoed(r)));
             futures.add(f);
         }
@@ -89,11 +89,11 @@ class NetworkClientPipelineTest {
         int perThread = 50;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<List<CompletableFuture<ApiResponse>>>> senders = new ArrayList<>();
+            List<Future<List<CompletableFuture<GeneratedMessage>>>> senders = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 senders.add(pool.submit(() -> {
-                    List<CompletableFuture<ApiResponse>> sent = new ArrayList<>();
+                    List<CompletableFuture<GeneratedMessage>> sent = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
                         sent.add(client.send(node, echo(thread + "-" + i)));
                     }
@@ -101,7 +101,7 @@ class NetworkClientPipelineTest {
                 }));
             }
             for (int t = 0; t < threads; t++) {
-                List<CompletableFuture<ApiResponse>> sent = senders.get(t).get(ClientTestSupport.AWAIT_MS, TimeUnit.MILLISECONDS);
+                List<CompletableFuture<GeneratedMessage>> sent = senders.get(t).get(ClientTestSupport.AWAIT_MS, TimeUnit.MILLISECONDS);
                 for (int i = 0; i < perThread; i++) {
                     assertEquals(t + "-" + i, echoed(await(sent.get(i))));
                 }
@@ -119,12 +119,12 @@ class NetworkClientPipelineTest {
             ClientConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
             ClientConfig.MAX_QUEUED_REQUESTS_PER_CONNECTION, 2), clock, new Random(1));
         Node node = broker.node(1);
-        CompletableFuture<ApiResponse> first = client.send(node, echo("a"));
+        CompletableFuture<GeneratedMessage> first = client.send(node, echo("a"));
         FakeBroker.Exchange inFlight = broker.nextHeld();
-        CompletableFuture<ApiResponse> second = client.send(node, echo("b"));
-        CompletableFuture<ApiResponse> third = client.send(node, echo("c"));
+        CompletableFuture<GeneratedMessage> second = client.send(node, echo("b"));
+        CompletableFuture<GeneratedMessage> third = client.send(node, echo("c"));
 
-        CompletableFuture<ApiResponse> rejected = client.send(node, echo("d"));
+        CompletableFuture<GeneratedMessage> rejected = client.send(node, echo("d"));
 
         assertTrue(rejected.isCompletedExceptionally(), "fails on the caller's thread, without waiting");
         NetworkClientException e = failure(rejected);
@@ -141,8 +141,8 @@ class NetworkClientPipelineTest {
         assertEquals("e", echoed(await(sendAndEcho(node, "e"))), "room again once answered");
     }
 
-    private CompletableFuture<ApiResponse> sendAndEcho(Node node, String name) throws InterruptedException {
-        CompletableFuture<ApiResponse> f = client.send(node, echo(name));
+    private CompletableFuture<GeneratedMessage> sendAndEcho(Node node, String name) throws InterruptedException {
+        CompletableFuture<GeneratedMessage> f = client.send(node, echo(name));
         broker.nextHeld().echo();
         return f;
     }
@@ -158,7 +158,7 @@ class NetworkClientPipelineTest {
         FakeBroker.Exchange unanswered = broker.nextHeld();
         assertEquals("fire-and-forget", unanswered.apiVersionsRequest().clientSoftwareName());
 
-        CompletableFuture<ApiResponse> answered = client.send(node, echo("answered"));
+        CompletableFuture<GeneratedMessage> answered = client.send(node, echo("answered"));
         broker.nextHeld().echo();
 
         assertEquals("answered", echoed(await(answered)));
@@ -170,7 +170,7 @@ class NetworkClientPipelineTest {
         broker.hold();
         client = new NetworkClient(config(broker), clock, new Random(1));
         Node node = broker.node(1);
-        CompletableFuture<ApiResponse> pending = client.send(node, echo("pending"));
+        CompletableFuture<GeneratedMessage> pending = client.send(node, echo("pending"));
         broker.nextHeld();
 
         client.close();

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.varve.protocol.ApiKey;
-import io.varve.protocol.Errors;
 import io.varve.protocol.codec.ProtocolWriter;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.RequestHeader;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.RequestHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -19,28 +17,23 @@ import org.junit.jupiter.api.Test;
 class RequestEncoderTest {
 
     /** A request whose body is an int, a records field and another int: records in the middle of a frame. */
-    record WithRecords(Records records) implements ApiRequest {
+    record WithRecords(Records records) implements GeneratedMessage {
         @Override
         public void write(ProtocolWriter w, short version) {
             w.writeInt32(0x01020304).writeRecords(records, true).writeInt32(0x05060708);
         }
 
         @Override
-        public ApiKey apiKey() {
-            return ApiKey.PRODUCE;
-        }
-
-        @Override
-        public ApiResponse errorResponse(Errors error) {
-            throw new UnsupportedOperationException();
+        public short apiKey() {
+            return ApiKey.PRODUCE.id;
         }
     }
 
     private static void assertEncodesAsTheWriterDoes(Records records) {
-        RequestHeader header = new RequestHeader(ApiKey.PRODUCE, (short) 9, 42, "client");
+        RequestHeader header = new RequestHeader(ApiKey.PRODUCE.id, (short) 9, 42, "client");
         WithRecords body = new WithRecords(records);
         ProtocolWriter expected = new ProtocolWriter();
-        header.write(expected);
+        header.write(expected, (short) 2);
         body.write(expected, (short) 9);
         ByteBuffer expectedBytes = expected.toByteBuffer();
 

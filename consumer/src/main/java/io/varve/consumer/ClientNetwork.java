@@ -2,12 +2,13 @@ package io.varve.consumer;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.metadata.Cluster;
 import io.varve.client.metadata.MetadataManager;
 import io.varve.common.Clock;
 import io.varve.config.ClientConfig;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.Collection;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -34,15 +35,15 @@ final class ClientNetwork implements ConsumerNetwork {
     }
 
     @Override
-    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request) {
-        CompletableFuture<ApiResponse> f = client.send(node, request);
+    public CompletableFuture<GeneratedMessage> send(Node node, ApiKey apiKey, RequestBuilder request) {
+        CompletableFuture<GeneratedMessage> f = client.send(node, apiKey, request);
         f.whenComplete((r, e) -> signal());
         return f;
     }
 
     @Override
-    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
-        CompletableFuture<ApiResponse> f = client.send(node, request, timeoutMs);
+    public CompletableFuture<GeneratedMessage> send(Node node, ApiKey apiKey, RequestBuilder request, long timeoutMs) {
+        CompletableFuture<GeneratedMessage> f = client.send(node, apiKey, request, timeoutMs);
         f.whenComplete((r, e) -> signal());
         return f;
     }

@@ -4,18 +4,19 @@ import io.varve.client.ExponentialBackoff;
 import io.varve.client.Node;
 import io.varve.client.group.ConsumerProtocol;
 import io.varve.client.metadata.Cluster;
+import io.varve.client.requests.FindCoordinators;
+import io.varve.client.requests.LeaveGroups;
 import io.varve.common.TopicPartition;
 import io.varve.consumer.assignor.PartitionAssignor;
 import io.varve.consumer.assignor.PartitionAssignor.RebalanceProtocol;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.FindCoordinatorRequest;
-import io.varve.protocol.message.FindCoordinatorResponse;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.SyncGroupRequest;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.FindCoordinatorResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.SyncGroupRequest;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,9 +78,9 @@ final class ConsumerCoordinator {
     private OffsetCommitter committer;
 
     private Node coordinator;
-    private CompletableFuture<ApiResponse> findFuture;
-    private CompletableFuture<ApiResponse> joinFuture;
-    private CompletableFuture<ApiResponse> syncFuture;
+    private CompletableFuture<GeneratedMessage> findFuture;
+    private CompletableFuture<GeneratedMessage> joinFuture;
+    private CompletableFuture<GeneratedMessage> syncFuture;
     private CompletableFuture<Cluster> leaderMetadata;
     private JoinGroupResponse joined;
     private CompletableFuture<Cluster> patternFuture;
@@ -347,23 +348,23 @@ final class ConsumerCoordinator {
             }
             List<Node> nodes = new ArrayList<>(cluster.allNodes());
             Node target = nodes.get(random.nextInt(nodes.size()));
-            findFuture = network.send(target, new FindCoordinatorRequest(FindCoordinatorRequest.KEY_TYPE_GROUP, List.of(config.groupId())));
+            findFuture = network.send(target, ApiKey.FIND_COORDINATOR,
+                FindCoordinators.request(FindCoordinators.KEY_TYPE_GROUP, config.groupId()));
             return;
         }
         if (!findFuture.isDone()) {
             return;
         }
-        CompletableFuture<ApiResponse> f = findFuture;
+        CompletableFuture<GeneratedMessage> f = findFuture;
         findFuture = null;
         if (f.isCompletedExceptionally()) {
             network.invalidateMetadata();
             backOff();
             return;
         }
-        FindCoordinatorResponse response = (FindCoordinatorResponse) f.join();
-        FindCoordinatorResponse.Coordinator c = response.coordinators().isEmpty() ? null : response.coordinators().get(0);
-        if (c == null || c.errorCode() != Errors.NONE.code) {
-            Errors e = c == null ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.forCode(c.errorCode());
+        FindCoordinators.Coordinator c = FindCoordinators.coordinator((FindCoordinatorResponse) f.join());
+        if (c.errorCode() != Errors.NONE.code) {
+            Errors e = Errors.forCode(c.errorCode());
             if (!e.retriable) {
                 throw new ConsumerException("FindCoordinator for group " + config.groupId() + " failed: " + e);
             }
@@ -390,16 +391,20 @@ final class ConsumerCoordinator {
             }
             revokedBeforeJoin = true;
         }
-        List<JoinGroupRequest.Protocol> protocols = new ArrayList<>();
+        List<JoinGroupRequest.JoinGroupRequestProtocol> protocols = new ArrayList<>();
         List<TopicPartition> owned = new ArrayList<>(subscriptions.assignment());
         for (PartitionAssignor a : assignors.values()) {
             byte[] userData = a.subscriptionUserData(topics);
             ConsumerProtocol.Subscription s = new ConsumerProtocol.Subscription(List.copyOf(topics), userData, owned, generation, null);
-            protocols.add(new JoinGroupRequest.Protocol(a.name(), ConsumerProtocol.encodeSubscription(s)));
+            protocols.add(new JoinGroupRequest.JoinGroupRequestProtocol(a.name(), ConsumerProtocol.encodeSubscription(s)));
         }
         JoinGroupRequest request = new JoinGroupRequest(config.groupId(), config.sessionTimeoutMs(), config.maxPollIntervalMs(),
             memberId, instanceId, ConsumerProtocol.PROTOCOL_TYPE, protocols, null);
-        joinFuture = network.send(coordinator, request, config.maxPollIntervalMs() + JOIN_EXTRA_TIMEOUT_MS);
+        // v0 has no rebalance timeout (ignorable: the broker then waits the session timeout); below v4 the
+        // broker assigns the member id at once instead of answering MEMBER_ID_REQUIRED, which onJoin
+        // handles either way. A static member's instance id needs v5.
+        joinFuture = network.send(coordinator, ApiKey.JOIN_GROUP, v -> request,
+            config.maxPollIntervalMs() + JOIN_EXTRA_TIMEOUT_MS);
         state = State.JOINING;
     }
 
@@ -414,7 +419,7 @@ final class ConsumerCoordinator {
         if (!joinFuture.isDone()) {
             return;
         }
-        CompletableFuture<ApiResponse> f = joinFuture;
+        CompletableFuture<GeneratedMessage> f = joinFuture;
         joinFuture = null;
         if (f.isCompletedExceptionally()) {
             markCoordinatorUnknown();
@@ -464,16 +469,18 @@ final class ConsumerCoordinator {
     }
 
     private void sendSync(JoinGroupResponse response) {
-        List<SyncGroupRequest.Assignment> assignments = new ArrayList<>();
+        List<SyncGroupRequest.SyncGroupRequestAssignment> assignments = new ArrayList<>();
         if (response.leader().equals(memberId) && !response.skipAssignment()) {
             assignments = assign(response);
         }
-        syncFuture = network.send(coordinator, new SyncGroupRequest(config.groupId(), generation, memberId, instanceId,
-            ConsumerProtocol.PROTOCOL_TYPE, protocolName, assignments));
+        // The protocol type and name (v5+) are ignorable: left out below.
+        SyncGroupRequest request = new SyncGroupRequest(config.groupId(), generation, memberId, instanceId,
+            ConsumerProtocol.PROTOCOL_TYPE, protocolName, assignments);
+        syncFuture = network.send(coordinator, ApiKey.SYNC_GROUP, v -> request);
         state = State.SYNCING;
     }
 
-    private List<SyncGroupRequest.Assignment> assign(JoinGroupResponse response) {
+    private List<SyncGroupRequest.SyncGroupRequestAssignment> assign(JoinGroupResponse response) {
         PartitionAssignor assignor = assignors.get(protocolName);
         if (assignor == null) {
             throw new ConsumerException("the group chose assignor " + protocolName + ", which this member did not offer");
@@ -489,7 +496,7 @@ final class ConsumerCoordinator {
         if (!syncFuture.isDone()) {
             return false;
         }
-        CompletableFuture<ApiResponse> f = syncFuture;
+        CompletableFuture<GeneratedMessage> f = syncFuture;
         syncFuture = null;
         if (f.isCompletedExceptionally()) {
             markCoordinatorUnknown();
@@ -574,8 +581,8 @@ final class ConsumerCoordinator {
             listener.onPartitionsRevoked(owned);
         }
         if (instanceId == null && coordinator != null && !memberId.isEmpty()) {
-            CompletableFuture<ApiResponse> f = network.send(coordinator, new LeaveGroupRequest(config.groupId(),
-                List.of(new LeaveGroupRequest.MemberIdentity(memberId, null, "the consumer is being closed"))));
+            CompletableFuture<GeneratedMessage> f = network.send(coordinator, ApiKey.LEAVE_GROUP,
+                LeaveGroups.request(config.groupId(), memberId, "the consumer is being closed"));
             waiter.awaitDone(f, deadlineNs);
         }
         state = State.UNJOINED;

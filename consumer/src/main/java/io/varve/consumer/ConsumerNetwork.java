@@ -1,9 +1,10 @@
 package io.varve.consumer;
 
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.metadata.Cluster;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,12 +19,15 @@ import java.util.concurrent.CompletableFuture;
  */
 interface ConsumerNetwork extends AutoCloseable {
 
-    /** Sends {@code request} to {@code node}; the future fails with {@code NetworkClientException} when no answer came. */
-    CompletableFuture<ApiResponse> send(Node node, ApiRequest request);
+    /**
+     * Sends the request {@code request} builds at the version negotiated with {@code node} for
+     * {@code apiKey}; the future fails with {@code NetworkClientException} when no answer came.
+     */
+    CompletableFuture<GeneratedMessage> send(Node node, ApiKey apiKey, RequestBuilder request);
 
-    /** As {@link #send(Node, ApiRequest)} with its own timeout (a JoinGroup the coordinator holds for a rebalance). */
-    default CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
-        return send(node, request);
+    /** As {@link #send(Node, ApiKey, RequestBuilder)} with its own timeout (a JoinGroup the coordinator holds for a rebalance). */
+    default CompletableFuture<GeneratedMessage> send(Node node, ApiKey apiKey, RequestBuilder request, long timeoutMs) {
+        return send(node, apiKey, request);
     }
 
     /** Describes every topic in the cluster (pattern subscriptions), without tracking them. */

@@ -3,13 +3,16 @@ package io.varve.consumer;
 import io.varve.client.ExponentialBackoff;
 import io.varve.client.NetworkClientException;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.metadata.Cluster;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
+import io.varve.protocol.codec.UnsupportedVersionException;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +60,7 @@ import org.slf4j.LoggerFactory;
 final class Fetcher<K, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
+    private static final UUID NO_TOPIC_ID = new UUID(0L, 0L);
 
     /** What one fetch asked for one partition. */
     record SentPartition(TopicPartition tp, long fetchOffset, long epoch) {
@@ -135,25 +139,41 @@ final class Fetcher<K, V> {
         Map<TopicPartition, SentPartition> sent = new HashMap<>();
         Map<UUID, String> topicNames = new HashMap<>();
         List<FetchRequest.FetchTopic> wire = new ArrayList<>(topics.size());
-        topics.forEach((topic, partitions) -> {
+        boolean allIdsKnown = true;
+        for (Map.Entry<String, List<SentPartition>> e : topics.entrySet()) {
+            String topic = e.getKey();
             Cluster.TopicMetadata meta = cluster.topic(topic);
-            UUID topicId = meta == null || meta.topicId() == null ? FetchRequest.NO_TOPIC_ID : meta.topicId();
+            UUID topicId = meta == null || meta.topicId() == null ? NO_TOPIC_ID : meta.topicId();
+            allIdsKnown &= !NO_TOPIC_ID.equals(topicId);
             topicNames.put(topicId, topic);
-            List<FetchRequest.FetchPartition> fps = new ArrayList<>(partitions.size());
-            for (SentPartition p : partitions) {
+            List<FetchRequest.FetchPartition> fps = new ArrayList<>(e.getValue().size());
+            for (SentPartition p : e.getValue()) {
                 Cluster.PartitionInfo info = cluster.partition(p.tp());
                 int leaderEpoch = info == null ? -1 : info.leaderEpoch();
-                fps.add(new FetchRequest.FetchPartition(p.tp().partition(), leaderEpoch, p.fetchOffset(), -1, -1L,
-                    config.maxPartitionFetchBytes()));
+                fps.add(FetchRequest.FetchPartition.builder().partition(p.tp().partition()).currentLeaderEpoch(leaderEpoch)
+                    .fetchOffset(p.fetchOffset()).partitionMaxBytes(config.maxPartitionFetchBytes()).build());
                 sent.put(p.tp(), p);
             }
+            // Both the name (read below v13) and the id (read from v13) are set: each is ignorable where the
+            // version lacks it, so one request serves every version.
             wire.add(new FetchRequest.FetchTopic(topic, topicId, fps));
-        });
-        FetchRequest request = new FetchRequest(null, -1, -1L, config.fetchMaxWaitMs(), config.fetchMinBytes(),
-            config.fetchMaxBytes(), (byte) 0, 0, -1, wire, List.of(), "");
+        }
+        // No fetch session (session id 0, epoch -1: a full fetch each time) and read-uncommitted.
+        FetchRequest request = FetchRequest.builder().maxWaitMs(config.fetchMaxWaitMs()).minBytes(config.fetchMinBytes())
+            .maxBytes(config.fetchMaxBytes()).isolationLevel((byte) 0).sessionId(0).sessionEpoch(-1).topics(wire)
+            .rackId("").build();
+        boolean idsKnown = allIdsKnown;
+        RequestBuilder builder = version -> {
+            if (version >= 13 && !idsKnown) {
+                // Metadata below v10 gave no topic ids, but this broker fetches by id only.
+                throw new UnsupportedVersionException("Fetch v" + version + " names topics by id and the metadata "
+                    + "gave none for " + topics.keySet());
+            }
+            return request;
+        };
         nodesInFlight.add(node.id());
         long sentNs = clock.nanoTime();
-        network.send(node, request).whenComplete((response, failure) -> {
+        network.send(node, ApiKey.FETCH, builder).whenComplete((response, failure) -> {
             if (failure == null) {
                 metrics.onFetchResponse(clock.nanoTime() - sentNs);
             }
@@ -256,10 +276,11 @@ final class Fetcher<K, V> {
         nodeFailures.remove(c.node().id());
         nodeRetryAtNs.remove(c.node().id());
         for (FetchResponse.FetchableTopicResponse topic : c.response().responses()) {
-            String name = FetchRequest.NO_TOPIC_ID.equals(topic.topicId()) || topic.topicId() == null
+            // Below v13 the answer names the topic; from v13 it carries the id only.
+            String name = NO_TOPIC_ID.equals(topic.topicId()) || topic.topicId() == null
                 ? topic.topic() : c.topicNames().get(topic.topicId());
-            if (name == null) {
-                continue;
+            if (name == null || name.isEmpty()) {
+                continue; // neither a topic we asked for by id nor a name: nothing to attribute it to
             }
             for (FetchResponse.PartitionData p : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(name, p.partitionIndex());

@@ -1,12 +1,12 @@
 package io.varve.consumer;
 
 import io.varve.client.Node;
+import io.varve.client.requests.LeaveGroups;
 import io.varve.common.Clock;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.HeartbeatRequest;
-import io.varve.protocol.message.HeartbeatResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import java.util.List;
+import io.varve.protocol.generated.HeartbeatRequest;
+import io.varve.protocol.generated.HeartbeatResponse;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -93,8 +93,8 @@ final class HeartbeatThread implements AutoCloseable {
         if (nowNs - lastPollNs > maxPollIntervalNs) {
             running = false;
             if (instanceId == null) {
-                network.send(coordinator, new LeaveGroupRequest(groupId, List.of(
-                    new LeaveGroupRequest.MemberIdentity(memberId, null, "consumer poll timeout has expired"))));
+                network.send(coordinator, ApiKey.LEAVE_GROUP,
+                    LeaveGroups.request(groupId, memberId, "consumer poll timeout has expired"));
             }
             error = Errors.REBALANCE_IN_PROGRESS;
             return;
@@ -104,7 +104,9 @@ final class HeartbeatThread implements AutoCloseable {
         }
         inFlight = true;
         int sentGeneration = generation;
-        network.send(coordinator, new HeartbeatRequest(groupId, generation, memberId, instanceId))
+        // A static member's instance id needs v3; without it the request means the same at every version.
+        HeartbeatRequest request = new HeartbeatRequest(groupId, generation, memberId, instanceId);
+        network.send(coordinator, ApiKey.HEARTBEAT, v -> request)
             .whenComplete((response, failure) -> onResponse(sentGeneration, response, failure));
     }
 

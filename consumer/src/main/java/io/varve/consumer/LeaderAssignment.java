@@ -4,8 +4,8 @@ import io.varve.client.group.ConsumerProtocol;
 import io.varve.client.metadata.Cluster;
 import io.varve.common.TopicPartition;
 import io.varve.consumer.assignor.PartitionAssignor;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.SyncGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.SyncGroupRequest;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * @param assignments     one per member, for the leader's SyncGroup
  * @param partitionCounts the counts it assigned with: a later change makes the leader rejoin
  */
-record LeaderAssignment(List<SyncGroupRequest.Assignment> assignments, Map<String, Integer> partitionCounts,
+record LeaderAssignment(List<SyncGroupRequest.SyncGroupRequestAssignment> assignments, Map<String, Integer> partitionCounts,
                         Map<String, List<TopicPartition>> byMember) {
 
     /** The topics every member subscribes to, for the metadata refresh before {@link #compute}. */
@@ -35,7 +35,7 @@ record LeaderAssignment(List<SyncGroupRequest.Assignment> assignments, Map<Strin
     static LeaderAssignment compute(PartitionAssignor assignor, JoinGroupResponse response, Cluster cluster) {
         List<PartitionAssignor.Member> members = new ArrayList<>();
         Set<String> all = new TreeSet<>();
-        for (JoinGroupResponse.Member m : response.members()) {
+        for (JoinGroupResponse.JoinGroupResponseMember m : response.members()) {
             ConsumerProtocol.Subscription s = ConsumerProtocol.decodeSubscription(ByteBuffer.wrap(m.metadata()));
             members.add(new PartitionAssignor.Member(m.memberId(), m.groupInstanceId(), s));
             all.addAll(s.topics());
@@ -48,8 +48,8 @@ record LeaderAssignment(List<SyncGroupRequest.Assignment> assignments, Map<Strin
             }
         }
         Map<String, List<TopicPartition>> result = assignor.assign(counts, members);
-        List<SyncGroupRequest.Assignment> out = new ArrayList<>();
-        result.forEach((id, tps) -> out.add(new SyncGroupRequest.Assignment(id,
+        List<SyncGroupRequest.SyncGroupRequestAssignment> out = new ArrayList<>();
+        result.forEach((id, tps) -> out.add(new SyncGroupRequest.SyncGroupRequestAssignment(id,
             ConsumerProtocol.encodeAssignment(new ConsumerProtocol.Assignment(tps)))));
         return new LeaderAssignment(List.copyOf(out), Map.copyOf(counts), result);
     }

@@ -2,13 +2,15 @@ package io.varve.consumer;
 
 import io.varve.client.ExponentialBackoff;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
+import io.varve.client.requests.OffsetFetches;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetCommitResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetCommitResponse;
+import io.varve.protocol.generated.OffsetFetchResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +45,7 @@ final class OffsetCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
 
     private record Completed(OffsetCommitCallback callback, Map<TopicPartition, OffsetAndMetadata> offsets,
-                             CompletableFuture<ApiResponse> response) {
+                             CompletableFuture<GeneratedMessage> response) {
     }
 
     private final ConsumerConfig config;
@@ -152,7 +154,7 @@ final class OffsetCommitter {
         for (int attempt = 0; ; attempt++) {
             Node coordinator = awaitCoordinator(deadlineNs);
             if (coordinator != null) {
-                CompletableFuture<ApiResponse> f = network.send(coordinator, commitRequest(offsets));
+                CompletableFuture<GeneratedMessage> f = network.send(coordinator, ApiKey.OFFSET_COMMIT, commitRequest(offsets));
                 if (waiter.awaitDone(f, deadlineNs)) {
                     Exception e = outcome(f);
                     if (e == null) {
@@ -179,7 +181,7 @@ final class OffsetCommitter {
             return;
         }
         asyncInFlight++;
-        CompletableFuture<ApiResponse> f = network.send(coordinator, commitRequest(offsets));
+        CompletableFuture<GeneratedMessage> f = network.send(coordinator, ApiKey.OFFSET_COMMIT, commitRequest(offsets));
         // Never refused: at most MAX_ASYNC_IN_FLIGHT are outstanding and the queue holds as many.
         f.whenComplete((r, failure) -> completed.offer(new Completed(callback, offsets, f)));
     }
@@ -208,27 +210,35 @@ final class OffsetCommitter {
         return membership.coordinator();
     }
 
-    private OffsetCommitRequest commitRequest(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        Map<String, List<OffsetCommitRequest.Partition>> byTopic = new LinkedHashMap<>();
+    /**
+     * By topic name (the client implements OffsetCommit up to v9). The retention time of v2-4 stays
+     * at its default (-1: the broker's retention); a static member's instance id needs v7, and a
+     * broker without it fails the commit with UnsupportedVersionException.
+     */
+    private RequestBuilder commitRequest(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<String, List<OffsetCommitRequest.OffsetCommitRequestPartition>> byTopic = new LinkedHashMap<>();
         offsets.forEach((tp, o) -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
-            .add(new OffsetCommitRequest.Partition(tp.partition(), o.offset(), -1, o.metadata())));
-        List<OffsetCommitRequest.Topic> topics = new ArrayList<>();
-        byTopic.forEach((t, ps) -> topics.add(new OffsetCommitRequest.Topic(t, ps)));
+            .add(OffsetCommitRequest.OffsetCommitRequestPartition.builder().partitionIndex(tp.partition())
+                .committedOffset(o.offset()).committedMetadata(o.metadata()).build()));
+        List<OffsetCommitRequest.OffsetCommitRequestTopic> topics = new ArrayList<>();
+        byTopic.forEach((t, ps) -> topics.add(OffsetCommitRequest.OffsetCommitRequestTopic.builder().name(t).partitions(ps).build()));
         int generation = membership.generation();
         String memberId = generation < 0 ? "" : membership.memberId();
-        return new OffsetCommitRequest(config.groupId(), generation, memberId,
-            generation < 0 ? null : membership.instanceId(), topics);
+        OffsetCommitRequest request = OffsetCommitRequest.builder().groupId(config.groupId())
+            .generationIdOrMemberEpoch(generation).memberId(memberId)
+            .groupInstanceId(generation < 0 ? null : membership.instanceId()).topics(topics).build();
+        return version -> request;
     }
 
     /** Null on success; a retriable ConsumerException, or a CommitFailedException. */
-    private Exception outcome(CompletableFuture<ApiResponse> f) {
+    private Exception outcome(CompletableFuture<GeneratedMessage> f) {
         if (f.isCompletedExceptionally()) {
             membership.markCoordinatorUnknown();
             return new ConsumerException("commit request failed");
         }
         OffsetCommitResponse response = (OffsetCommitResponse) f.join();
-        for (OffsetCommitResponse.Topic t : response.topics()) {
-            for (OffsetCommitResponse.Partition p : t.partitions()) {
+        for (OffsetCommitResponse.OffsetCommitResponseTopic t : response.topics()) {
+            for (OffsetCommitResponse.OffsetCommitResponsePartition p : t.partitions()) {
                 Errors e = Errors.forCode(p.errorCode());
                 switch (e) {
                     case NONE:
@@ -262,15 +272,13 @@ final class OffsetCommitter {
     Map<TopicPartition, OffsetAndMetadata> fetchCommitted(Set<TopicPartition> partitions, long deadlineNs) {
         Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
         partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
-        List<OffsetFetchRequest.Topic> topics = new ArrayList<>();
-        byTopic.forEach((t, ps) -> topics.add(new OffsetFetchRequest.Topic(t, ps)));
-        OffsetFetchRequest request = new OffsetFetchRequest(List.of(new OffsetFetchRequest.Group(config.groupId(), null, -1, topics)), true);
+        RequestBuilder request = OffsetFetches.request(config.groupId(), byTopic, true);
         for (int attempt = 0; waiter.nowNs() < deadlineNs; attempt++) {
             Node coordinator = awaitCoordinator(deadlineNs);
             if (coordinator == null) {
                 return null;
             }
-            CompletableFuture<ApiResponse> f = network.send(coordinator, request);
+            CompletableFuture<GeneratedMessage> f = network.send(coordinator, ApiKey.OFFSET_FETCH, request);
             if (!waiter.awaitDone(f, deadlineNs)) {
                 return null;
             }
@@ -283,39 +291,35 @@ final class OffsetCommitter {
         return null;
     }
 
-    private Map<TopicPartition, OffsetAndMetadata> committedFrom(CompletableFuture<ApiResponse> f) {
+    private Map<TopicPartition, OffsetAndMetadata> committedFrom(CompletableFuture<GeneratedMessage> f) {
         if (f.isCompletedExceptionally()) {
             membership.markCoordinatorUnknown();
             return null;
         }
         OffsetFetchResponse response = (OffsetFetchResponse) f.join();
         Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
-        for (OffsetFetchResponse.Group g : response.groups()) {
-            Errors e = Errors.forCode(g.errorCode());
-            if (e == Errors.NOT_COORDINATOR || e == Errors.COORDINATOR_NOT_AVAILABLE) {
-                membership.markCoordinatorUnknown();
+        OffsetFetches.GroupOffsets g = OffsetFetches.offsets(response);
+        Errors e = Errors.forCode(g.errorCode());
+        if (e == Errors.NOT_COORDINATOR || e == Errors.COORDINATOR_NOT_AVAILABLE) {
+            membership.markCoordinatorUnknown();
+            return null;
+        }
+        if (e.retriable) {
+            return null;
+        }
+        if (e != Errors.NONE) {
+            throw new ConsumerException("OffsetFetch of group " + config.groupId() + " failed: " + e);
+        }
+        for (OffsetFetches.Committed p : g.partitions()) {
+            Errors pe = Errors.forCode(p.errorCode());
+            if (pe.retriable) {
                 return null;
             }
-            if (e.retriable) {
-                return null;
+            if (pe != Errors.NONE) {
+                throw new ConsumerException("OffsetFetch of " + p.topic() + "-" + p.partition() + " failed: " + pe);
             }
-            if (e != Errors.NONE) {
-                throw new ConsumerException("OffsetFetch of group " + config.groupId() + " failed: " + e);
-            }
-            for (OffsetFetchResponse.Topic t : g.topics()) {
-                for (OffsetFetchResponse.Partition p : t.partitions()) {
-                    Errors pe = Errors.forCode(p.errorCode());
-                    if (pe.retriable) {
-                        return null;
-                    }
-                    if (pe != Errors.NONE) {
-                        throw new ConsumerException("OffsetFetch of " + t.name() + "-" + p.partitionIndex() + " failed: " + pe);
-                    }
-                    if (p.committedOffset() >= 0) {
-                        out.put(new TopicPartition(t.name(), p.partitionIndex()),
-                            new OffsetAndMetadata(p.committedOffset(), p.metadata()));
-                    }
-                }
+            if (p.offset() >= 0) {
+                out.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(p.offset(), p.metadata()));
             }
         }
         return out;

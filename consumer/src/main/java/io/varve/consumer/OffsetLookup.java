@@ -5,10 +5,11 @@ import io.varve.client.NetworkClientException;
 import io.varve.client.Node;
 import io.varve.client.metadata.Cluster;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.ListOffsetsResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.ListOffsetsResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Looks up offsets by timestamp with ListOffsets, one request per partition leader: the special
- * timestamps {@link ListOffsetsRequest#EARLIEST_TIMESTAMP} and {@link ListOffsetsRequest#LATEST_TIMESTAMP}
+ * timestamps {@link #EARLIEST_TIMESTAMP} and {@link #LATEST_TIMESTAMP}
  * for resets, {@code seekToBeginning}/{@code seekToEnd} and {@code beginningOffsets}/{@code endOffsets},
  * and real timestamps for {@code offsetsForTimes}.
  *
@@ -33,6 +34,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: used by the polling thread.
  */
 final class OffsetLookup {
+
+    /** The ListOffsets timestamp that asks for the log start offset. */
+    static final long EARLIEST_TIMESTAMP = -2L;
+    /** The ListOffsets timestamp that asks for the log end offset. */
+    static final long LATEST_TIMESTAMP = -1L;
 
     /**
      * One answer.
@@ -86,14 +92,17 @@ final class OffsetLookup {
             Cluster.PartitionInfo info = cluster.partition(tp);
             byNode.computeIfAbsent(leader, n -> new LinkedHashMap<>()).computeIfAbsent(tp.topic(), t -> new ArrayList<>())
                 .add(new ListOffsetsRequest.ListOffsetsPartition(tp.partition(), info.leaderEpoch(), timestamp));
+            // The leader epoch is ignorable below v4, the isolation level (read-uncommitted, the default)
+            // absent below v2: the request means the same at every version from v1.
         });
-        Map<Node, CompletableFuture<ApiResponse>> futures = new LinkedHashMap<>();
+        Map<Node, CompletableFuture<GeneratedMessage>> futures = new LinkedHashMap<>();
         byNode.forEach((node, topics) -> {
             List<ListOffsetsRequest.ListOffsetsTopic> wire = new ArrayList<>();
             topics.forEach((topic, partitions) -> wire.add(new ListOffsetsRequest.ListOffsetsTopic(topic, partitions)));
-            futures.put(node, network.send(node, new ListOffsetsRequest(-1, (byte) 0, wire)));
+            ListOffsetsRequest request = ListOffsetsRequest.builder().replicaId(-1).isolationLevel((byte) 0).topics(wire).build();
+            futures.put(node, network.send(node, ApiKey.LIST_OFFSETS, v -> request));
         });
-        for (CompletableFuture<ApiResponse> f : futures.values()) {
+        for (CompletableFuture<GeneratedMessage> f : futures.values()) {
             if (!waiter.awaitDone(f, deadlineNs)) {
                 return;
             }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
-import io.varve.protocol.message.ListOffsetsRequest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -399,7 +398,7 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
         Map<TopicPartition, Long> epochs = new HashMap<>();
         pending.forEach((tp, strategy) -> {
             timestamps.put(tp, strategy == OffsetResetStrategy.EARLIEST
-                ? ListOffsetsRequest.EARLIEST_TIMESTAMP : ListOffsetsRequest.LATEST_TIMESTAMP);
+                ? OffsetLookup.EARLIEST_TIMESTAMP : OffsetLookup.LATEST_TIMESTAMP);
             epochs.put(tp, subscriptions.state(tp).epoch());
         });
         offsets.lookup(timestamps, deadlineNs).forEach((tp, found) -> {
@@ -463,7 +462,7 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
                 }
                 long epoch = state.epoch();
                 long timestamp = state.resetStrategy() == OffsetResetStrategy.EARLIEST
-                    ? ListOffsetsRequest.EARLIEST_TIMESTAMP : ListOffsetsRequest.LATEST_TIMESTAMP;
+                    ? OffsetLookup.EARLIEST_TIMESTAMP : OffsetLookup.LATEST_TIMESTAMP;
                 OffsetLookup.Found found = offsets.lookup(Map.of(tp, timestamp), waiter.deadlineNs(timeout.toMillis())).get(tp);
                 if (found == null || found.offset() < 0) {
                     throw new ConsumerTimeoutException("no position for " + tp + " within " + timeout);
@@ -478,12 +477,12 @@ public final class VarveConsumer<K, V> implements AutoCloseable {
 
     /** The log start offsets of {@code partitions} (assigned or not), with {@code default.api.timeout.ms}. */
     public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
-        return listOffsets(partitions, ListOffsetsRequest.EARLIEST_TIMESTAMP, Duration.ofMillis(config.defaultApiTimeoutMs()));
+        return listOffsets(partitions, OffsetLookup.EARLIEST_TIMESTAMP, Duration.ofMillis(config.defaultApiTimeoutMs()));
     }
 
     /** The log end offsets (the offset the next record will get) of {@code partitions}, with {@code default.api.timeout.ms}. */
     public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
-        return listOffsets(partitions, ListOffsetsRequest.LATEST_TIMESTAMP, Duration.ofMillis(config.defaultApiTimeoutMs()));
+        return listOffsets(partitions, OffsetLookup.LATEST_TIMESTAMP, Duration.ofMillis(config.defaultApiTimeoutMs()));
     }
 
     private Map<TopicPartition, Long> listOffsets(Collection<TopicPartition> partitions, long timestamp, Duration timeout) {

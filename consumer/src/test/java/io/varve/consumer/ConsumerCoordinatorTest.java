@@ -7,23 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.varve.client.group.ConsumerProtocol;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.FindCoordinatorRequest;
-import io.varve.protocol.message.FindCoordinatorResponse;
-import io.varve.protocol.message.HeartbeatRequest;
-import io.varve.protocol.message.HeartbeatResponse;
-import io.varve.protocol.message.JoinGroupRequest;
-import io.varve.protocol.message.JoinGroupResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.LeaveGroupResponse;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetCommitResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
-import io.varve.protocol.message.SyncGroupRequest;
-import io.varve.protocol.message.SyncGroupResponse;
+import io.varve.protocol.generated.FindCoordinatorRequest;
+import io.varve.protocol.generated.FindCoordinatorResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.HeartbeatRequest;
+import io.varve.protocol.generated.HeartbeatResponse;
+import io.varve.protocol.generated.JoinGroupRequest;
+import io.varve.protocol.generated.JoinGroupResponse;
+import io.varve.protocol.generated.LeaveGroupRequest;
+import io.varve.protocol.generated.LeaveGroupResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetCommitResponse;
+import io.varve.protocol.generated.OffsetFetchRequest;
+import io.varve.protocol.generated.OffsetFetchResponse;
+import io.varve.protocol.generated.SyncGroupRequest;
+import io.varve.protocol.generated.SyncGroupResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class ConsumerCoordinatorTest {
 
     private final FakeNetwork net = new FakeNetwork(2);
     /** Every group request the consumer sent, in order. */
-    private final List<ApiRequest> sent = new ArrayList<>();
+    private final List<GeneratedMessage> sent = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private int generation;
     /** Partitions the leader's SyncGroup is answered with, per generation (null: the leader's own assignment). */
@@ -51,58 +51,84 @@ class ConsumerCoordinatorTest {
     private Errors commitError = Errors.NONE;
     private final Map<TopicPartition, Long> committed = new HashMap<>();
 
-    private ApiResponse coordinator(ApiRequest request) {
+    /** The group coordinator, answering in the shape of the version {@link FakeNetwork#versions} gives each API. */
+    private GeneratedMessage coordinator(GeneratedMessage request) {
         sent.add(request);
         if (request instanceof FindCoordinatorRequest) {
-            return new FindCoordinatorResponse(0, List.of(new FindCoordinatorResponse.Coordinator("g", 1, "127.0.0.1", 9092, (short) 0, null)));
+            if (net.version(ApiKey.FIND_COORDINATOR) < 4) {
+                return FindCoordinatorResponse.builder().nodeId(1).host("127.0.0.1").port(9092).build();
+            }
+            return FindCoordinatorResponse.builder().coordinators(List.of(FindCoordinatorResponse.Coordinator.builder()
+                .key("g").nodeId(1).host("127.0.0.1").port(9092).build())).build();
         }
         if (request instanceof JoinGroupRequest j) {
-            if (j.memberId().isEmpty()) {
-                return new JoinGroupResponse(0, Errors.MEMBER_ID_REQUIRED.code, -1, null, null, "", false, "m-1", List.of());
+            String memberId = j.memberId();
+            if (memberId.isEmpty()) {
+                if (net.version(ApiKey.JOIN_GROUP) >= 4) {
+                    return JoinGroupResponse.builder().errorCode(Errors.MEMBER_ID_REQUIRED.code).protocolName(null)
+                        .memberId("m-1").build();
+                }
+                memberId = "m-1"; // below v4 the coordinator assigns the member id in the join itself
             }
             generation++;
-            JoinGroupRequest.Protocol chosen = j.protocols().get(0);
-            return new JoinGroupResponse(0, (short) 0, generation, "consumer", chosen.name(), j.memberId(), false, j.memberId(),
-                List.of(new JoinGroupResponse.Member(j.memberId(), null, chosen.metadata())));
+            JoinGroupRequest.JoinGroupRequestProtocol chosen = j.protocols().get(0);
+            return JoinGroupResponse.builder().generationId(generation).protocolName(chosen.name()).leader(memberId)
+                .memberId(memberId).members(List.of(new JoinGroupResponse.JoinGroupResponseMember(memberId, null, chosen.metadata())))
+                .build();
         }
         if (request instanceof SyncGroupRequest s) {
             byte[] mine = s.assignments().stream().filter(a -> a.memberId().equals(s.memberId())).findFirst().orElseThrow().assignment();
             if (syncOverride != null) {
                 mine = ConsumerProtocol.encodeAssignment(new ConsumerProtocol.Assignment(syncOverride));
             }
-            return new SyncGroupResponse(0, (short) 0, "consumer", s.protocolName(), mine);
+            return SyncGroupResponse.builder().assignment(mine).build();
         }
         if (request instanceof OffsetFetchRequest f) {
-            List<OffsetFetchResponse.Topic> topics = new ArrayList<>();
-            for (OffsetFetchRequest.Topic t : f.groups().get(0).topics()) {
-                List<OffsetFetchResponse.Partition> ps = new ArrayList<>();
-                t.partitionIndexes().forEach(p -> ps.add(new OffsetFetchResponse.Partition(p,
-                    committed.getOrDefault(new TopicPartition(t.name(), p), -1L), -1, null, (short) 0)));
-                topics.add(new OffsetFetchResponse.Topic(t.name(), ps));
-            }
-            return new OffsetFetchResponse(0, List.of(new OffsetFetchResponse.Group("g", topics, (short) 0)));
+            return offsetFetch(f);
         }
         if (request instanceof OffsetCommitRequest c) {
-            List<OffsetCommitResponse.Topic> topics = new ArrayList<>();
-            for (OffsetCommitRequest.Topic t : c.topics()) {
-                List<OffsetCommitResponse.Partition> ps = new ArrayList<>();
-                for (OffsetCommitRequest.Partition p : t.partitions()) {
+            List<OffsetCommitResponse.OffsetCommitResponseTopic> topics = new ArrayList<>();
+            for (OffsetCommitRequest.OffsetCommitRequestTopic t : c.topics()) {
+                List<OffsetCommitResponse.OffsetCommitResponsePartition> ps = new ArrayList<>();
+                for (OffsetCommitRequest.OffsetCommitRequestPartition p : t.partitions()) {
                     if (commitError == Errors.NONE) {
                         committed.put(new TopicPartition(t.name(), p.partitionIndex()), p.committedOffset());
                     }
-                    ps.add(new OffsetCommitResponse.Partition(p.partitionIndex(), commitError.code));
+                    ps.add(new OffsetCommitResponse.OffsetCommitResponsePartition(p.partitionIndex(), commitError.code));
                 }
-                topics.add(new OffsetCommitResponse.Topic(t.name(), ps));
+                topics.add(OffsetCommitResponse.OffsetCommitResponseTopic.builder().name(t.name()).partitions(ps).build());
             }
-            return new OffsetCommitResponse(0, topics);
+            return OffsetCommitResponse.builder().topics(topics).build();
         }
         if (request instanceof HeartbeatRequest) {
-            return new HeartbeatResponse(0, (short) 0);
+            return HeartbeatResponse.builder().build();
         }
         if (request instanceof LeaveGroupRequest) {
-            return new LeaveGroupResponse(0, (short) 0, List.of());
+            return LeaveGroupResponse.builder().build();
         }
         throw new AssertionError("unexpected request " + request);
+    }
+
+    private OffsetFetchResponse offsetFetch(OffsetFetchRequest f) {
+        if (net.version(ApiKey.OFFSET_FETCH) < 8) {
+            List<OffsetFetchResponse.OffsetFetchResponseTopic> topics = new ArrayList<>();
+            for (OffsetFetchRequest.OffsetFetchRequestTopic t : f.topics()) {
+                List<OffsetFetchResponse.OffsetFetchResponsePartition> ps = new ArrayList<>();
+                t.partitionIndexes().forEach(p -> ps.add(OffsetFetchResponse.OffsetFetchResponsePartition.builder()
+                    .partitionIndex(p).committedOffset(committed.getOrDefault(new TopicPartition(t.name(), p), -1L)).build()));
+                topics.add(new OffsetFetchResponse.OffsetFetchResponseTopic(t.name(), ps));
+            }
+            return OffsetFetchResponse.builder().topics(topics).build();
+        }
+        List<OffsetFetchResponse.OffsetFetchResponseTopics> topics = new ArrayList<>();
+        for (OffsetFetchRequest.OffsetFetchRequestTopics t : f.groups().get(0).topics()) {
+            List<OffsetFetchResponse.OffsetFetchResponsePartitions> ps = new ArrayList<>();
+            t.partitionIndexes().forEach(p -> ps.add(OffsetFetchResponse.OffsetFetchResponsePartitions.builder()
+                .partitionIndex(p).committedOffset(committed.getOrDefault(new TopicPartition(t.name(), p), -1L)).build()));
+            topics.add(OffsetFetchResponse.OffsetFetchResponseTopics.builder().name(t.name()).partitions(ps).build());
+        }
+        return OffsetFetchResponse.builder().groups(List.of(OffsetFetchResponse.OffsetFetchResponseGroup.builder()
+            .groupId("g").topics(topics).build())).build();
     }
 
     private VarveConsumer<String, String> consumer(String strategy) {
@@ -135,7 +161,7 @@ class ConsumerCoordinatorTest {
         return out;
     }
 
-    private <T extends ApiRequest> List<T> sentOf(Class<T> type) {
+    private <T extends GeneratedMessage> List<T> sentOf(Class<T> type) {
         return sent.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
@@ -157,12 +183,40 @@ class ConsumerCoordinatorTest {
             c.commitSync();
             assertEquals(Map.of(tp(0), 5L, tp(1), 5L), committed);
             OffsetCommitRequest commit = sentOf(OffsetCommitRequest.class).get(sentOf(OffsetCommitRequest.class).size() - 1);
-            assertEquals(1, commit.generationId());
+            assertEquals(1, commit.generationIdOrMemberEpoch());
             assertEquals("m-1", commit.memberId());
         }
         // close revoked the partitions and left the group as a dynamic member.
         assertEquals("revoked [t-0, t-1]", events.get(events.size() - 1));
         assertEquals("m-1", sentOf(LeaveGroupRequest.class).get(0).members().get(0).memberId());
+    }
+
+    @Test
+    void aBrokerOfferingOnlyOldVersionsGetsTheSameGroupFlowInItsShapes() {
+        // The versions a broker before KIP-345/KIP-394/KIP-699/KIP-709/topic ids answers: one key in
+        // FindCoordinator, a join without MEMBER_ID_REQUIRED, one group per OffsetFetch, one member per
+        // LeaveGroup, Fetch by topic name and ListOffsets without leader epochs.
+        net.versions.putAll(Map.of(ApiKey.FIND_COORDINATOR, (short) 2, ApiKey.JOIN_GROUP, (short) 3,
+            ApiKey.SYNC_GROUP, (short) 2, ApiKey.HEARTBEAT, (short) 2, ApiKey.LEAVE_GROUP, (short) 2,
+            ApiKey.OFFSET_FETCH, (short) 5, ApiKey.OFFSET_COMMIT, (short) 2, ApiKey.FETCH, (short) 11,
+            ApiKey.LIST_OFFSETS, (short) 1));
+        net.append(0, 5).append(1, 5);
+        committed.put(tp(0), 3L);
+        try (VarveConsumer<String, String> c = consumer("range")) {
+            List<ConsumerRecord<String, String>> got = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                c.poll(Duration.ofMillis(500)).forEach(got::add);
+            }
+            assertEquals(1, sentOf(JoinGroupRequest.class).size(), "no MEMBER_ID_REQUIRED round trip below v4");
+            assertEquals(List.of("assigned [t-0, t-1]"), events);
+            assertEquals(List.of(3L, 4L, 0L, 1L, 2L, 3L, 4L), got.stream().map(ConsumerRecord::offset).toList());
+            assertEquals(FakeNetwork.TOPIC, net.fetches.get(0).topics().get(0).topic(), "fetched by name below v13");
+            c.commitSync();
+            assertEquals(Map.of(tp(0), 5L, tp(1), 5L), committed);
+        }
+        assertEquals("m-1", sentOf(LeaveGroupRequest.class).get(0).memberId(), "one member id below v3");
+        assertEquals("g", sentOf(FindCoordinatorRequest.class).get(0).key(), "one key below v4");
+        assertEquals("g", sentOf(OffsetFetchRequest.class).get(0).groupId(), "one group below v8");
     }
 
     @Test

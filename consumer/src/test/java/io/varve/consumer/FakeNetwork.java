@@ -1,17 +1,22 @@
 package io.varve.consumer;
 
+import io.varve.client.ClientApiVersions;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.metadata.Cluster;
 import io.varve.common.ManualClock;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
+import io.varve.protocol.codec.ProtocolReader;
+import io.varve.protocol.codec.ProtocolWriter;
 import io.varve.protocol.codec.Records;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.FetchRequest;
-import io.varve.protocol.message.FetchResponse;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.ListOffsetsResponse;
+import io.varve.protocol.generated.ApiMessageType;
+import io.varve.protocol.generated.FetchRequest;
+import io.varve.protocol.generated.FetchResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.ListOffsetsResponse;
 import io.varve.protocol.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +38,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * manual clock. Responses are answered at once, or held until {@link #releaseHeld()} when
  * {@link #holdFetches} is set. Record {@code i} of a partition has key {@code k<i>}, value
  * {@code v<i>}, header {@code h=<i>} and timestamp {@code 1000 + 10 × i}.
+ *
+ * <p>Every request and answer goes through the generated codec at the version {@link #versions}
+ * gives its API (the client's highest unless a test lowers it), so that a test sees only what that
+ * version carries: the fake plays a broker of that version.
  */
 final class FakeNetwork implements ConsumerNetwork {
 
@@ -46,9 +55,11 @@ final class FakeNetwork implements ConsumerNetwork {
     final Map<Integer, long[]> bounds = new HashMap<>(); // [logStart, logEnd]
     final Map<Integer, ArrayDeque<Errors>> fetchErrors = new HashMap<>();
     final List<FetchRequest> fetches = new ArrayList<>();
+    /** The version each API is "negotiated" at; absent: the client's highest. */
+    final Map<ApiKey, Short> versions = new HashMap<>();
     final List<Runnable> held = new ArrayList<>();
     /** Answers every request other than Fetch and ListOffsets (the group coordinator's); null refuses them. */
-    java.util.function.Function<ApiRequest, ApiResponse> groupHandler;
+    java.util.function.Function<GeneratedMessage, GeneratedMessage> groupHandler;
     boolean answerById = true;
     boolean holdFetches;
     int invalidations;
@@ -82,17 +93,36 @@ final class FakeNetwork implements ConsumerNetwork {
         return new TopicPartition(TOPIC, partition);
     }
 
+    short version(ApiKey key) {
+        return versions.getOrDefault(key, ClientApiVersions.maxVersion(key));
+    }
+
+    /** {@code m} as the other side reads it at {@code version}: written and read back. */
+    private static GeneratedMessage wire(GeneratedMessage m, short version, boolean request) {
+        ProtocolWriter w = new ProtocolWriter();
+        m.write(w, version);
+        ProtocolReader r = new ProtocolReader(w.toByteBuffer());
+        return request ? ApiMessageType.readRequest(m.apiKey(), r, version) : ApiMessageType.readResponse(m.apiKey(), r, version);
+    }
+
     @Override
-    public CompletableFuture<ApiResponse> send(Node to, ApiRequest request) {
+    public CompletableFuture<GeneratedMessage> send(Node to, ApiKey apiKey, RequestBuilder builder) {
+        short version = version(apiKey);
+        GeneratedMessage request;
+        try {
+            request = wire(builder.build(version), version, true);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (request instanceof FetchRequest f) {
             fetches.add(f);
-            CompletableFuture<ApiResponse> future = new CompletableFuture<>();
+            CompletableFuture<GeneratedMessage> future = new CompletableFuture<>();
             Runnable answer = () -> {
-                FetchResponse response = fetch(f);
+                FetchResponse response = fetch(f, version);
                 if (isEmpty(response)) {
                     clock.advanceMs(f.maxWaitMs()); // a broker holds an empty fetch for fetch.max.wait.ms
                 }
-                future.complete(response);
+                future.complete(wire(response, version, false));
             };
             if (holdFetches) {
                 held.add(answer);
@@ -102,9 +132,9 @@ final class FakeNetwork implements ConsumerNetwork {
             return future;
         }
         if (!(request instanceof ListOffsetsRequest) && groupHandler != null) {
-            return CompletableFuture.completedFuture(groupHandler.apply(request));
+            return CompletableFuture.completedFuture(wire(groupHandler.apply(request), version, false));
         }
-        return CompletableFuture.completedFuture(listOffsets((ListOffsetsRequest) request));
+        return CompletableFuture.completedFuture(wire(listOffsets((ListOffsetsRequest) request, version), version, false));
     }
 
     private static boolean isEmpty(FetchResponse response) {
@@ -118,27 +148,28 @@ final class FakeNetwork implements ConsumerNetwork {
         now.forEach(Runnable::run);
     }
 
-    private FetchResponse fetch(FetchRequest request) {
+    private FetchResponse fetch(FetchRequest request, short version) {
         List<FetchResponse.FetchableTopicResponse> topics = new ArrayList<>();
         for (FetchRequest.FetchTopic t : request.topics()) {
             List<FetchResponse.PartitionData> out = new ArrayList<>();
             for (FetchRequest.FetchPartition p : t.partitions()) {
                 out.add(fetchPartition(p));
             }
-            topics.add(answerById ? new FetchResponse.FetchableTopicResponse("", topicId, out)
-                : new FetchResponse.FetchableTopicResponse(TOPIC, FetchRequest.NO_TOPIC_ID, out));
+            // From v13 a broker answers by topic id, below by name.
+            topics.add(answerById && version >= 13 ? new FetchResponse.FetchableTopicResponse("", topicId, out)
+                : new FetchResponse.FetchableTopicResponse(TOPIC, new UUID(0L, 0L), out));
         }
-        return new FetchResponse(0, (short) 0, 0, topics, List.of());
+        return FetchResponse.builder().responses(topics).build();
     }
 
     private FetchResponse.PartitionData fetchPartition(FetchRequest.FetchPartition p) {
         Errors injected = fetchErrors.get(p.partition()).poll();
         if (injected != null) {
-            return FetchResponse.PartitionData.error(p.partition(), injected);
+            return error(p.partition(), injected);
         }
         long[] b = bounds.get(p.partition());
         if (p.fetchOffset() < b[0] || p.fetchOffset() > b[1]) {
-            return FetchResponse.PartitionData.error(p.partition(), Errors.OFFSET_OUT_OF_RANGE);
+            return error(p.partition(), Errors.OFFSET_OUT_OF_RANGE);
         }
         ByteBuffer out = ByteBuffer.allocate(1 << 20);
         for (ByteBuffer batch : batches.get(p.partition())) {
@@ -152,11 +183,15 @@ final class FakeNetwork implements ConsumerNetwork {
             out.put(batch.duplicate());
         }
         out.flip();
-        return new FetchResponse.PartitionData(p.partition(), (short) 0, b[1], b[1], b[0], null, null, null, null, -1,
-            Records.of(out));
+        return FetchResponse.PartitionData.builder().partitionIndex(p.partition()).highWatermark(b[1]).lastStableOffset(b[1])
+            .logStartOffset(b[0]).records(Records.of(out)).build();
     }
 
-    private ListOffsetsResponse listOffsets(ListOffsetsRequest request) {
+    private static FetchResponse.PartitionData error(int partition, Errors error) {
+        return FetchResponse.PartitionData.builder().partitionIndex(partition).errorCode(error.code).build();
+    }
+
+    private ListOffsetsResponse listOffsets(ListOffsetsRequest request, short version) {
         List<ListOffsetsResponse.ListOffsetsTopicResponse> topics = new ArrayList<>();
         for (ListOffsetsRequest.ListOffsetsTopic t : request.topics()) {
             List<ListOffsetsResponse.ListOffsetsPartitionResponse> out = new ArrayList<>();
@@ -164,20 +199,21 @@ final class FakeNetwork implements ConsumerNetwork {
                 long[] b = bounds.get(p.partitionIndex());
                 long offset;
                 long ts = -1L;
-                if (p.timestamp() == ListOffsetsRequest.EARLIEST_TIMESTAMP) {
+                if (p.timestamp() == OffsetLookup.EARLIEST_TIMESTAMP) {
                     offset = b[0];
-                } else if (p.timestamp() == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                } else if (p.timestamp() == OffsetLookup.LATEST_TIMESTAMP) {
                     offset = b[1];
                 } else {
                     long first = Math.max(b[0], (p.timestamp() - BASE_TS + 9) / 10);
                     offset = first < b[1] ? first : -1L;
                     ts = offset < 0 ? -1L : BASE_TS + 10 * offset;
                 }
-                out.add(new ListOffsetsResponse.ListOffsetsPartitionResponse(p.partitionIndex(), (short) 0, ts, offset, 0));
+                out.add(new ListOffsetsResponse.ListOffsetsPartitionResponse(p.partitionIndex(), (short) 0, ts, offset,
+                    version >= 4 ? 0 : -1));
             }
             topics.add(new ListOffsetsResponse.ListOffsetsTopicResponse(t.name(), out));
         }
-        return new ListOffsetsResponse(0, topics);
+        return ListOffsetsResponse.builder().topics(topics).build();
     }
 
     @Override

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.HeartbeatRequest;
-import io.varve.protocol.message.HeartbeatResponse;
-import io.varve.protocol.message.LeaveGroupRequest;
-import io.varve.protocol.message.LeaveGroupResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.HeartbeatRequest;
+import io.varve.protocol.generated.HeartbeatResponse;
+import io.varve.protocol.generated.LeaveGroupRequest;
+import io.varve.protocol.generated.LeaveGroupResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Test;
 class HeartbeatThreadTest {
 
     private final FakeNetwork net = new FakeNetwork(1);
-    private final List<ApiRequest> sent = new CopyOnWriteArrayList<>();
+    private final List<GeneratedMessage> sent = new CopyOnWriteArrayList<>();
     private volatile Errors answer = Errors.NONE;
 
     private HeartbeatThread heartbeat(Map<String, Object> extra) {
         net.groupHandler = r -> {
             sent.add(r);
-            return r instanceof HeartbeatRequest ? new HeartbeatResponse(0, answer.code) : new LeaveGroupResponse(0, (short) 0, List.of());
+            return r instanceof HeartbeatRequest ? HeartbeatResponse.builder().errorCode(answer.code).build()
+                : LeaveGroupResponse.builder().build();
         };
         Map<String, Object> props = new java.util.HashMap<>(extra);
         props.put("bootstrap.servers", "127.0.0.1:9092");

@@ -28,6 +28,10 @@ class VarveConsumerTest {
     private final FakeNetwork net = new FakeNetwork(2);
 
     private VarveConsumer<String, String> consumer(Object... overrides) {
+        return consumerOn(net, overrides);
+    }
+
+    private static VarveConsumer<String, String> consumerOn(FakeNetwork net, Object... overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", "127.0.0.1:9092");
         for (int i = 0; i < overrides.length; i += 2) {
@@ -210,14 +214,21 @@ class VarveConsumerTest {
     }
 
     @Test
-    void fetchesNameTopicsByIdAndByNameAndBothResponsesResolve() {
+    void fromV13FetchesNameTopicsByIdAndBelowByNameAndBothAnswersResolve() {
         net.append(0, 2);
-        net.answerById = false;
         try (VarveConsumer<String, String> c = consumer("auto.offset.reset", "earliest")) {
             c.assign(List.of(tp(0)));
             assertEquals(2, pollN(c, 2).size());
-            assertEquals(FakeNetwork.TOPIC, net.fetches.get(0).topics().get(0).topic());
+            assertEquals("", net.fetches.get(0).topics().get(0).topic(), "v16 carries no name");
             assertEquals(net.topicId, net.fetches.get(0).topics().get(0).topicId());
+        }
+        FakeNetwork old = new FakeNetwork(1).append(0, 2);
+        old.versions.put(io.varve.protocol.ApiKey.FETCH, (short) 12);
+        try (VarveConsumer<String, String> c = consumerOn(old, "auto.offset.reset", "earliest")) {
+            c.assign(List.of(tp(0)));
+            assertEquals(2, pollN(c, 2).size());
+            assertEquals(FakeNetwork.TOPIC, old.fetches.get(0).topics().get(0).topic());
+            assertEquals(new java.util.UUID(0L, 0L), old.fetches.get(0).topics().get(0).topicId(), "v12 carries no id");
         }
     }
 

@@ -2,13 +2,13 @@ package io.varve.client.admin;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.Node;
-import io.varve.protocol.message.MetadataRequest;
-import io.varve.protocol.message.MetadataResponse;
+import io.varve.client.metadata.MetadataRequests;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.generated.MetadataResponse;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,10 +51,8 @@ final class AdminMetadata {
      * the transport's error, which the {@link Retrier} retries on the next candidate.
      */
     CompletableFuture<MetadataResponse> fetch(Collection<String> topics, long requestTimeoutMs) {
-        List<MetadataRequest.MetadataRequestTopic> wire = topics == null ? null
-            : topics.stream().map(t -> new MetadataRequest.MetadataRequestTopic(new UUID(0L, 0L), t)).toList();
-        MetadataRequest request = new MetadataRequest(wire, false, false, false);
-        return client.send(anyNode(), request, requestTimeoutMs).thenApply(r -> remember((MetadataResponse) r));
+        return client.send(anyNode(), ApiKey.METADATA, MetadataRequests.forTopics(topics, false), requestTimeoutMs)
+            .thenApply(r -> remember((MetadataResponse) r));
     }
 
     /** The controller, from the cache or a fresh Metadata response; fails with {@link Retrier.Retry} while none is known. */

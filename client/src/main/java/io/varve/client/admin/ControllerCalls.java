@@ -2,9 +2,10 @@ package io.varve.client.admin;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.NetworkClientException;
+import io.varve.client.RequestBuilder;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
+import io.varve.protocol.generated.GeneratedMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,11 +47,13 @@ final class ControllerCalls {
      * Runs one operation on {@code topics}.
      *
      * @param what    names the operation in messages ("create topics")
+     * @param apiKey  the API of the request
      * @param request builds the request for the undecided topics, given the time the broker may take (ms)
      * @param parse   reads the per-topic outcomes from the response
      */
-    <T> TopicResults<T> run(String what, List<String> topics, BiFunction<List<String>, Integer, ApiRequest> request,
-            Function<ApiResponse, List<TopicOutcome<T>>> parse) {
+    <T> TopicResults<T> run(String what, List<String> topics, ApiKey apiKey,
+            BiFunction<List<String>, Integer, RequestBuilder> request,
+            Function<GeneratedMessage, List<TopicOutcome<T>>> parse) {
         Map<String, CompletableFuture<T>> futures = new LinkedHashMap<>();
         for (String topic : topics) {
             if (futures.put(topic, new CompletableFuture<>()) != null) {
@@ -63,7 +66,7 @@ final class ControllerCalls {
                 .map(Map.Entry::getKey).toList();
             long sendMs = deadlines.requestTimeoutMs(deadlineMs);
             return metadata.controller(sendMs)
-                .thenCompose(node -> client.send(node, request.apply(undecided, (int) sendMs), sendMs))
+                .thenCompose(node -> client.send(node, apiKey, request.apply(undecided, (int) sendMs), sendMs))
                 .whenComplete((r, e) -> {
                     if (Retrier.unwrap(e) instanceof NetworkClientException) {
                         metadata.invalidateController();

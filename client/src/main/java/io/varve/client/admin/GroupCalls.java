@@ -2,25 +2,26 @@ package io.varve.client.admin;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.Node;
+import io.varve.client.RequestBuilder;
 import io.varve.client.group.ConsumerProtocol;
+import io.varve.client.requests.FindCoordinators;
+import io.varve.client.requests.OffsetFetches;
 import io.varve.common.TopicPartition;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
 import io.varve.protocol.codec.MalformedMessageException;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
-import io.varve.protocol.message.DeleteGroupsRequest;
-import io.varve.protocol.message.DeleteGroupsResponse;
-import io.varve.protocol.message.DescribeGroupsRequest;
-import io.varve.protocol.message.DescribeGroupsResponse;
-import io.varve.protocol.message.FindCoordinatorRequest;
-import io.varve.protocol.message.FindCoordinatorResponse;
-import io.varve.protocol.message.ListGroupsRequest;
-import io.varve.protocol.message.ListGroupsResponse;
-import io.varve.protocol.message.NodeEndpoint;
-import io.varve.protocol.message.OffsetCommitRequest;
-import io.varve.protocol.message.OffsetCommitResponse;
-import io.varve.protocol.message.OffsetFetchRequest;
-import io.varve.protocol.message.OffsetFetchResponse;
+import io.varve.protocol.generated.DeleteGroupsRequest;
+import io.varve.protocol.generated.DeleteGroupsResponse;
+import io.varve.protocol.generated.DescribeGroupsRequest;
+import io.varve.protocol.generated.DescribeGroupsResponse;
+import io.varve.protocol.generated.FindCoordinatorResponse;
+import io.varve.protocol.generated.GeneratedMessage;
+import io.varve.protocol.generated.ListGroupsRequest;
+import io.varve.protocol.generated.ListGroupsResponse;
+import io.varve.protocol.generated.MetadataResponse;
+import io.varve.protocol.generated.OffsetCommitRequest;
+import io.varve.protocol.generated.OffsetCommitResponse;
+import io.varve.protocol.generated.OffsetFetchResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,14 +58,14 @@ final class GroupCalls {
         long deadlineMs = deadlines.deadlineMs();
         return retrier.run("list groups", deadlineMs, attempt -> metadata.fetch(List.of(), deadlines.requestTimeoutMs(deadlineMs))
             .thenCompose(m -> {
-                List<CompletableFuture<ApiResponse>> answers = new ArrayList<>();
-                for (NodeEndpoint b : m.brokers()) {
-                    answers.add(client.send(new Node(b.nodeId(), b.host(), b.port()), new ListGroupsRequest(List.of(), List.of()),
+                List<CompletableFuture<GeneratedMessage>> answers = new ArrayList<>();
+                for (MetadataResponse.MetadataResponseBroker b : m.brokers()) {
+                    answers.add(client.send(new Node(b.nodeId(), b.host(), b.port()), ListGroupsRequest.builder().build(),
                         deadlines.requestTimeoutMs(deadlineMs)));
                 }
                 return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
                     Map<String, GroupListing> out = new TreeMap<>();
-                    for (CompletableFuture<ApiResponse> f : answers) {
+                    for (CompletableFuture<GeneratedMessage> f : answers) {
                         ListGroupsResponse r = (ListGroupsResponse) f.join();
                         check(r.errorCode(), "list groups");
                         r.groups().forEach(g -> out.put(g.groupId(), new GroupListing(g.groupId(), g.protocolType(), g.groupState())));
@@ -75,11 +76,12 @@ final class GroupCalls {
     }
 
     CompletableFuture<GroupDescription> describe(String groupId) {
-        return atCoordinator("describe group " + groupId, groupId, new DescribeGroupsRequest(List.of(groupId), false), response -> {
+        DescribeGroupsRequest request = DescribeGroupsRequest.builder().groups(List.of(groupId)).build();
+        return atCoordinator("describe group " + groupId, groupId, ApiKey.DESCRIBE_GROUPS, v -> request, response -> {
             DescribeGroupsResponse.DescribedGroup g = ((DescribeGroupsResponse) response).groups().get(0);
             check(g.errorCode(), groupId);
             List<GroupDescription.Member> members = new ArrayList<>();
-            for (DescribeGroupsResponse.Member m : g.members()) {
+            for (DescribeGroupsResponse.DescribedGroupMember m : g.members()) {
                 members.add(new GroupDescription.Member(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
                     ConsumerProtocol.PROTOCOL_TYPE.equals(g.protocolType()) ? assignment(m.memberAssignment()) : List.of()));
             }
@@ -103,18 +105,15 @@ final class GroupCalls {
     }
 
     CompletableFuture<Map<TopicPartition, Long>> offsets(String groupId) {
-        OffsetFetchRequest request = new OffsetFetchRequest(List.of(new OffsetFetchRequest.Group(groupId, null, -1, null)), false);
-        return atCoordinator("list offsets of group " + groupId, groupId, request, response -> {
+        return atCoordinator("list offsets of group " + groupId, groupId, ApiKey.OFFSET_FETCH,
+                OffsetFetches.request(groupId, null), response -> {
             Map<TopicPartition, Long> out = new TreeMap<>();
-            for (OffsetFetchResponse.Group g : ((OffsetFetchResponse) response).groups()) {
-                check(g.errorCode(), groupId);
-                for (OffsetFetchResponse.Topic t : g.topics()) {
-                    for (OffsetFetchResponse.Partition p : t.partitions()) {
-                        check(p.errorCode(), t.name() + "-" + p.partitionIndex());
-                        if (p.committedOffset() >= 0) {
-                            out.put(new TopicPartition(t.name(), p.partitionIndex()), p.committedOffset());
-                        }
-                    }
+            OffsetFetches.GroupOffsets g = OffsetFetches.offsets((OffsetFetchResponse) response);
+            check(g.errorCode(), groupId);
+            for (OffsetFetches.Committed p : g.partitions()) {
+                check(p.errorCode(), p.topic() + "-" + p.partition());
+                if (p.offset() >= 0) {
+                    out.put(new TopicPartition(p.topic(), p.partition()), p.offset());
                 }
             }
             return Collections.unmodifiableMap(out);
@@ -122,20 +121,23 @@ final class GroupCalls {
     }
 
     CompletableFuture<Void> alterOffsets(String groupId, Map<TopicPartition, Long> offsets) {
-        Map<String, List<OffsetCommitRequest.Partition>> byTopic = new TreeMap<>();
+        Map<String, List<OffsetCommitRequest.OffsetCommitRequestPartition>> byTopic = new TreeMap<>();
         offsets.forEach((tp, offset) -> {
             if (offset < 0) {
                 throw new IllegalArgumentException("offset of " + tp + " must be >= 0: " + offset);
             }
-            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(new OffsetCommitRequest.Partition(tp.partition(), offset, -1, ""));
+            byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(
+                OffsetCommitRequest.OffsetCommitRequestPartition.builder().partitionIndex(tp.partition())
+                    .committedOffset(offset).committedMetadata("").build());
         });
-        List<OffsetCommitRequest.Topic> topics = new ArrayList<>();
-        byTopic.forEach((t, ps) -> topics.add(new OffsetCommitRequest.Topic(t, ps)));
+        List<OffsetCommitRequest.OffsetCommitRequestTopic> topics = new ArrayList<>();
+        byTopic.forEach((t, ps) -> topics.add(OffsetCommitRequest.OffsetCommitRequestTopic.builder().name(t).partitions(ps).build()));
         // Generation -1 and no member: a commit from outside the group, accepted only while it is empty.
-        OffsetCommitRequest request = new OffsetCommitRequest(groupId, -1, "", null, topics);
-        return atCoordinator("alter offsets of group " + groupId, groupId, request, response -> {
-            for (OffsetCommitResponse.Topic t : ((OffsetCommitResponse) response).topics()) {
-                for (OffsetCommitResponse.Partition p : t.partitions()) {
+        OffsetCommitRequest request = OffsetCommitRequest.builder().groupId(groupId).generationIdOrMemberEpoch(-1)
+            .memberId("").topics(topics).build();
+        return atCoordinator("alter offsets of group " + groupId, groupId, ApiKey.OFFSET_COMMIT, v -> request, response -> {
+            for (OffsetCommitResponse.OffsetCommitResponseTopic t : ((OffsetCommitResponse) response).topics()) {
+                for (OffsetCommitResponse.OffsetCommitResponsePartition p : t.partitions()) {
                     check(p.errorCode(), "group " + groupId + " " + t.name() + "-" + p.partitionIndex());
                 }
             }
@@ -144,8 +146,9 @@ final class GroupCalls {
     }
 
     CompletableFuture<Void> delete(String groupId) {
-        return atCoordinator("delete group " + groupId, groupId, new DeleteGroupsRequest(List.of(groupId)), response -> {
-            for (DeleteGroupsResponse.Result r : ((DeleteGroupsResponse) response).results()) {
+        DeleteGroupsRequest request = new DeleteGroupsRequest(List.of(groupId));
+        return atCoordinator("delete group " + groupId, groupId, ApiKey.DELETE_GROUPS, v -> request, response -> {
+            for (DeleteGroupsResponse.DeletableGroupResult r : ((DeleteGroupsResponse) response).results()) {
                 check(r.errorCode(), "group " + r.groupId());
             }
             return null;
@@ -153,14 +156,17 @@ final class GroupCalls {
     }
 
     /** Finds the coordinator of {@code groupId} and sends it {@code request}; the whole pair is retried. */
-    private <T> CompletableFuture<T> atCoordinator(String what, String groupId, ApiRequest request, Function<ApiResponse, T> handle) {
+    private <T> CompletableFuture<T> atCoordinator(String what, String groupId, ApiKey apiKey, RequestBuilder request,
+            Function<GeneratedMessage, T> handle) {
         long deadlineMs = deadlines.deadlineMs();
-        FindCoordinatorRequest find = new FindCoordinatorRequest(FindCoordinatorRequest.KEY_TYPE_GROUP, List.of(groupId));
-        return retrier.run(what, deadlineMs, attempt -> client.send(metadata.anyNode(), find, deadlines.requestTimeoutMs(deadlineMs))
+        RequestBuilder find = FindCoordinators.request(FindCoordinators.KEY_TYPE_GROUP, groupId);
+        return retrier.run(what, deadlineMs, attempt -> client.send(metadata.anyNode(), ApiKey.FIND_COORDINATOR, find,
+                deadlines.requestTimeoutMs(deadlineMs))
             .thenCompose(response -> {
-                FindCoordinatorResponse.Coordinator c = ((FindCoordinatorResponse) response).coordinators().get(0);
+                FindCoordinators.Coordinator c = FindCoordinators.coordinator((FindCoordinatorResponse) response);
                 check(c.errorCode(), "find coordinator of " + groupId);
-                return client.send(new Node(c.nodeId(), c.host(), c.port()), request, deadlines.requestTimeoutMs(deadlineMs));
+                return client.send(new Node(c.nodeId(), c.host(), c.port()), apiKey, request,
+                    deadlines.requestTimeoutMs(deadlineMs));
             })
             .thenApply(handle));
     }

@@ -4,9 +4,9 @@ import io.varve.client.NetworkClient;
 import io.varve.client.Node;
 import io.varve.common.TopicPartition;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.ListOffsetsRequest;
-import io.varve.protocol.message.ListOffsetsResponse;
-import io.varve.protocol.message.MetadataResponse;
+import io.varve.protocol.generated.ListOffsetsRequest;
+import io.varve.protocol.generated.ListOffsetsResponse;
+import io.varve.protocol.generated.MetadataResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -117,7 +117,8 @@ final class OffsetLister {
         }
         List<ListOffsetsRequest.ListOffsetsTopic> topics = byTopic.entrySet().stream()
             .map(e -> new ListOffsetsRequest.ListOffsetsTopic(e.getKey(), e.getValue())).toList();
-        return new ListOffsetsRequest(NO_REPLICA, READ_UNCOMMITTED, topics);
+        // Read-uncommitted and no leader epoch are the defaults, so the request means the same at every version.
+        return ListOffsetsRequest.builder().replicaId(NO_REPLICA).isolationLevel(READ_UNCOMMITTED).topics(topics).build();
     }
 
     private static void collect(ListOffsetsResponse r, Map<TopicPartition, ListedOffset> found, List<String> retry) {

@@ -6,18 +6,19 @@ import io.varve.client.Node;
 import io.varve.common.Clock;
 import io.varve.common.TopicPartition;
 import io.varve.config.ClientConfig;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.CreatePartitionsRequest;
-import io.varve.protocol.message.CreatePartitionsResponse;
-import io.varve.protocol.message.CreateTopicsRequest;
-import io.varve.protocol.message.CreateTopicsResponse;
-import io.varve.protocol.message.DeleteTopicsRequest;
-import io.varve.protocol.message.DeleteTopicsResponse;
-import io.varve.protocol.message.DescribeClusterRequest;
-import io.varve.protocol.message.DescribeClusterResponse;
-import io.varve.protocol.message.DescribeConfigsRequest;
-import io.varve.protocol.message.DescribeConfigsResponse;
-import io.varve.protocol.message.MetadataResponse;
+import io.varve.protocol.generated.CreatePartitionsRequest;
+import io.varve.protocol.generated.CreatePartitionsResponse;
+import io.varve.protocol.generated.CreateTopicsRequest;
+import io.varve.protocol.generated.CreateTopicsResponse;
+import io.varve.protocol.generated.DeleteTopicsRequest;
+import io.varve.protocol.generated.DeleteTopicsResponse;
+import io.varve.protocol.generated.DescribeClusterRequest;
+import io.varve.protocol.generated.DescribeClusterResponse;
+import io.varve.protocol.generated.DescribeConfigsRequest;
+import io.varve.protocol.generated.DescribeConfigsResponse;
+import io.varve.protocol.generated.MetadataResponse;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -30,7 +31,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,9 +116,12 @@ public final class VarveAdmin implements AutoCloseable {
                 throw new IllegalArgumentException("topic named twice: " + t.name());
             }
         }
-        return controllerCalls.run("create topics", List.copyOf(byName.keySet()),
-            (names, timeoutMs) -> new CreateTopicsRequest(
-                names.stream().map(n -> creatable(byName.get(n))).toList(), timeoutMs, false),
+        return controllerCalls.run("create topics", List.copyOf(byName.keySet()), ApiKey.CREATE_TOPICS,
+            (names, timeoutMs) -> {
+                CreateTopicsRequest request = new CreateTopicsRequest(
+                    names.stream().map(n -> creatable(byName.get(n))).toList(), timeoutMs, false);
+                return version -> request;
+            },
             response -> ((CreateTopicsResponse) response).topics().stream()
                 .map(t -> new ControllerCalls.TopicOutcome<>(t.name(), t.errorCode(), t.errorMessage(),
                     new CreatedTopic(t.name(), t.topicId(), t.numPartitions(), t.replicationFactor())))
@@ -133,9 +136,13 @@ public final class VarveAdmin implements AutoCloseable {
 
     /** Deletes topics by name; a missing topic fails its future with {@code UNKNOWN_TOPIC_OR_PARTITION}. */
     public TopicResults<Void> deleteTopics(Collection<String> topics) {
-        return controllerCalls.run("delete topics", List.copyOf(topics),
-            (names, timeoutMs) -> new DeleteTopicsRequest(
-                names.stream().map(n -> new DeleteTopicsRequest.DeleteTopicState(n, new UUID(0L, 0L))).toList(), timeoutMs),
+        return controllerCalls.run("delete topics", List.copyOf(topics), ApiKey.DELETE_TOPICS,
+            (names, timeoutMs) -> version -> version >= 6
+                // v6 names topics in DeleteTopicState (by name or by id); below, a list of names.
+                ? DeleteTopicsRequest.builder().timeoutMs(timeoutMs)
+                    .topics(names.stream().map(n -> DeleteTopicsRequest.DeleteTopicState.builder().name(n).build()).toList())
+                    .build()
+                : DeleteTopicsRequest.builder().timeoutMs(timeoutMs).topicNames(List.copyOf(names)).build(),
             response -> ((DeleteTopicsResponse) response).responses().stream()
                 .map(t -> new ControllerCalls.TopicOutcome<Void>(t.name(), t.errorCode(), t.errorMessage(), null))
                 .toList());
@@ -147,10 +154,13 @@ public final class VarveAdmin implements AutoCloseable {
      */
     public TopicResults<Void> createPartitions(Map<String, Integer> newTotals) {
         Map<String, Integer> totals = new LinkedHashMap<>(newTotals);
-        return controllerCalls.run("create partitions", List.copyOf(totals.keySet()),
-            (names, timeoutMs) -> new CreatePartitionsRequest(
-                names.stream().map(n -> new CreatePartitionsRequest.CreatePartitionsTopic(n, totals.get(n), null)).toList(),
-                timeoutMs, false),
+        return controllerCalls.run("create partitions", List.copyOf(totals.keySet()), ApiKey.CREATE_PARTITIONS,
+            (names, timeoutMs) -> {
+                CreatePartitionsRequest request = new CreatePartitionsRequest(
+                    names.stream().map(n -> new CreatePartitionsRequest.CreatePartitionsTopic(n, totals.get(n), null)).toList(),
+                    timeoutMs, false);
+                return version -> request;
+            },
             response -> ((CreatePartitionsResponse) response).results().stream()
                 .map(t -> new ControllerCalls.TopicOutcome<Void>(t.name(), t.errorCode(), t.errorMessage(), null))
                 .toList());
@@ -208,7 +218,7 @@ public final class VarveAdmin implements AutoCloseable {
     /** The cluster id, the controller's id and the live brokers, from DescribeCluster. */
     public CompletableFuture<ClusterDescription> describeCluster() {
         long deadlineMs = deadlines.deadlineMs();
-        DescribeClusterRequest request = new DescribeClusterRequest(false, DescribeClusterRequest.ENDPOINT_TYPE_BROKERS, false);
+        DescribeClusterRequest request = DescribeClusterRequest.builder().build();
         return retrier.run("describe cluster", deadlineMs, attempt -> client.send(metadata.anyNode(), request,
                 deadlines.requestTimeoutMs(deadlineMs))
             .thenApply(response -> {

@@ -4,9 +4,9 @@ import io.varve.client.NetworkClient;
 import io.varve.client.Node;
 import io.varve.common.Clock;
 import io.varve.config.ClientConfig;
+import io.varve.protocol.ApiKey;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.MetadataRequest;
-import io.varve.protocol.message.MetadataResponse;
+import io.varve.protocol.generated.MetadataResponse;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -148,10 +147,8 @@ public final class MetadataManager {
             return CompletableFuture.failedFuture(new MetadataUnavailableException(candidates.size()));
         }
         Node node = candidates.get(Math.floorMod(pickStart() + attempt, candidates.size()));
-        List<MetadataRequest.MetadataRequestTopic> wire = topics == null ? null
-            : topics.stream().map(t -> new MetadataRequest.MetadataRequestTopic(new UUID(0, 0), t)).toList();
-        MetadataRequest request = new MetadataRequest(wire, allowAutoTopicCreation, false, false);
-        return client.send(node, request).thenApply(r -> apply((MetadataResponse) r, topics == null))
+        return client.send(node, ApiKey.METADATA, MetadataRequests.forTopics(topics, allowAutoTopicCreation))
+            .thenApply(r -> apply((MetadataResponse) r, topics == null))
             .exceptionallyCompose(e -> fetch(topics, attempt + 1));
     }
 

@@ -11,10 +11,11 @@ import io.varve.common.TopicPartition;
 import io.varve.producer.ProducerConfig;
 import io.varve.producer.ProducerException;
 import io.varve.protocol.Errors;
-import io.varve.protocol.message.InitProducerIdRequest;
-import io.varve.protocol.message.InitProducerIdResponse;
-import io.varve.protocol.message.ProduceRequest;
-import io.varve.protocol.message.ProduceResponse;
+import io.varve.protocol.generated.InitProducerIdRequest;
+import io.varve.protocol.generated.InitProducerIdResponse;
+import io.varve.protocol.generated.MetadataRequest;
+import io.varve.protocol.generated.ProduceRequest;
+import io.varve.protocol.generated.ProduceResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -156,7 +157,7 @@ public final class Sender implements Runnable {
     private void awaitFireAndForgetRequests() {
         List<java.util.concurrent.CompletableFuture<?>> barriers = new ArrayList<>();
         for (Node node : acksZeroNodes) {
-            barriers.add(client.send(node, new io.varve.protocol.message.MetadataRequest(List.of(), false, false, false)));
+            barriers.add(client.send(node, MetadataRequest.builder().topics(List.of()).build()));
         }
         for (java.util.concurrent.CompletableFuture<?> barrier : barriers) {
             try {
@@ -243,7 +244,9 @@ public final class Sender implements Runnable {
         nodes.sort((a, b) -> Integer.compare(a.id(), b.id()));
         Node node = nodes.get(producerIdAttempts % nodes.size());
         producerIdInFlight = true;
-        InitProducerIdRequest request = new InitProducerIdRequest(null, TRANSACTION_TIMEOUT_MS, -1L, (short) -1);
+        // No transactional id and producer id/epoch -1 (the defaults): the same request at every version.
+        InitProducerIdRequest request = InitProducerIdRequest.builder().transactionalId(null)
+            .transactionTimeoutMs(TRANSACTION_TIMEOUT_MS).producerId(-1L).producerEpoch((short) -1).build();
         client.send(node, request).whenComplete((r, e) -> events.offer(() -> onProducerId((InitProducerIdResponse) r, e)));
     }
 
@@ -263,15 +266,17 @@ public final class Sender implements Runnable {
     }
 
     private void sendProduce(Node node, List<ProducerBatch> batches) {
-        Map<String, List<ProduceRequest.PartitionData>> byTopic = new LinkedHashMap<>();
+        Map<String, List<ProduceRequest.PartitionProduceData>> byTopic = new LinkedHashMap<>();
         for (ProducerBatch b : batches) {
             TopicPartition tp = b.topicPartition();
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>())
-                .add(new ProduceRequest.PartitionData(tp.partition(), b.records()));
+                .add(new ProduceRequest.PartitionProduceData(tp.partition(), b.records()));
             inFlight.add(b);
         }
-        List<ProduceRequest.TopicData> topics = new ArrayList<>(byTopic.size());
-        byTopic.forEach((topic, partitions) -> topics.add(new ProduceRequest.TopicData(topic, partitions)));
+        List<ProduceRequest.TopicProduceData> topics = new ArrayList<>(byTopic.size());
+        byTopic.forEach((topic, partitions) -> topics.add(
+            ProduceRequest.TopicProduceData.builder().name(topic).partitionData(partitions).build()));
+        // By topic name: the client implements Produce up to v12 (v13 names topics by id).
         ProduceRequest request = new ProduceRequest(null, config.acks(), config.client().requestTimeoutMs(), topics);
         long sentNs = clock.nanoTime();
         if (config.acks() == 0) {
@@ -290,10 +295,10 @@ public final class Sender implements Runnable {
     /** A Produce request was answered or failed; {@code response} is null with acks=0 or on failure. */
     private void onResponse(List<ProducerBatch> batches, ProduceResponse response, Throwable error) {
         long nowMs = clock.monotonicMs();
-        Map<TopicPartition, ProduceResponse.PartitionResponse> byTp = new LinkedHashMap<>();
+        Map<TopicPartition, ProduceResponse.PartitionProduceResponse> byTp = new LinkedHashMap<>();
         if (response != null) {
-            for (ProduceResponse.TopicResponse t : response.responses()) {
-                for (ProduceResponse.PartitionResponse p : t.partitions()) {
+            for (ProduceResponse.TopicProduceResponse t : response.responses()) {
+                for (ProduceResponse.PartitionProduceResponse p : t.partitionResponses()) {
                     byTp.put(new TopicPartition(t.name(), p.index()), p);
                 }
             }
@@ -313,7 +318,7 @@ public final class Sender implements Runnable {
                 completeBatch(b, -1L, -1L);
                 continue;
             }
-            ProduceResponse.PartitionResponse p = byTp.get(b.topicPartition());
+            ProduceResponse.PartitionProduceResponse p = byTp.get(b.topicPartition());
             Errors code = p == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.forCode(p.errorCode());
             if (code == Errors.NONE || code == Errors.DUPLICATE_SEQUENCE_NUMBER) {
                 completeBatch(b, p.baseOffset(), p.logAppendTimeMs());
