@@ -100,6 +100,8 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     private volatile State state = State.NEW;
     // the loop's only
     private boolean rpcInFlight;
+    /** Whether the heartbeat in flight asked to shut down (one sent before the shutdown began did not). */
+    private boolean shutdownAsked;
     private long heartbeatStartNs;
     private CompletableFuture<Long> started;
     private CompletableFuture<Void> shutdown;
@@ -267,6 +269,7 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
 
     private void sendHeartbeat(boolean wantShutDown) {
         rpcInFlight = true;
+        shutdownAsked = wantShutDown;
         // Up to two intervals: room to try a second voter, yet well inside the lease.
         rpcs.heartbeat(new BrokerHeartbeatCodec.Request(registration.nodeId(), brokerEpoch, wantShutDown,
                 offlineLogDirs.get()), 2L * intervalMs)
@@ -276,7 +279,13 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     private void onHeartbeatAnswered(HeartbeatAnswered h, long nowNs) {
         rpcInFlight = false;
         if (state == State.SHUTTING_DOWN) {
-            onShutdownAnswer(h, nowNs);
+            if (shutdownAsked) {
+                onShutdownAnswer(h, nowNs);
+            } else {
+                // The answer to a plain heartbeat sent before the shutdown began says nothing about the
+                // shutdown (it may even be a failure against a controller that has since moved): ask now.
+                sendShutdownHeartbeat(nowNs);
+            }
             return;
         }
         if (state != State.HEARTBEATING) {
@@ -320,6 +329,9 @@ public final class BrokerLifecycle implements LoopHandler<BrokerLifecycle.Event>
     private void onShutdownAnswer(HeartbeatAnswered h, long nowNs) {
         if (h.error() != null) {
             stopShutdown("gave up: " + h.error().getMessage());
+        } else if (h.response().errorCode() == Errors.NOT_CONTROLLER.code) {
+            // the active controller moved: ask again, until released or the deadline, as Kafka does
+            loop.schedule(nowNs + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_RETRY_MS), this::sendShutdownHeartbeat);
         } else if (h.response().errorCode() != Errors.NONE.code) {
             stopShutdown(String.valueOf(Errors.forCode(h.response().errorCode())));
         } else if (h.response().shouldShutDown()) {

@@ -161,6 +161,33 @@ class BrokerLifecycleLoopTest {
     }
 
     @Test
+    void aFailedOrdinaryHeartbeatInFlightDoesNotEndTheControlledShutdownUnasked() {
+        lifecycle.begin();
+        runMs(0);
+        controller.registered(7);
+        runMs(0);
+        CompletableFuture<Void> done = lifecycle.beginShutdown();
+        runMs(0);
+        // the ordinary heartbeat sent before the shutdown fails (it went to a controller since gone)
+        controller.heartbeats.poll().completeExceptionally(new IOException("connection refused"));
+        runMs(0);
+        assertFalse(done.isDone(), "the failure of a heartbeat that did not ask to shut down ends nothing");
+        assertEquals(2, controller.heartbeatsSent.size());
+        assertEquals(new BrokerHeartbeatCodec.Request(3, 7, true), controller.heartbeatsSent.get(1));
+
+        controller.heartbeatAnswered(Errors.NOT_CONTROLLER, false); // the active controller moved
+        runMs(BrokerLifecycle.SHUTDOWN_RETRY_MS);
+        assertFalse(done.isDone());
+        assertEquals(3, controller.heartbeatsSent.size(), "asks the new active controller");
+        assertEquals(new BrokerHeartbeatCodec.Request(3, 7, true), controller.heartbeatsSent.get(2));
+
+        controller.heartbeatAnswered(Errors.NONE, true);
+        runMs(0);
+        assertTrue(done.isDone());
+        assertEquals(BrokerLifecycle.State.STOPPED, lifecycle.state());
+    }
+
+    @Test
     void aControlledShutdownGivesUpAtItsDeadlineWhenNoControllerAnswers() {
         lifecycle.begin();
         runMs(0);

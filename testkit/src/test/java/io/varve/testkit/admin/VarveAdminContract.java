@@ -67,7 +67,9 @@ abstract class VarveAdminContract {
             new NewTopic("orders", 3, 1, Map.of("retention.ms", "3600000")))).get("orders"));
         assertEquals(3, created.partitions());
         assertNotEquals(new UUID(0L, 0L), created.topicId());
-        assertTrue(await(admin.listTopics()).contains("orders"));
+        // Kafka answers CreateTopics once the controller committed the topic; the broker that lists
+        // topics applies the metadata log asynchronously and may not show it yet, so wait (bounded).
+        awaitCondition(() -> await(admin.listTopics()).contains("orders"), "orders to join the topic list");
 
         int nodeId = onlyNode().id();
         TopicDescription orders = awaitDescription("orders", 3);
