@@ -11,6 +11,8 @@ import io.varve.protocol.codec.ProtocolReader;
 import io.varve.protocol.generated.ApiMessageType;
 import io.varve.protocol.generated.ApiVersionsResponse;
 import io.varve.protocol.generated.GeneratedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes a request frame into its header and body ({@link InboundRequest}) with the generated codecs,
@@ -22,9 +24,14 @@ import io.varve.protocol.generated.GeneratedMessage;
  *       close; both count {@link NetworkMetrics#unsupportedVersions()};</li>
  *   <li>a header or body that does not decode: close, {@link NetworkMetrics#malformedRequests()}.</li>
  * </ul>
+ * Bytes after a body that decoded are ignored, as Kafka does (its parser reads the body and never checks what
+ * is left): librdkafka 2.15 sends its all-topics Metadata v13 with three bytes more than the body, and refusing
+ * them dropped every librdkafka producer's connection. Each close is logged at DEBUG with its reason.
  * Releases every frame it does not pass on. Not thread-safe: one instance per connection.
  */
 final class RequestDecoder extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDecoder.class);
 
     private static final ApiVersionsResponse UNSUPPORTED_API_VERSIONS =
         ApiKey.apiVersionsResponse(Errors.UNSUPPORTED_VERSION);
@@ -63,6 +70,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
         long receiveTimeNs = clock.nanoTime();
         if (frame.readableBytes() < HEADER_PREFIX_BYTES) {
             metrics.onMalformedRequest();
+            LOG.debug("{}: closing, a {}-byte frame is shorter than a request header", ctx.channel().remoteAddress(),
+                frame.readableBytes());
             ctx.close();
             return null;
         }
@@ -71,6 +80,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
         ApiKey key = ApiKey.forId(keyId);
         if (key == null) {
             metrics.onUnknownApiKey();
+            LOG.debug("{}: closing, unknown API key {}", ctx.channel().remoteAddress(), keyId);
             ctx.close();
             return null;
         }
@@ -83,6 +93,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
             header = new RequestHeader(key, version, h.correlationId(), h.clientId());
         } catch (MalformedMessageException e) {
             metrics.onMalformedRequest();
+            LOG.debug("{}: closing, {} v{} header does not decode: {}", ctx.channel().remoteAddress(), key, version,
+                e.getMessage());
             ctx.close();
             return null;
         }
@@ -91,15 +103,17 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
             if (key == ApiKey.API_VERSIONS) {
                 return InboundRequest.answered(header, UNSUPPORTED_API_VERSIONS, (short) 0, receiveTimeNs);
             }
+            LOG.debug("{}: closing, {} v{} is not served", ctx.channel().remoteAddress(), key, version);
             ctx.close();
             return null;
         }
         GeneratedMessage request;
         try {
             request = ApiMessageType.readRequest(keyId, reader, version);
-            reader.expectEnd();
         } catch (MalformedMessageException e) {
             metrics.onMalformedRequest();
+            LOG.debug("{}: closing, {} v{} (correlation id {}) body does not decode: {}", ctx.channel().remoteAddress(),
+                key, version, header.correlationId(), e.getMessage());
             ctx.close();
             return null;
         }
