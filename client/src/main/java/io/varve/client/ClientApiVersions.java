@@ -18,8 +18,8 @@ public final class ClientApiVersions {
     private static final short[] MIN = new short[ApiKey.values().length];
     private static final short[] MAX = new short[ApiKey.values().length];
 
-    // Bands shared with an API the consumer or producer still sends through the hand-written codecs
-    // (FindCoordinator, OffsetFetch, OffsetCommit, ListOffsets, Fetch, group membership) stay within the hand-written codec's range until that caller moves.
+    // Each band stops at the highest version whose fields the calling code fills and reads; raising one
+    // means handling what that version adds (the notes say what each band's floor and top mean).
     static {
         for (ApiKey key : ApiKey.values()) {
             MIN[key.ordinal()] = -1;

@@ -11,8 +11,6 @@ import io.varve.common.Clock;
 import io.varve.config.ClientConfig;
 import io.varve.protocol.ApiKey;
 import io.varve.protocol.generated.GeneratedMessage;
-import io.varve.protocol.message.ApiRequest;
-import io.varve.protocol.message.ApiResponse;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -147,28 +145,6 @@ public final class NetworkClient implements AutoCloseable {
     /** As {@link #sendNoResponse(Node, ApiKey, RequestBuilder)}, for a request that means the same at every version. */
     public CompletableFuture<Void> sendNoResponse(Node node, GeneratedMessage request) {
         return sendNoResponse(node, apiKeyOf(request), v -> request);
-    }
-
-    /**
-     * Transitional: a hand-written request, answered with a hand-written response. Only the broker's
-     * replica fetcher still calls this; it goes once that sends generated messages.
-     */
-    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request) {
-        return send(node, request, config.requestTimeoutMs());
-    }
-
-    /** Transitional: as {@link #send(Node, ApiRequest)} with its own timeout. */
-    public CompletableFuture<ApiResponse> send(Node node, ApiRequest request, long timeoutMs) {
-        Objects.requireNonNull(request, "request");
-        PendingRequest p = submit(node, request.apiKey(), new LegacyRequest(request), true, timeoutMs);
-        return p.future.thenApply(ApiResponse.class::cast);
-    }
-
-    /** Transitional: a hand-written request without an answer. */
-    public CompletableFuture<Void> sendNoResponse(Node node, ApiRequest request) {
-        Objects.requireNonNull(request, "request");
-        PendingRequest p = submit(node, request.apiKey(), new LegacyRequest(request), false, config.requestTimeoutMs());
-        return p.future.thenApply(ignored -> null);
     }
 
     private static ApiKey apiKeyOf(GeneratedMessage request) {

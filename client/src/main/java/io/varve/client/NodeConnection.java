@@ -262,9 +262,7 @@ final class NodeConnection {
         inFlight.pollFirst();
         Object response;
         try {
-            response = head.builder instanceof LegacyRequest legacy
-                ? legacy.readResponse(reader, head.version)
-                : ApiMessageType.readResponse(head.apiKey.id, reader, head.version);
+            response = ApiMessageType.readResponse(head.apiKey.id, reader, head.version);
         } catch (RuntimeException e) {
             fail(head, PROTOCOL_ERROR, "cannot decode the response to " + head + " from " + node + ": " + e, e);
             failConnection("undecodable response to " + head, e);

@@ -88,7 +88,7 @@ final class FakeBroker implements AutoCloseable {
     static List<ApiVersion> servedTable() {
         List<ApiVersion> out = new java.util.ArrayList<>();
         for (ApiKey key : ApiKey.values()) {
-            out.add(new ApiVersion(key.id, key.minVersion, key.maxVersion));
+            out.add(new ApiVersion(key.id, key.servedMinVersion, key.servedMaxVersion));
         }
         return List.copyOf(out);
     }

@@ -2,8 +2,8 @@ package io.varve.broker.replica;
 
 import io.varve.client.NetworkClient;
 import io.varve.client.Node;
-import io.varve.protocol.codec.ProtocolReader;
-import io.varve.protocol.codec.ProtocolWriter;
+import io.varve.protocol.ApiKey;
+import io.varve.protocol.codec.UnsupportedVersionException;
 import io.varve.protocol.generated.FetchRequest;
 import io.varve.protocol.generated.FetchResponse;
 import java.util.concurrent.ExecutionException;
@@ -12,17 +12,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A source broker reached over the shared {@link NetworkClient}: its pipelined connection to that
- * broker's client listener, the Fetch version both sides support (v15+ carries the replica id in
- * ReplicaState). Used by one fetcher thread; the client is owned by the broker, not closed here.
- *
- * <p>Until the client module speaks the generated codecs too, the request and the response cross
- * to the client's message classes through their bytes at Fetch v{@value #BRIDGE_VERSION}, which both
- * encode; the records stay views of the response frame.
+ * broker's client listener, at the Fetch version the client negotiates with it. A follower's Fetch
+ * carries its id and broker epoch in ReplicaState, which exists from v{@value #MIN_FOLLOWER_VERSION};
+ * below that the fetch fails rather than go out as a consumer's. The records of the answer stay views
+ * of the response frame. Used by one fetcher thread; the client is owned by the broker, not closed here.
  */
 public final class NetworkLeaderEndpoint implements LeaderEndpoint {
 
-    /** A Fetch version both the generated codec and the client's codec encode, with ReplicaState. */
-    static final short BRIDGE_VERSION = 16;
+    /** The first Fetch version with ReplicaState (KIP-903): the follower's id and broker epoch. */
+    static final short MIN_FOLLOWER_VERSION = 15;
 
     private final NetworkClient client;
     private final Node node;
@@ -35,15 +33,13 @@ public final class NetworkLeaderEndpoint implements LeaderEndpoint {
     @Override
     public FetchResponse fetch(FetchRequest request, long timeoutMs) throws LeaderUnavailableException {
         try {
-            ProtocolWriter w = new ProtocolWriter();
-            request.write(w, BRIDGE_VERSION);
-            io.varve.protocol.message.FetchRequest sent =
-                io.varve.protocol.message.FetchRequest.read(new ProtocolReader(w.toByteBuffer()), BRIDGE_VERSION);
-            io.varve.protocol.message.ApiResponse response =
-                client.send(node, sent, timeoutMs).get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
-            ProtocolWriter back = new ProtocolWriter();
-            response.write(back, BRIDGE_VERSION);
-            return FetchResponse.read(new ProtocolReader(back.toByteBuffer()), BRIDGE_VERSION);
+            return (FetchResponse) client.send(node, ApiKey.FETCH, version -> {
+                if (version < MIN_FOLLOWER_VERSION) {
+                    throw new UnsupportedVersionException("a follower fetch needs Fetch v" + MIN_FOLLOWER_VERSION
+                        + "+ (ReplicaState); " + node + " offers v" + version);
+                }
+                return request;
+            }, timeoutMs).get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new LeaderUnavailableException("fetch from " + node + " failed", e.getCause());
         } catch (TimeoutException e) {

@@ -45,6 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GroupCoordinatorServiceTest {
 
+    /** OffsetCommit v9, the newest by topic name (v10 names topics by id), as these requests are built. */
+    private static final short OFFSET_COMMIT_BY_NAME = 9;
+    /** OffsetFetch v9, the newest by topic name (v10 names topics by id). */
+    private static final short OFFSET_FETCH_V9 = 9;
+
     private static final GroupCoordinatorConfig CONFIG = GroupCoordinatorConfig.from(Map.of(
         GroupCoordinatorConfig.OFFSETS_TOPIC_NUM_PARTITIONS, 2, GroupCoordinatorConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, 0,
         GroupCoordinatorConfig.GROUP_MIN_SESSION_TIMEOUT_MS, 1000));
@@ -108,7 +113,7 @@ class GroupCoordinatorServiceTest {
     }
 
     private short commit(String group, long offset) throws Exception {
-        return commitError(call(commitRequest(group, offset), ApiKey.OFFSET_COMMIT.maxVersion));
+        return commitError(call(commitRequest(group, offset), OFFSET_COMMIT_BY_NAME));
     }
 
     private static short commitError(GeneratedMessage response) {
@@ -123,7 +128,7 @@ class GroupCoordinatorServiceTest {
         fixture.registerOtherNode();
         service.onImage(fixture.publish(new MetadataRecord.Partition(topicId, 0, new int[] {NODE_ID, OTHER_NODE},
             new int[] {NODE_ID, OTHER_NODE}, NODE_ID, 0, 1)));
-        CompletableFuture<GeneratedMessage> answer = send(commitRequest(local, offset), ApiKey.OFFSET_COMMIT.maxVersion);
+        CompletableFuture<GeneratedMessage> answer = send(commitRequest(local, offset), OFFSET_COMMIT_BY_NAME);
         fetch(local); // served after the commit by the same thread
         return answer;
     }
@@ -165,7 +170,7 @@ class GroupCoordinatorServiceTest {
 
     private OffsetFetchResponse.OffsetFetchResponseGroup fetch(String group) throws Exception {
         OffsetFetchResponse r = call(new OffsetFetchRequest(null, List.of(), List.of(new OffsetFetchRequest.OffsetFetchRequestGroup(group, null, -1,
-            null)), false), ApiKey.OFFSET_FETCH.maxVersion);
+            null)), false), OFFSET_FETCH_V9);
         return r.groups().get(0);
     }
 
@@ -211,7 +216,7 @@ class GroupCoordinatorServiceTest {
 
         JoinGroupRequest join = new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
             List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[] {1})), null);
-        JoinGroupResponse first = call(join, ApiKey.JOIN_GROUP.maxVersion);
+        JoinGroupResponse first = call(join, ApiKey.JOIN_GROUP.servedMaxVersion);
         assertEquals(Errors.MEMBER_ID_REQUIRED.code, first.errorCode());
         assertEquals("client-", first.memberId().substring(0, 7));
     }
@@ -223,10 +228,10 @@ class GroupCoordinatorServiceTest {
         service.close();
         service = GroupCoordinatorService.driven(NODE_ID, CONFIG, fixture.replicas(), null, fixture.clock(),
             () -> "fixed");
-        CompletableFuture<GeneratedMessage> commit = send(commitRequest(local, 7), ApiKey.OFFSET_COMMIT.maxVersion);
+        CompletableFuture<GeneratedMessage> commit = send(commitRequest(local, 7), OFFSET_COMMIT_BY_NAME);
         CompletableFuture<GeneratedMessage> join = send(new JoinGroupRequest(local, 5000, 5000, "", null, "consumer",
             List.of(new JoinGroupRequest.JoinGroupRequestProtocol("range", new byte[] {1})), null),
-            ApiKey.JOIN_GROUP.maxVersion);
+            ApiKey.JOIN_GROUP.servedMaxVersion);
         assertFalse(commit.isDone(), "queued: no thread serves it");
 
         assertEquals(2, service.doWork());

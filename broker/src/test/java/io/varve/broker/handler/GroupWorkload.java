@@ -42,6 +42,11 @@ import java.util.Random;
 final class GroupWorkload {
 
     /** A topic asked for by name: Kafka's all-zero id. */
+    /** OffsetCommit v9, the newest by topic name (v10 names topics by id), as these requests are built. */
+    private static final short OFFSET_COMMIT_BY_NAME = 9;
+    /** OffsetFetch v9, the newest by topic name (v10 names topics by id). */
+    private static final short OFFSET_FETCH_V9 = 9;
+
     private static final UUID ZERO_UUID = new UUID(0L, 0L);
 
     /**
@@ -142,7 +147,7 @@ final class GroupWorkload {
         OffsetCommitRequest request = OffsetCommitRequest.builder().groupId(groups.get(g)).generationIdOrMemberEpoch(-1)
             .topics(List.of(new OffsetCommitRequestTopic(topic, ZERO_UUID, parts))).build();
         Answers.Answer answer = target.answers().next();
-        target.groups().handle(Answers.context(ApiKey.OFFSET_COMMIT, ApiKey.OFFSET_COMMIT.maxVersion), request, answer);
+        target.groups().handle(Answers.context(ApiKey.OFFSET_COMMIT, OFFSET_COMMIT_BY_NAME), request, answer);
         target.groups().doWork();
         inFlight.add(new Commit(answer, target, target.incarnation(), g, offsets, clock.wallClockMs()));
         commitsSent++;
@@ -213,7 +218,7 @@ final class GroupWorkload {
         OffsetFetchRequest request = OffsetFetchRequest.builder().groups(List.of(new OffsetFetchRequestGroup(groups.get(g),
             null, -1, List.of(new OffsetFetchRequestTopics(topic, ZERO_UUID, partitionIndexes()))))).build();
         Answers.Answer answer = coordinator.answers().next();
-        coordinator.groups().handle(Answers.context(ApiKey.OFFSET_FETCH, ApiKey.OFFSET_FETCH.maxVersion), request, answer);
+        coordinator.groups().handle(Answers.context(ApiKey.OFFSET_FETCH, OFFSET_FETCH_V9), request, answer);
         coordinator.groups().doWork();
         OffsetFetchResponse response = answer.get();
         OffsetFetchResponse.OffsetFetchResponseGroup group = response.groups().get(0);

@@ -110,13 +110,13 @@ class NetworkServerTest {
         assertEquals(port, server.boundAddresses().get("PLAINTEXT").getPort());
 
         WireClient client = connect();
-        for (short v = ApiKey.API_VERSIONS.minVersion; v <= ApiKey.API_VERSIONS.maxVersion; v++) {
+        for (short v = ApiKey.API_VERSIONS.servedMinVersion; v <= ApiKey.API_VERSIONS.servedMaxVersion; v++) {
             client.send(Frames.apiVersions(100 + v, v));
             Frames.ApiVersionsAnswer answer = Frames.readApiVersions(client.readFrame(), v);
             assertEquals(100 + v, answer.correlationId());
             assertEquals(TestHandlers.SUPPORTED.apiKeys(), answer.response().apiKeys(), "v" + v);
         }
-        int versions = ApiKey.API_VERSIONS.maxVersion - ApiKey.API_VERSIONS.minVersion + 1;
+        int versions = ApiKey.API_VERSIONS.servedMaxVersion - ApiKey.API_VERSIONS.servedMinVersion + 1;
         assertEquals(versions, metrics.requests());
         assertTrue(metrics.bytesIn() > 0);
         Await.until(() -> metrics.bytesOut() > 0, metrics::toString);

@@ -42,7 +42,7 @@ class ResponseEncoderTest {
     private static final byte[] BATCH = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 
     private static OutboundResponse fetch(Records records) {
-        return new OutboundResponse(ApiKey.FETCH, ApiKey.FETCH.maxVersion, 77, new RecordsResponse(records));
+        return new OutboundResponse(ApiKey.FETCH, ApiKey.FETCH.servedMaxVersion, 77, new RecordsResponse(records));
     }
 
     /** Checks the frame's bytes: size, header v1, int32 7, records, int16 9. */
@@ -126,7 +126,7 @@ class ResponseEncoderTest {
     void discardClosesTheRecordsOfAResponseThatIsNeverWritten() {
         ByteBuf backing = Unpooled.directBuffer().writeBytes(BATCH);
         ByteBufRecords records = new ByteBufRecords(backing);
-        ResponseEncoder.discard(new RecordsResponse(records), ApiKey.FETCH.maxVersion);
+        ResponseEncoder.discard(new RecordsResponse(records), ApiKey.FETCH.servedMaxVersion);
         assertTrue(records.isClosed());
         assertEquals(0, backing.refCnt());
     }

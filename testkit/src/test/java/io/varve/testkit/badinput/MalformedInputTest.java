@@ -182,7 +182,7 @@ class MalformedInputTest {
         for (ApiKey key : List.of(ApiKey.PRODUCE, ApiKey.FETCH, ApiKey.METADATA, ApiKey.LIST_OFFSETS)) {
             assertCounted(NetworkMetrics::malformedRequests, "malformedRequests after " + key, () -> {
                 try (RawClient client = connect()) {
-                    client.send(RawClient.frame(client.header(key, key.maxVersion), garbage));
+                    client.send(RawClient.frame(client.header(key, key.servedMaxVersion), garbage));
                     client.assertClosedByServer();
                 }
             });
@@ -210,7 +210,7 @@ class MalformedInputTest {
             .toList();
         for (int i = 0; i < 150; i++) {
             ApiKey key = keys.get(random.nextInt(keys.size()));
-            short version = (short) (key.minVersion + random.nextInt(key.maxVersion - key.minVersion + 1));
+            short version = (short) (key.servedMinVersion + random.nextInt(key.servedMaxVersion - key.servedMinVersion + 1));
             byte[] body = new byte[random.nextInt(200)];
             random.nextBytes(body);
             try (RawClient client = connect()) {
