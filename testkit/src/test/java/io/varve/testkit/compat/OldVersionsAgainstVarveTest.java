@@ -348,8 +348,12 @@ class OldVersionsAgainstVarveTest {
         return m.topics().get(0).topicId();
     }
 
-    private void awaitCoordinator(String group) throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) { // the offsets topic is created on first use
+    /**
+     * Waits (bounded) until FindCoordinator v0 names a coordinator for {@code group} (the offsets topic is
+     * created on first use), checks every later version names it too, and returns the v0 answer.
+     */
+    private FindCoordinatorResponse awaitCoordinator(String group) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
             FindCoordinatorResponse r = call(ApiKey.FIND_COORDINATOR, 0, FindCoordinatorRequest.builder().key(group)
                 .build());
             if (r.errorCode() == Errors.NONE.code) {
@@ -359,11 +363,11 @@ class OldVersionsAgainstVarveTest {
                     assertEquals(Errors.NONE.code, v < 4 ? at.errorCode() : at.coordinators().get(0).errorCode(),
                         "FindCoordinator v" + v);
                 }
-                return;
+                return r;
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // integration test: bounded polling of a real node
         }
-        fail("no coordinator for " + group);
+        return fail("no coordinator for " + group);
     }
 
     @Test
@@ -371,14 +375,7 @@ class OldVersionsAgainstVarveTest {
         call(ApiKey.CREATE_TOPICS, 2, new CreateTopicsRequest(List.of(
             new CreateTopicsRequest.CreatableTopic("grouped", 1, (short) 1, List.of(), List.of())), 30_000, false));
         String group = "old-group";
-        FindCoordinatorResponse coordinator = null;
-        for (int attempt = 0; attempt < 100; attempt++) { // the offsets topic is created on first use
-            coordinator = call(ApiKey.FIND_COORDINATOR, 0, FindCoordinatorRequest.builder().key(group).build());
-            if (coordinator.errorCode() == Errors.NONE.code) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        FindCoordinatorResponse coordinator = awaitCoordinator(group);
         assertEquals(Errors.NONE.code, coordinator.errorCode(), "FindCoordinator v0, single key at top level");
         assertEquals(port, coordinator.port());
 
